@@ -1,0 +1,5 @@
+"""`python -m ctlsupport`."""
+
+from ctlsupport.cli.app import run
+
+run()

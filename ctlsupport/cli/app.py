@@ -1,0 +1,177 @@
+"""The Typer app and `main()`, the one error boundary of the program."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from ctlsupport import __version__
+from ctlsupport.cli.context import AppState
+from ctlsupport.errors import CtlError
+from ctlsupport.exitcodes import ExitCode
+
+app = typer.Typer(
+    name="ctlsupport",
+    help="Open, track and escalate support tickets at the provider's desk.",
+    epilog="Try it with no account: ctlsupport --sandbox open",
+    no_args_is_help=True,
+    add_completion=False,
+    # Pretty exceptions print local variables: a PIN could end up on screen.
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+# The state of the current run, for main() to render errors the way the user asked.
+_current: AppState | None = None
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"ctlsupport {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    profile: Annotated[
+        str | None,
+        typer.Option("--profile", "-p", help="Profile to use (default: CTLSUPPORT_PROFILE)."),
+    ] = None,
+    sandbox: Annotated[
+        bool,
+        typer.Option("--sandbox", help="Use the embedded local sandbox desk: no account needed."),
+    ] = False,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print exactly one JSON object on stdout.")
+    ] = False,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Never prompt; fail on missing input.")
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show HTTP traffic (secrets masked) and tracebacks.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Open, track and escalate support tickets at the provider's desk."""
+    global _current
+    state = AppState(
+        profile_name=profile, sandbox=sandbox, json=json_output, no_input=no_input, debug=debug
+    )
+    _current = state
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+
+
+def _register() -> None:
+    from ctlsupport.cli.commands import open as open_cmd
+    from ctlsupport.cli.commands import sandbox, setup, tickets
+
+    app.command("open", help=open_cmd.HELP, epilog=open_cmd.EPILOG)(open_cmd.open_ticket)
+    app.command("list", help=tickets.LIST_HELP)(tickets.list_requests)
+    app.command("show", help=tickets.SHOW_HELP)(tickets.show_request)
+    app.command("setup", help=setup.HELP, epilog=setup.EPILOG)(setup.setup)
+    app.add_typer(sandbox.app, name="sandbox")
+
+
+_register()
+
+
+def _wants(flag: str, argv: list[str]) -> bool:
+    """Whether a global flag was given, for errors raised before the callback ran."""
+    return flag in argv[: argv.index("--")] if "--" in argv else flag in argv
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; every error becomes one line (or JSON) and an exit code here."""
+    from typer._click import exceptions as click_exc
+
+    global _current
+    _current = None
+    args = list(sys.argv[1:] if argv is None else argv)
+    code: int
+    try:
+        result = app(args=args, prog_name="ctlsupport", standalone_mode=False)
+        code = result if isinstance(result, int) else ExitCode.OK
+    except CtlError as exc:
+        _output(args).error(exc)
+        _maybe_traceback(args)
+        code = exc.exit_code
+    except click_exc.UsageError as exc:
+        out = _output(args)
+        if out.json_mode:
+            out.error(_usage(exc))
+        else:
+            sys.stderr.write(f"ctlsupport: error: {exc.format_message()}\n")
+            sys.stderr.write(f"hint: run `{_command_path(exc)} --help` for usage.\n")
+        code = ExitCode.USAGE
+    except click_exc.Abort:
+        _output(args).error(_interrupted())
+        code = ExitCode.INTERRUPTED
+    except KeyboardInterrupt:
+        _output(args).error(_interrupted())
+        code = ExitCode.INTERRUPTED
+    except click_exc.ClickException as exc:
+        _output(args).error(CtlError(exc.format_message()))
+        code = ExitCode.USAGE
+    except Exception as exc:  # the boundary: anything unexpected is still one line
+        from ctlsupport.secret import SCRUBBER
+
+        out = _output(args)
+        out.error(
+            CtlError(
+                f"internal error: {type(exc).__name__}: {SCRUBBER.scrub(str(exc))}",
+                hint="Run again with --debug and report the traceback.",
+            )
+        )
+        _maybe_traceback(args)
+        code = ExitCode.ERROR
+    finally:
+        if _current is not None:
+            _current.close()
+    return int(code)
+
+
+def _output(args: list[str]):
+    if _current is not None:
+        return _current.out
+    from ctlsupport.cli.output import Output
+
+    return Output(json_mode=_wants("--json", args), debug=_wants("--debug", args))
+
+
+def _usage(exc: Exception) -> CtlError:
+    from ctlsupport.errors import UsageError
+
+    return UsageError(exc.format_message(), hint="Run with --help for usage.")  # type: ignore[attr-defined]
+
+
+def _interrupted() -> CtlError:
+    from ctlsupport.errors import Interrupted
+
+    return Interrupted("interrupted; nothing more was sent")
+
+
+def _command_path(exc: Exception) -> str:
+    ctx = getattr(exc, "ctx", None)
+    return ctx.command_path if ctx is not None else "ctlsupport"
+
+
+def _maybe_traceback(args: list[str]) -> None:
+    if (_current.debug if _current else _wants("--debug", args)) and sys.exc_info()[0]:
+        import traceback
+
+        from ctlsupport.secret import SCRUBBER
+
+        sys.stderr.write(SCRUBBER.scrub(traceback.format_exc()))
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

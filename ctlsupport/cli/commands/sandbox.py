@@ -1,0 +1,149 @@
+"""`ctlsupport sandbox`: run the local desk, and play the provider's agents on it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ctlsupport.cli.context import AppState
+from ctlsupport.cli.options import RequestId
+
+app = typer.Typer(
+    help="Run the local sandbox desk and act as the provider's agents on it.",
+    no_args_is_help=True,
+)
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data", help="State directory (default: the embedded desk's, as --sandbox)."),
+]
+
+
+def _state(data: Path | None):
+    from ctlsupport.config import paths
+    from ctlsupport.sandbox import SandboxState
+
+    folder = paths.ensure_private_dir(data or paths.sandbox_dir())
+    return SandboxState(folder / "sandbox.sqlite3")
+
+
+def _agent_result(ctx: typer.Context, request: dict, action: str) -> None:
+    state: AppState = ctx.obj
+
+    def human() -> None:
+        sys.stdout.write(
+            f"#{request['id']} {action}: status {request['status']}, "
+            f"priority {request.get('priority') or '-'}\n"
+        )
+
+    state.out.result({"request": request}, human)
+
+
+def _guard(fn):
+    """Turn the sandbox's own errors into the CLI's one-line errors."""
+    from ctlsupport.errors import InvalidInput, NotFound
+    from ctlsupport.sandbox import SandboxError
+    from ctlsupport.sandbox.errors import UnknownRequestError
+
+    try:
+        return fn()
+    except UnknownRequestError as exc:
+        raise NotFound(str(exc)) from None
+    except SandboxError as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+@app.command("serve")
+def serve(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: a free one).")] = 0,
+    data: DataDir = None,
+    email: Annotated[str, typer.Option(help="The seeded partner end user.")] = (
+        "support@partner.example"
+    ),
+    password: Annotated[str, typer.Option(help="Its password (a sandbox value).")] = "sandbox",
+    token: Annotated[str, typer.Option(help="Its API token (a sandbox value).")] = "sandbox-token",
+) -> None:
+    """Run the sandbox desk in the foreground until Ctrl-C."""
+    from ctlsupport.config import paths
+    from ctlsupport.sandbox import SandboxConfig, SandboxServer
+
+    folder = paths.ensure_private_dir(data or paths.sandbox_dir())
+    config = SandboxConfig(data_dir=folder, port=port, email=email, password=password, token=token)
+    server = SandboxServer(config, log=True)
+    out = sys.stdout
+    out.write(f"Sandbox desk listening at {server.url}\n")
+    out.write(f"  end user: {email}  password: {password}  API token: {token}\n")
+    out.write(f"  state:    {folder}\n")
+    out.write(
+        f"  use it:   ctlsupport setup --profile sandbox-serve --desk-url {server.url} "
+        f"--alias {email} --auth token\n"
+    )
+    out.write("Press Ctrl-C to stop.\n")
+    out.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+@app.command("reply")
+def reply(
+    ctx: typer.Context,
+    request_id: RequestId,
+    body: Annotated[str, typer.Option("--body", "-b", help="The agent's reply.")],
+    private: Annotated[
+        bool, typer.Option(help="An internal note, not shown to end users.")
+    ] = False,
+    data: DataDir = None,
+) -> None:
+    """Reply to a request as the provider's agent."""
+    store = _state(data)
+    request = _guard(lambda: store.agent_reply(request_id, body, public=not private))
+    _agent_result(ctx, request, "agent replied")
+
+
+@app.command("assign")
+def assign(
+    ctx: typer.Context,
+    request_id: RequestId,
+    agent: Annotated[
+        str | None, typer.Option(help="Agent email (default: the seeded agent).")
+    ] = None,
+    data: DataDir = None,
+) -> None:
+    """Assign a request to an agent (lets the requester solve it)."""
+    store = _state(data)
+    request = _guard(lambda: store.assign(request_id, agent))
+    _agent_result(ctx, request, "assigned")
+
+
+@app.command("status")
+def set_status(
+    ctx: typer.Context,
+    request_id: RequestId,
+    status: Annotated[str, typer.Argument(help="new, open, pending, hold, solved or closed.")],
+    data: DataDir = None,
+) -> None:
+    """Set a request's status as the provider would."""
+    store = _state(data)
+    request = _guard(lambda: store.set_status(request_id, status))
+    _agent_result(ctx, request, f"set to {status}")
+
+
+@app.command("priority")
+def set_priority(
+    ctx: typer.Context,
+    request_id: RequestId,
+    priority: Annotated[str, typer.Argument(help="urgent, high, normal or low.")],
+    data: DataDir = None,
+) -> None:
+    """Change a request's priority as the provider's triage would."""
+    store = _state(data)
+    request = _guard(lambda: store.set_priority(request_id, priority))
+    _agent_result(ctx, request, f"priority {priority}")

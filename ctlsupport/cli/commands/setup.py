@@ -1,0 +1,216 @@
+"""`ctlsupport setup`: create or edit a profile; secrets go to the OS keyring."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from ctlsupport.cli.context import AppState
+from ctlsupport.config import secrets, settings
+from ctlsupport.core import validate
+from ctlsupport.errors import InvalidInput, KeyringUnavailable
+from ctlsupport.secret import SCRUBBER, Secret
+
+HELP = "Create or edit a profile: desk, support alias, your details, PIN and desk secret."
+EPILOG = (
+    "Examples:\n\n"
+    "  ctlsupport setup\n\n"
+    '  printf \'%s\\n%s\\n\' "$PIN" "$DESK_PASSWORD" | ctlsupport --no-input setup '
+    "--alias support@partner.example --portal-username jdoe --full-name 'Jo Doe' "
+    "--pin-stdin --secret-stdin"
+)
+
+DEVELOPER_REFUSAL = (
+    "the Developer tier is not acceptable for a reseller partner: "
+    "the provider requires Professional or Enterprise support"
+)
+
+
+def _tier(value: str) -> str:
+    tier = value.strip().lower()
+    if tier == "developer":
+        raise validate.FieldInvalid(DEVELOPER_REFUSAL)
+    if tier not in settings.TIERS:
+        raise validate.FieldInvalid("tier must be professional or enterprise")
+    return tier
+
+
+def _url(value: str) -> str:
+    url = value.strip().rstrip("/")
+    if not url.startswith(("https://", "http://")):
+        raise validate.FieldInvalid("the desk URL must start with https://")
+    return url
+
+
+def _optional(check):
+    def run(value: str) -> str:
+        return check(value) if value.strip() else ""
+
+    return run
+
+
+# Profile attribute -> (flag, prompt label, validator).
+SETTINGS = {
+    "desk_url": ("--desk-url", "Desk URL", _url),
+    "alias": ("--alias", "Support alias email (the shared mailbox)", validate.email),
+    "portal_username": (
+        "--portal-username",
+        "Your Control Portal username",
+        _optional(validate.line("portal username", 80)),
+    ),
+    "full_name": ("--full-name", "Your full name", _optional(validate.line("full name", 80))),
+    "tier": ("--tier", "Support tier", _tier),
+    "account_rep": (
+        "--account-rep",
+        "Account representative email (CC)",
+        _optional(validate.email),
+    ),
+    "datacenter": ("--datacenter", "Default data center", _optional(validate.datacenter)),
+    "auth": ("--auth", "Desk sign-in method", lambda v: _choice(v, settings.AUTH_METHODS[:2])),
+}
+
+
+def _choice(value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise validate.FieldInvalid(f"must be one of {', '.join(allowed)}")
+    return value
+
+
+def setup(
+    ctx: typer.Context,
+    desk_url: Annotated[str | None, typer.Option(help="Desk URL.")] = None,
+    alias: Annotated[str | None, typer.Option(help="The partner's support alias email.")] = None,
+    portal_username: Annotated[
+        str | None, typer.Option(help="Your Control Portal username.")
+    ] = None,
+    full_name: Annotated[
+        str | None, typer.Option(help="Your full name, signed on tickets.")
+    ] = None,
+    tier: Annotated[str | None, typer.Option(help="professional or enterprise.")] = None,
+    account_rep: Annotated[str | None, typer.Option(help="Account rep email, CC'd.")] = None,
+    datacenter: Annotated[str | None, typer.Option(help="Default data center, e.g. VA1.")] = None,
+    auth: Annotated[str | None, typer.Option(help="Desk sign-in: password or token.")] = None,
+    pin_stdin: Annotated[
+        bool, typer.Option("--pin-stdin", help="Read the PIN from the first line of stdin.")
+    ] = False,
+    secret_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--secret-stdin", help="Read the desk password or token from the next stdin line."
+        ),
+    ] = False,
+    make_default: Annotated[
+        bool, typer.Option("--default", help="Make this the default profile.")
+    ] = False,
+) -> None:
+    state: AppState = ctx.obj
+    from ctlsupport.cli import prompts
+
+    config = state.settings()
+    name = (
+        settings.SANDBOX_PROFILE
+        if state.sandbox
+        else (state.profile_name or config.default_profile)
+    )
+    profile = config.profiles.get(name) or settings.Profile(name=name)
+    given = {
+        "desk_url": desk_url,
+        "alias": alias,
+        "portal_username": portal_username,
+        "full_name": full_name,
+        "tier": tier,
+        "account_rep": account_rep,
+        "datacenter": datacenter,
+        "auth": auth,
+    }
+    problems = {}
+    for key, value in given.items():
+        if value is not None:
+            try:
+                setattr(profile, key, SETTINGS[key][2](value))
+            except validate.FieldInvalid as exc:
+                problems[SETTINGS[key][0]] = str(exc)
+    if problems:
+        raise InvalidInput("; ".join(f"{flag}: {text}" for flag, text in problems.items()))
+
+    if state.sandbox:
+        # The embedded desk fixes these; its URL changes with every run.
+        from ctlsupport.cli.context import SANDBOX_ALIAS
+
+        profile.desk_url, profile.alias, profile.auth = "", SANDBOX_ALIAS, "token"
+    pin, secret = _stdin_secrets(pin_stdin, secret_stdin)
+    if prompts.interactive(state.no_input):
+        with prompts.Prompter() as prompter:
+            for key, (_, label, check) in SETTINGS.items():
+                if given[key] is not None or (
+                    state.sandbox and key in ("desk_url", "alias", "auth")
+                ):
+                    continue
+                if key == "tier":
+                    profile.tier = prompter.select(label, list(settings.TIERS), profile.tier)
+                elif key == "auth":
+                    profile.auth = prompter.select(label, ["password", "token"], profile.auth)
+                else:
+                    current = getattr(profile, key)
+                    setattr(profile, key, prompter.text(label, default=current, check=check))
+            if pin is None:
+                pin = _ask_secret(prompter, "Control Portal PIN (Enter to keep)", validate.pin)
+            if secret is None and not state.sandbox:
+                secret = _ask_secret(prompter, f"Desk {profile.auth} (Enter to keep)", None)
+    if not profile.alias:
+        raise InvalidInput("missing required input: --alias", hint="The partner's support alias.")
+
+    config.profiles[name] = profile
+    if make_default or (len(config.profiles) == 1 and not state.sandbox):
+        config.default_profile = name
+    path = settings.save(config)
+    stored = _store(state, profile, pin, secret)
+    data = {"profile": name, "config": str(path), "stored_in_keyring": stored}
+
+    def human() -> None:
+        sys.stdout.write(f"Saved profile {name!r} to {path}\n")
+        if stored:
+            sys.stdout.write(f"Stored in the OS keyring: {', '.join(stored)}\n")
+
+    state.out.result(data, human)
+
+
+def _stdin_secrets(pin_stdin: bool, secret_stdin: bool) -> tuple[Secret | None, Secret | None]:
+    pin = secret = None
+    if pin_stdin or secret_stdin:
+        if sys.stdin.isatty():
+            raise InvalidInput("--pin-stdin/--secret-stdin need the values piped on stdin")
+        if pin_stdin:
+            pin = Secret(validate.pin(sys.stdin.readline().strip()))
+        if secret_stdin:
+            value = sys.stdin.readline().rstrip("\r\n")
+            if not value:
+                raise InvalidInput("--secret-stdin: the line on stdin is empty")
+            secret = Secret(value)
+        SCRUBBER.add(pin, secret)
+    return pin, secret
+
+
+def _ask_secret(prompter, label: str, check) -> Secret | None:
+    value = prompter.secret(label, check=_optional(check) if check else None)
+    if not value:
+        return None
+    SCRUBBER.add(value)
+    return Secret(value)
+
+
+def _store(state: AppState, profile: settings.Profile, pin, secret) -> list[str]:
+    stored = []
+    try:
+        if pin is not None:
+            secrets.store(profile.name, "pin", pin, profile.alias)
+            stored.append("pin")
+        if secret is not None:
+            secrets.store(profile.name, profile.auth, secret)
+            stored.append(profile.auth)
+    except KeyringUnavailable as exc:
+        state.out.warn(f"{exc.message}; secrets were not stored")
+        state.out.note(f"hint: {exc.hint}")
+    return stored

@@ -1,0 +1,206 @@
+"""The interactive side of `open`: ask for what is missing, preview, then decide."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ctlsupport.core import compose, validate
+from ctlsupport.core.fields import BY_NAME, FIELDS, Field
+from ctlsupport.errors import Cancelled
+from ctlsupport.secret import MASK, SCRUBBER, Secret
+
+if TYPE_CHECKING:
+    from ctlsupport.cli.context import AppState
+    from ctlsupport.cli.prompts import Prompter
+    from ctlsupport.model import TicketDraft
+
+PRIORITY_CHOICES = [
+    ("urgent", "urgent - critical platform element down, most servers down, security breach"),
+    ("high", "high   - non-critical element down, < half of servers down, degradation"),
+    ("normal", "normal - a time-sensitive service request (default)"),
+    ("low", "low    - any other service request"),
+]
+
+
+def ask(prompter: Prompter, spec: Field, values: compose.Values) -> None:
+    """Ask for one field, re-asking until the value is valid."""
+    current = values.get(spec.name)
+    label = spec.label
+    if spec.name == "priority":
+        values.set(spec.name, prompter.select(label, PRIORITY_CHOICES, str(current or "normal")))
+    elif spec.name == "datacenter":
+        from ctlsupport.core.datacenters import datacenters
+
+        values.set(
+            spec.name,
+            prompter.autocomplete(
+                label + " (Tab lists codes)",
+                list(datacenters()),
+                default=str(current or ""),
+                check=spec.check,
+            ),
+        )
+    elif spec.kind == "secret":
+        pin = prompter.secret(label, check=spec.check)
+        SCRUBBER.add(pin)
+        values.set(spec.name, Secret(pin))
+    elif spec.name == "error_text":
+        values.set(spec.name, prompter.multiline(label, check=spec.check))
+    elif spec.kind == "paths":
+        values.set(spec.name, _ask_files(prompter))
+    elif spec.kind == "list":
+        values.set(spec.name, _ask_list(prompter, spec))
+    elif not spec.required:
+        values.set(spec.name, prompter.optional(label, check=spec.check, help=spec.help))
+    else:
+        values.set(
+            spec.name,
+            prompter.text(label, default=str(current or ""), check=spec.check),
+        )
+    _warn_now(prompter, spec.name, values)
+
+
+def _ask_files(prompter: Prompter) -> list[str]:
+    files: list[str] = []
+    while True:
+        path = prompter.optional(
+            f"Attachment {len(files) + 1}: screenshot or log path",
+            check=validate.attachment,
+            help="(Enter when done)",
+        )
+        if not path:
+            return files
+        files.append(path)
+
+
+def _ask_list(prompter: Prompter, spec: Field) -> list[str]:
+    def check(text: str) -> str:
+        for item in _split(text):
+            spec.check(item)
+        return text
+
+    text = prompter.optional(
+        f"{spec.label} (comma-separated emails)", check=check, help="(Enter to skip)"
+    )
+    return [spec.check(item) for item in _split(text)]
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+def _warn_now(prompter: Prompter, name: str, values: compose.Values) -> None:
+    """Show a warning right after the answer it is about."""
+    note = None
+    if name == "ip" and values.get("ip"):
+        note = validate.ip_warning(str(values.get("ip")))
+    if name == "server" and values.get("server"):
+        note = validate.server_warning(
+            str(values.get("server")),
+            str(values.get("datacenter") or ""),
+            str(values.get("customer_alias") or ""),
+        )
+    if note:
+        prompter.say(f"  ! {note}")
+
+
+def collect(
+    prompter: Prompter, values: compose.Values, state: AppState, *, yes: bool
+) -> TicketDraft:
+    """Ask for every missing or invalid field and the optional ones, then preview."""
+    problems = compose.check_all(values)
+    for spec in FIELDS:
+        value = values.get(spec.name)
+        if spec.name in problems:
+            prompter.say(f"  ! {spec.flag}: {problems[spec.name]}")
+        elif value not in (None, "", []):
+            continue
+        ask(prompter, spec, values)
+    if values.root_password is None:
+        values.login_required = values.login_required or prompter.confirm(
+            "Must the provider log in to the server (you give the root/admin password)?",
+            default=False,
+        )
+        if values.login_required:
+            _ask_root_password(prompter, values)
+    while True:
+        draft = compose.to_draft(values)
+        _preview(prompter, draft, state)
+        if yes:
+            return draft
+        choice = prompter.select(
+            "Submit this ticket?",
+            [("submit", "Submit"), ("edit", "Edit a field"), ("cancel", "Cancel")],
+            "submit",
+        )
+        if choice == "submit":
+            return draft
+        if choice == "cancel":
+            raise Cancelled("cancelled; nothing was sent")
+        name = prompter.select(
+            "Which field?",
+            [(f.name, f.label) for f in FIELDS] + [("login", "Root/admin password")],
+            FIELDS[0].name,
+        )
+        if name == "login":
+            values.login_required = prompter.confirm("Must the provider log in?", default=True)
+            values.root_password = None
+            if values.login_required:
+                _ask_root_password(prompter, values)
+        else:
+            values.set(name, None)
+            ask(prompter, BY_NAME[name], values)
+
+
+def _ask_root_password(prompter: Prompter, values: compose.Values) -> None:
+    def check(value: str) -> str:
+        if not value:
+            raise validate.FieldInvalid("the password must not be empty")
+        return value
+
+    password = prompter.secret("Root/admin password (never stored)", check=check)
+    SCRUBBER.add(password)
+    values.root_password = Secret(password)
+
+
+def _preview(prompter: Prompter, draft: TicketDraft, state: AppState) -> None:
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    from ctlsupport.core.tickets import cc_list
+
+    profile = state.profile()
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    rows = [
+        ("Subject", draft.subject),
+        ("Priority", draft.priority),
+        ("Partner ticket", draft.partner_ticket or "-"),
+        ("Customer", f"{draft.customer_name} ({draft.customer_alias})"),
+        ("Data center", draft.datacenter),
+        ("Server", draft.server),
+        ("External IP", draft.ip),
+        ("Portal user / PIN", f"{draft.portal_username} / {MASK}"),
+        ("Root password", MASK if draft.root_password else "not given"),
+        ("Signed", draft.full_name),
+        ("CC", ", ".join(cc_list(draft, profile.account_rep)) or "-"),
+        ("Attachments", ", ".join(draft.attachments) or "-"),
+        ("Description", draft.description),
+        ("Steps taken", draft.steps),
+        ("Error output", _shorten(draft.error_text)),
+    ]
+    for label, value in rows:
+        table.add_row(label, Text(value))  # Text: user input is never markup
+    console = prompter.console()
+    console.print(Panel(table, title=f"New ticket for {profile.desk_url}", expand=False))
+    for note in compose.warnings(draft):
+        console.print(Text(f"! {note}", style="yellow"))
+
+
+def _shorten(text: str, lines: int = 8) -> str:
+    parts = text.splitlines()
+    if len(parts) <= lines:
+        return text
+    return "\n".join([*parts[:lines], f"... ({len(parts) - lines} more lines)"])

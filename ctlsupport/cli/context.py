@@ -1,0 +1,114 @@
+"""The global options of one run, and what they resolve to: profile, credentials, desk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ctlsupport.config import secrets, settings
+from ctlsupport.errors import AuthError, ConfigError, KeyringUnavailable
+from ctlsupport.secret import Secret
+
+if TYPE_CHECKING:
+    from ctlsupport.cli.output import Output
+    from ctlsupport.config.settings import Profile, Settings
+    from ctlsupport.sandbox import SandboxServer
+    from ctlsupport.transport.http import Credentials
+    from ctlsupport.transport.zendesk import DeskClient
+
+# The embedded desk's seeded end user (documented in docs/sandbox.md).
+SANDBOX_ALIAS = "support@partner.example"
+SANDBOX_TOKEN = "sandbox-token"
+
+
+@dataclass
+class AppState:
+    """Global options, set by the root callback and read by every command."""
+
+    profile_name: str | None = None
+    sandbox: bool = False
+    json: bool = False
+    no_input: bool = False
+    debug: bool = False
+    out: Output = field(init=False)
+    _settings: Settings | None = field(default=None, init=False)
+    _server: SandboxServer | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        from ctlsupport.cli.output import Output
+
+        self.out = Output(json_mode=self.json, debug=self.debug)
+
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = settings.load()
+        return self._settings
+
+    def profile(self) -> Profile:
+        """The chosen profile; with --sandbox, the ready-made one for the embedded desk."""
+        if self.sandbox:
+            saved = self.settings().profiles.get(settings.SANDBOX_PROFILE)
+            base = saved or settings.Profile(name=settings.SANDBOX_PROFILE)
+            base.desk_url = self.sandbox_server().url
+            base.alias = SANDBOX_ALIAS
+            base.auth = "token"
+            return base
+        return self.settings().profile(self.profile_name)
+
+    def sandbox_server(self) -> SandboxServer:
+        """Start the embedded desk on a free loopback port, once per run."""
+        if self._server is None:
+            from ctlsupport.config import paths
+            from ctlsupport.sandbox import SandboxConfig, SandboxServer
+
+            config = SandboxConfig(data_dir=paths.ensure_private_dir(paths.sandbox_dir()))
+            self._server = SandboxServer(config).start()
+            self.out.debug_line(f"embedded sandbox desk at {self._server.url}")
+        return self._server
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def secret(self, kind: str, profile: Profile) -> Secret | None:
+        """A stored or env-given secret; a missing keyring is a warning, not a failure."""
+        try:
+            return secrets.get(profile.name, kind, profile.alias)
+        except KeyringUnavailable as exc:
+            self.out.debug_line(f"keyring: {exc.message}")
+            return None
+
+    def credentials(self, profile: Profile) -> Credentials:
+        from ctlsupport.transport.http import Credentials
+
+        if self.sandbox:
+            return Credentials(SANDBOX_ALIAS, "token", Secret(SANDBOX_TOKEN))
+        if not profile.alias:
+            raise ConfigError(
+                f"profile {profile.name!r} has no support alias",
+                hint="Run `ctlsupport setup --alias support@your-company.example`.",
+            )
+        kind = "token" if profile.auth == "token" else "password"
+        env_var = secrets.ENV_VARS[kind]
+        try:
+            secret = secrets.get(profile.name, kind, profile.alias)
+        except KeyringUnavailable as exc:
+            raise KeyringUnavailable(
+                f"{exc.message}, and {env_var} is not set",
+                hint=f"Set {env_var}, or start and unlock a Secret Service.",
+            ) from None
+        if secret is None:
+            raise AuthError(
+                f"no desk {kind} for profile {profile.name!r}",
+                hint=f"Store it with `ctlsupport setup`, or set {env_var}.",
+            )
+        return Credentials(profile.alias, kind, secret)
+
+    def client(self, profile: Profile | None = None) -> DeskClient:
+        from ctlsupport.transport.http import DeskSession
+        from ctlsupport.transport.zendesk import DeskClient
+
+        profile = profile or self.profile()
+        debug = self.out.debug_line if self.debug else None
+        return DeskClient(DeskSession(profile.desk_url, self.credentials(profile), debug=debug))

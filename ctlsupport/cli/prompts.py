@@ -1,0 +1,173 @@
+"""Prompts on the user's terminal (questionary), never on a pipe.
+
+When stdin is a pipe (error output coming in), prompts read from and write to
+/dev/tty so the pipe stays data. Without a terminal there are no prompts at all.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from typing import Any
+
+from ctlsupport.errors import Cancelled
+
+Validator = Callable[[str], str]
+
+
+def _terminal() -> tuple[Any, Any] | None:
+    """Input and output streams of the controlling terminal, or None."""
+    if sys.stdin.isatty() and sys.stderr.isatty():
+        return sys.stdin, sys.stderr
+    try:
+        tty_in = open("/dev/tty")  # noqa: SIM115 - kept open for the prompts' lifetime
+        tty_out = open("/dev/tty", "w")  # noqa: SIM115
+    except OSError:  # errno 6 (ENXIO): no controlling terminal
+        return None
+    return tty_in, tty_out
+
+
+def interactive(no_input: bool) -> bool:
+    """Whether prompting is allowed: a terminal is there and nobody said --no-input."""
+    if no_input or os.environ.get("CTLSUPPORT_NO_INPUT"):
+        return False
+    streams = _terminal()
+    if streams is None:
+        return False
+    for stream in streams:
+        if stream not in (sys.stdin, sys.stderr):
+            stream.close()
+    return True
+
+
+class Prompter:
+    """questionary prompts bound to the terminal; Ctrl-C raises KeyboardInterrupt."""
+
+    def __init__(self) -> None:
+        self._stack = ExitStack()
+        self.tty_out: Any = sys.stderr
+
+    def __enter__(self) -> Prompter:
+        from prompt_toolkit.application import create_app_session
+        from prompt_toolkit.input import create_input
+        from prompt_toolkit.output import create_output
+
+        streams = _terminal()
+        if streams is None:
+            raise Cancelled("no terminal to prompt on", hint="Pass every field as a flag.")
+        tty_in, tty_out = streams
+        for stream in (tty_in, tty_out):
+            if stream not in (sys.stdin, sys.stderr):
+                self._stack.callback(stream.close)
+        self.tty_out = tty_out
+        session = create_app_session(input=create_input(tty_in), output=create_output(tty_out))
+        self._stack.enter_context(session)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+
+    def console(self):
+        """A rich console writing to the prompt terminal."""
+        from rich.console import Console
+
+        return Console(file=self.tty_out, no_color="NO_COLOR" in os.environ, highlight=False)
+
+    def say(self, text: str) -> None:
+        self.tty_out.write(text + "\n")
+        self.tty_out.flush()
+
+    @staticmethod
+    def _validator(check: Validator | None) -> Callable[[str], bool | str] | None:
+        if check is None:
+            return None
+
+        def run(value: str) -> bool | str:
+            try:
+                check(value)
+            except ValueError as exc:
+                return str(exc)
+            return True
+
+        return run
+
+    def text(
+        self, label: str, *, default: str = "", check: Validator | None = None, help: str = ""
+    ) -> str:
+        import questionary
+
+        answer = questionary.text(
+            label, default=default, validate=self._validator(check), instruction=help or None
+        ).unsafe_ask()
+        return check(answer) if check else answer
+
+    def optional(self, label: str, *, check: Validator, help: str = "") -> str:
+        """A field that may stay empty."""
+
+        def allow_empty(value: str) -> str:
+            return check(value) if value.strip() else ""
+
+        return self.text(label, check=allow_empty, help=help or "(Enter to skip)")
+
+    def secret(self, label: str, *, check: Validator | None = None) -> str:
+        import questionary
+
+        answer = questionary.password(label, validate=self._validator(check)).unsafe_ask()
+        return check(answer) if check else answer
+
+    def select(self, label: str, choices: Sequence[str | tuple[str, str]], default: str) -> str:
+        import questionary
+
+        items = [
+            questionary.Choice(title=c[1], value=c[0])
+            if isinstance(c, tuple)
+            else questionary.Choice(c, value=c)
+            for c in choices
+        ]
+        return questionary.select(label, choices=items, default=default).unsafe_ask()
+
+    def autocomplete(
+        self, label: str, choices: Sequence[str], *, default: str, check: Validator
+    ) -> str:
+        import questionary
+
+        answer = questionary.autocomplete(
+            label,
+            choices=list(choices),
+            default=default,
+            validate=self._validator(check),
+            ignore_case=True,
+        ).unsafe_ask()
+        return check(answer)
+
+    def confirm(self, label: str, *, default: bool = False) -> bool:
+        import questionary
+
+        return bool(questionary.confirm(label, default=default).unsafe_ask())
+
+    def multiline(self, label: str, *, check: Validator) -> str:
+        """Long text: $EDITOR when set and usable, else a multi-line prompt."""
+        import questionary
+
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        if editor and sys.stdin.isatty():
+            import typer
+
+            while True:
+                text = typer.edit(f"\n# {label}. Lines starting with # are ignored.\n") or ""
+                text = "\n".join(ln for ln in text.splitlines() if not ln.startswith("#"))
+                try:
+                    return check(text)
+                except ValueError as exc:
+                    self.say(f"  {exc}")
+                    if not self.confirm("Edit again?", default=True):
+                        raise Cancelled("cancelled; nothing was sent") from None
+        answer = questionary.text(
+            label,
+            multiline=True,
+            validate=self._validator(check),
+            instruction="(paste or type; finish with Esc then Enter)",
+        ).unsafe_ask()
+        return check(answer)

@@ -1,0 +1,117 @@
+"""Profiles in a TOML file (tomllib to read, tomli-w to write, mode 0600). Never secrets."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from ctlsupport.config import paths
+from ctlsupport.errors import ConfigError, NotFound
+
+DEFAULT_DESK_URL = "https://support.ctl.io"
+DEFAULT_PROFILE = "default"
+SANDBOX_PROFILE = "sandbox"
+TIERS = ("professional", "enterprise")
+AUTH_METHODS = ("password", "token", "oauth")
+
+
+@dataclass
+class Profile:
+    """One partner identity on one desk. Every value here is safe to write to disk."""
+
+    name: str = DEFAULT_PROFILE
+    desk_url: str = DEFAULT_DESK_URL
+    alias: str = ""  # the partner's shared support mailbox, the desk user
+    portal_username: str = ""
+    full_name: str = ""
+    tier: str = "professional"
+    account_rep: str = ""
+    datacenter: str = ""
+    auth: str = "password"
+
+    def to_toml(self) -> dict[str, str]:
+        data = asdict(self)
+        data.pop("name")
+        return {k: v for k, v in data.items() if v != ""}
+
+    @classmethod
+    def from_toml(cls, name: str, data: dict[str, object]) -> Profile:
+        known = {f.name for f in fields(cls)} - {"name"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(
+                f"profile {name!r} has unknown setting(s): {', '.join(unknown)}",
+                hint=f"Remove them from {paths.config_file()}.",
+            )
+        values = {k: str(v) for k, v in data.items()}
+        return cls(name=name, **values)
+
+
+@dataclass
+class Settings:
+    """The whole config file."""
+
+    default_profile: str = DEFAULT_PROFILE
+    profiles: dict[str, Profile] = field(default_factory=dict)
+
+    def profile(self, name: str | None = None) -> Profile:
+        """The named profile, else CTLSUPPORT_PROFILE, else the default one."""
+        chosen = name or os.environ.get("CTLSUPPORT_PROFILE") or self.default_profile
+        try:
+            return self.profiles[chosen]
+        except KeyError:
+            raise NotFound(
+                f"no profile named {chosen!r}",
+                hint="Create it with `ctlsupport setup`"
+                + (f" --profile {chosen}" if chosen != DEFAULT_PROFILE else "")
+                + ", or try the local desk with `ctlsupport --sandbox ...`.",
+            ) from None
+
+
+def load(path: Path | None = None) -> Settings:
+    """Read the config file; a missing file is an empty config."""
+    path = path or paths.config_file()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Settings()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"{path} is not valid TOML: {exc}", hint="Fix the file or remove it and run setup."
+        ) from None
+    profiles_raw = data.get("profiles", {})
+    if not isinstance(profiles_raw, dict):
+        raise ConfigError(f"{path}: [profiles] must be a table")
+    profiles = {}
+    for name, values in profiles_raw.items():
+        if not isinstance(values, dict):
+            raise ConfigError(f"{path}: [profiles.{name}] must be a table")
+        profiles[name] = Profile.from_toml(name, values)
+    return Settings(
+        default_profile=str(data.get("default_profile", DEFAULT_PROFILE)), profiles=profiles
+    )
+
+
+def save(settings: Settings, path: Path | None = None) -> Path:
+    """Write the config file atomically with mode 0600."""
+    import tomli_w
+
+    path = path or paths.config_file()
+    paths.ensure_private_dir(path.parent)
+    doc = {
+        "default_profile": settings.default_profile,
+        "profiles": {name: p.to_toml() for name, p in sorted(settings.profiles.items())},
+    }
+    tmp = path.with_suffix(".toml.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        tomli_w.dump(doc, handle)
+    os.replace(tmp, path)
+    os.chmod(path, 0o600)
+    return path

@@ -1,0 +1,88 @@
+"""Error classes: each carries a stable code, an exit code and a hint for the user."""
+
+from __future__ import annotations
+
+from ctlsupport.exitcodes import ExitCode
+
+
+class CtlError(Exception):
+    """Base class of every error the user should see as one line, not a traceback."""
+
+    code: str = "error"
+    exit_code: ExitCode = ExitCode.ERROR
+    hint: str | None = None
+
+    def __init__(self, message: str, *, hint: str | None = None, details: object = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if hint is not None:
+            self.hint = hint
+        self.details = details
+
+
+class UsageError(CtlError):
+    code = "usage"
+    exit_code = ExitCode.USAGE
+
+
+class InvalidInput(CtlError):
+    code = "invalid_input"
+    exit_code = ExitCode.INVALID_INPUT
+
+
+class MissingFields(InvalidInput):
+    code = "missing_fields"
+
+
+class NotFound(CtlError):
+    code = "not_found"
+    exit_code = ExitCode.NOT_FOUND
+
+
+class AuthError(CtlError):
+    code = "auth"
+    exit_code = ExitCode.AUTH
+
+
+class DeskUnreachable(CtlError):
+    code = "unreachable"
+    exit_code = ExitCode.UNREACHABLE
+    hint = "Check the desk URL (`ctlsupport config show`) and your network, then try again."
+
+
+class DeskError(CtlError):
+    code = "desk_error"
+    exit_code = ExitCode.DESK_ERROR
+
+
+class DeskValidation(DeskError):
+    code = "desk_validation"
+
+
+class RateLimited(DeskError):
+    code = "rate_limited"
+
+
+class ConfigError(CtlError):
+    code = "config"
+    exit_code = ExitCode.CONFIG
+
+
+class KeyringUnavailable(CtlError):
+    code = "keyring"
+    exit_code = ExitCode.KEYRING
+
+
+class Queued(CtlError):
+    code = "queued"
+    exit_code = ExitCode.QUEUED
+
+
+class Cancelled(CtlError):
+    code = "cancelled"
+    exit_code = ExitCode.CANCELLED
+
+
+class Interrupted(CtlError):
+    code = "interrupted"
+    exit_code = ExitCode.INTERRUPTED

@@ -1,0 +1,123 @@
+"""`/sandbox/...`: the provider (agent) side over HTTP, for loopback clients only.
+
+These are not Zendesk routes: no authentication, no rate limit. Each wraps one
+SandboxState method.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from .body import BodyTooLargeError, RequestBody
+from .clock import parse_iso
+from .errors import Response, SandboxError, UnknownRequestError, json_response
+from .faults import Fault, FaultQueue
+from .state import SandboxState
+
+BODY_LIMIT = 1024 * 1024
+_REQUEST_ACTION = re.compile(r"/sandbox/requests/(\d+)/(reply|assign|status|priority)")
+_REQUEST = re.compile(r"/sandbox/requests/(\d+)")
+
+
+def is_loopback(address: str) -> bool:
+    """127.0.0.0/8, ::1 and IPv4-mapped loopback."""
+    return address == "::1" or address.removeprefix("::ffff:").startswith("127.")
+
+
+def _error(status: int, error: str, description: str) -> Response:
+    return json_response(status, {"error": error, "description": description})
+
+
+def _json(body: RequestBody) -> dict[str, Any]:
+    raw = body.read_all(BODY_LIMIT)
+    if not raw.strip():
+        return {}
+    data = json.loads(raw)
+    if not isinstance(data, dict):
+        raise ValueError("expected a JSON object")
+    return data
+
+
+def handle(
+    state: SandboxState,
+    faults: FaultQueue,
+    method: str,
+    path: str,
+    body: RequestBody,
+    client: str,
+) -> Response:
+    """Answer one admin call."""
+    if not is_loopback(client):
+        return _error(403, "Forbidden", "The sandbox admin endpoints answer loopback clients only")
+    path = path.removesuffix(".json").rstrip("/")
+    try:
+        if path == "/sandbox/faults":
+            return _faults(faults, method, body)
+        return _route(state, method, path, body)
+    except BodyTooLargeError:
+        return _error(413, "TooLarge", f"Admin bodies are limited to {BODY_LIMIT} bytes")
+    except UnknownRequestError as exc:
+        return _error(404, "RecordNotFound", str(exc))
+    except SandboxError as exc:
+        return _error(422, "SandboxError", str(exc))
+    except (UnicodeDecodeError, ValueError) as exc:
+        return _error(400, "InvalidJSON", f"The request body is not valid JSON: {exc}")
+
+
+def _faults(faults: FaultQueue, method: str, body: RequestBody) -> Response:
+    if method == "POST":
+        return json_response(200, {"pending": faults.add(Fault.from_json(_json(body)))})
+    if method == "DELETE":
+        faults.clear()
+        return json_response(200, {"pending": 0})
+    return _error(404, "InvalidEndpoint", "Not found")
+
+
+def _route(state: SandboxState, method: str, path: str, body: RequestBody) -> Response:
+    if method == "GET" and path == "/sandbox/health":
+        return json_response(200, {"ok": True})
+    if method == "GET" and path == "/sandbox/requests":
+        return json_response(200, {"requests": state.list_requests()})
+    if method == "POST" and path == "/sandbox/close-due":
+        data = _json(body)
+        try:
+            now = parse_iso(data["now"]) if isinstance(data.get("now"), str) else None
+        except ValueError:
+            raise SandboxError("now must be an ISO 8601 time") from None
+        return json_response(200, {"closed": state.close_due(now)})
+    found = _REQUEST.fullmatch(path)
+    if method == "GET" and found:
+        request = state.get_request(int(found.group(1)))
+        if request is None:
+            return _error(404, "RecordNotFound", "Not found")
+        return json_response(200, {"request": request})
+    found = _REQUEST_ACTION.fullmatch(path)
+    if method == "POST" and found:
+        return json_response(200, {"request": _act(state, int(found.group(1)), found[2], body)})
+    return _error(404, "InvalidEndpoint", "Not found")
+
+
+def _act(state: SandboxState, request_id: int, action: str, body: RequestBody) -> dict[str, Any]:
+    data = _json(body)
+    if action == "reply":
+        text = data.get("body")
+        if not isinstance(text, str):
+            raise SandboxError('reply needs {"body": "..."}')
+        author = data.get("author")
+        return state.agent_reply(
+            request_id,
+            text,
+            public=bool(data.get("public", True)),
+            author_email=author if isinstance(author, str) else None,
+        )
+    if action == "assign":
+        agent = data.get("agent")
+        return state.assign(request_id, agent if isinstance(agent, str) else None)
+    value = data.get(action)
+    if not isinstance(value, str):
+        raise SandboxError(f'{action} needs {{"{action}": "..."}}')
+    if action == "status":
+        return state.set_status(request_id, value)
+    return state.set_priority(request_id, value)

@@ -1,0 +1,107 @@
+"""One HTTP call in, one Response out: rate limit, route, authenticate, dispatch."""
+
+from __future__ import annotations
+
+from email.message import Message
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
+
+from . import admin, routes, uploads
+from .auth import authenticate, rate_key
+from .body import RequestBody
+from .config import SandboxConfig
+from .errors import ApiError, Response, invalid_endpoint, text_response
+from .faults import FaultQueue
+from .ratelimit import EXCEEDED_TEXT, RateLimiter
+from .state import SandboxState
+
+_DOWNLOAD_PREFIX = "/attachments/token/"
+
+
+class SandboxApp:
+    """The sandbox's request handling, independent of the socket plumbing."""
+
+    def __init__(self, state: SandboxState, config: SandboxConfig) -> None:
+        self.state = state
+        self.config = config
+        self.limiter = RateLimiter(config.rate_limit_per_minute)
+        self.faults = FaultQueue()
+
+    def handle(
+        self, method: str, target: str, headers: Message, body: RequestBody, client: str
+    ) -> Response:
+        """Answer one request; ApiError becomes its response, other errors propagate."""
+        parts = urlsplit(target)
+        path = unquote(parts.path)
+        # The last value wins when a key repeats, as in a Rails params hash.
+        params = dict(parse_qsl(parts.query, keep_blank_values=True))
+        if path == "/sandbox" or path.startswith("/sandbox/"):
+            return admin.handle(self.state, self.faults, method, path, body, client)
+        if not (path.startswith("/api/v2/") or path.startswith(_DOWNLOAD_PREFIX)):
+            return invalid_endpoint().response
+
+        decision = self.limiter.hit(rate_key(headers.get("Authorization"), client))
+        if not decision.allowed:
+            response = text_response(
+                429, EXCEEDED_TEXT, headers={"Retry-After": str(decision.reset_seconds)}
+            )
+        elif path.startswith("/api/v2/") and (injected := self.faults.apply()) is not None:
+            response = injected
+        else:
+            try:
+                if path.startswith(_DOWNLOAD_PREFIX):
+                    response = self._download(method, path)
+                else:
+                    response = self._api(method, path, params, headers, body)
+            except ApiError as exc:
+                response = exc.response
+        response.headers.update(decision.headers())
+        if response.status == 429:  # also for an injected 429
+            response.headers["x-rate-limit-remaining"] = response.headers["ratelimit-remaining"] = (
+                "0"
+            )
+        return response
+
+    def _api(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, str],
+        headers: Message,
+        body: RequestBody,
+    ) -> Response:
+        normalised = path.rstrip("/").removesuffix(".json")
+        found = routes.match(method, normalised)
+        if found is None:
+            raise invalid_endpoint()  # unknown paths answer before any credential check
+        handler, args = found
+        identity = authenticate(
+            self.state, headers.get("Authorization"), password_access=self.config.password_access
+        )
+        self.state.close_due()  # the solved -> closed automation, run lazily
+        call = routes.Call(
+            state=self.state,
+            config=self.config,
+            identity=identity,
+            method=method,
+            path=normalised,
+            params=params,
+            args=args,
+            headers=headers,
+            body=body,
+        )
+        return handler(call)
+
+    def _download(self, method: str, path: str) -> Response:
+        """`content_url`: the file itself; the 25-character token in the path is the key."""
+        if method != "GET":
+            raise invalid_endpoint()
+        token = path[len(_DOWNLOAD_PREFIX) :].strip("/")
+        row, file_path = uploads.for_download(self.state, token)
+        disposition = f"attachment; filename*=UTF-8''{quote(row['file_name'])}"
+        return Response(
+            200,
+            b"",
+            row["content_type"],
+            {"Content-Disposition": disposition},
+            stream=file_path,
+        )

@@ -1,0 +1,29 @@
+"""Settings of one sandbox desk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class SandboxConfig:
+    """Where the sandbox keeps its state, where it listens, and how it behaves."""
+
+    data_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 0  # 0 = pick a free port
+    email: str = "support@partner.example"  # the seeded partner END USER
+    password: str = "sandbox"
+    token: str = "sandbox-token"  # account-wide API token (Basic email/token:TOKEN)
+    name: str = "Partner Support"
+    password_access: bool = True
+    rate_limit_per_minute: int = 700
+    close_after_hours: float = 72.0  # solved -> closed automation (the provider says 72 h)
+    max_upload_bytes: int = 50 * 1024 * 1024
+    public_url: str | None = None  # base of "url" fields; default: the server's own address
+
+    @property
+    def db_path(self) -> Path:
+        """The SQLite file holding all state."""
+        return Path(self.data_dir) / "sandbox.sqlite3"

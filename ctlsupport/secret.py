@@ -1,0 +1,65 @@
+"""The Secret type (masked everywhere it could be printed) and the scrubber."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+MASK = "********"
+
+
+class Secret:
+    """A secret value whose repr and str never show it; call `.reveal()` to use it."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """Return the real value, for the one place that must send it."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+    def __str__(self) -> str:
+        return MASK
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(("Secret", self._value))
+
+
+class Scrubber:
+    """Replaces every known secret value in text; used on logs, --debug output and errors."""
+
+    def __init__(self) -> None:
+        self._values: set[str] = set()
+
+    def add(self, *values: str | Secret | None) -> None:
+        """Remember values to hide; short values are kept too (a PIN may be 4 digits)."""
+        for value in values:
+            raw = value.reveal() if isinstance(value, Secret) else value
+            if raw:
+                self._values.add(raw)
+
+    def scrub(self, text: str) -> str:
+        """Return `text` with every remembered secret replaced by the mask."""
+        if not self._values or not text:
+            return text
+        # Longest first, so a secret that contains another is masked whole.
+        pattern = "|".join(re.escape(v) for v in sorted(self._values, key=len, reverse=True))
+        return re.sub(pattern, MASK, text)
+
+    def values(self) -> Iterable[str]:
+        return tuple(self._values)
+
+
+# One process-wide scrubber: every secret read from the keyring, env or a prompt is added.
+SCRUBBER = Scrubber()

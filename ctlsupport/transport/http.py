@@ -1,0 +1,182 @@
+"""The HTTP session: base URL, auth header, timeouts, retries, and errors mapped to ours."""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from ctlsupport import __version__
+from ctlsupport.errors import (
+    AuthError,
+    DeskError,
+    DeskUnreachable,
+    DeskValidation,
+    NotFound,
+    RateLimited,
+)
+from ctlsupport.secret import SCRUBBER, Secret
+
+CONNECT_TIMEOUT = 5.0
+READ_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Who we are at the desk: the alias and one secret of one method."""
+
+    alias: str
+    method: str  # password | token | oauth
+    secret: Secret
+
+    def header(self) -> str:
+        if self.method == "oauth":
+            return f"Bearer {self.secret.reveal()}"
+        user = f"{self.alias}/token" if self.method == "token" else self.alias
+        raw = f"{user}:{self.secret.reveal()}".encode()
+        return "Basic " + base64.b64encode(raw).decode("ascii")
+
+
+class DeskSession:
+    """A requests.Session bound to one desk, raising errors.py errors on failure."""
+
+    def __init__(
+        self,
+        base_url: str,
+        credentials: Credentials | None,
+        *,
+        timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
+        debug: Callable[[str], None] | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.credentials = credentials
+        self.timeout = timeout
+        self._debug = debug
+        self.session = requests.Session()
+        self.session.headers.update(
+            {"Accept": "application/json", "User-Agent": f"ctlsupport/{__version__}"}
+        )
+        if credentials is not None:
+            SCRUBBER.add(credentials.secret, credentials.header())
+        # Reads are safe to repeat: retry them on 429/503 and broken connections,
+        # honouring Retry-After. Creates are never retried blindly (no duplicates).
+        retry = Retry(
+            total=3,
+            connect=3,
+            read=0,
+            status=3,
+            backoff_factor=0.5,
+            status_forcelist=(429, 503),
+            allowed_methods=frozenset({"GET", "DELETE"}),
+            respect_retry_after_header=True,
+            raise_on_status=False,
+        )
+        adapter = HTTPAdapter(max_retries=retry)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def url(self, path: str) -> str:
+        return path if path.startswith("http") else f"{self.base_url}{path}"
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        """Send one request; return the response for 2xx, raise a CtlError otherwise."""
+        url = self.url(path)
+        headers = kwargs.pop("headers", {}) or {}
+        if self.credentials is not None:
+            headers["Authorization"] = self.credentials.header()
+        started = time.monotonic()
+        self._log(f"> {method} {url}")
+        try:
+            response = self.session.request(
+                method, url, headers=headers, timeout=self.timeout, **kwargs
+            )
+        except requests.Timeout:
+            raise DeskUnreachable(
+                f"the desk at {self.base_url} did not answer within {self.timeout[1]:g} s"
+            ) from None
+        except requests.ConnectionError:
+            raise DeskUnreachable(f"cannot reach the desk at {self.base_url}") from None
+        elapsed = (time.monotonic() - started) * 1000
+        self._log(
+            f"< {response.status_code} {method} {url} ({elapsed:.0f} ms, "
+            f"request id {response.headers.get('x-request-id', '-')})"
+        )
+        if response.status_code >= 400:
+            raise self._error(response)
+        return response
+
+    def json(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Send a request and parse its JSON body whatever its content type."""
+        response = self.request(method, path, **kwargs)
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise DeskError(
+                f"the desk answered {method} {path} with something that is not JSON"
+            ) from None
+
+    def _log(self, line: str) -> None:
+        if self._debug:
+            self._debug(SCRUBBER.scrub(line))
+
+    def _error(self, response: requests.Response) -> Exception:
+        status = response.status_code
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        if not isinstance(body, dict):
+            body = {}
+        text = _describe(body) or response.text.strip()[:200] or response.reason
+        who = self.credentials.alias if self.credentials else "anonymous"
+        if status == 401:
+            if body.get("error") == "invalid_token":
+                return AuthError(
+                    "the desk says the access token is expired or invalid",
+                    hint="Sign in again.",
+                )
+            return AuthError(
+                f"the desk refused the credentials of {who} ({text})",
+                hint="Check the password or token (`ctlsupport setup`), or the env variables.",
+            )
+        if status == 403:
+            return AuthError(f"the desk does not allow this for {who} ({text})")
+        if status == 404:
+            return NotFound(f"not found at the desk: {response.request.path_url.split('?')[0]}")
+        if status in (413, 422):
+            return DeskValidation(f"the desk refused the request: {text}", details=body or None)
+        if status == 429:
+            wait = response.headers.get("Retry-After", "?")
+            return RateLimited(
+                "the desk's rate limit is reached",
+                hint=f"Wait {wait} s and try again.",
+            )
+        return DeskError(
+            f"the desk answered {status}: {text}",
+            hint=f"Temporary? Try again. Request id: {response.headers.get('x-request-id', '-')}",
+        )
+
+
+def _describe(body: dict) -> str:
+    """A one-line summary of a Zendesk error envelope."""
+    details = body.get("details")
+    if isinstance(details, dict):
+        parts = []
+        for key, entries in details.items():
+            for entry in entries if isinstance(entries, list) else [entries]:
+                desc = entry.get("description") if isinstance(entry, dict) else str(entry)
+                parts.append(desc if key == "base" else f"{key}: {desc}")
+        if parts:
+            return "; ".join(parts)
+    for key in ("description", "error_description", "error"):
+        if isinstance(body.get(key), str):
+            return body[key]
+    return ""

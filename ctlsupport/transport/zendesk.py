@@ -1,0 +1,125 @@
+"""The desk client: the Zendesk end-user Requests API, uploads and users/me."""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ctlsupport.model import Attachment, Comment, Request
+from ctlsupport.transport.http import DeskSession
+
+PAGE_SIZE = 100
+
+
+def parse_request(data: dict[str, Any], web_base: str) -> Request:
+    """A Request from the desk's JSON object."""
+    return Request(
+        id=int(data["id"]),
+        subject=data.get("subject") or "",
+        status=data.get("status") or "",
+        priority=data.get("priority"),
+        type=data.get("type"),
+        description=data.get("description") or "",
+        created_at=data.get("created_at") or "",
+        updated_at=data.get("updated_at") or "",
+        url=data.get("url") or "",
+        web_url=f"{web_base}/hc/requests/{data['id']}",
+        requester_id=data.get("requester_id"),
+        assignee_id=data.get("assignee_id"),
+        email_cc_ids=list(data.get("email_cc_ids") or []),
+        can_be_solved_by_me=bool(data.get("can_be_solved_by_me")),
+        followup_source_id=data.get("followup_source_id"),
+        via_channel=(data.get("via") or {}).get("channel"),
+    )
+
+
+def parse_comment(data: dict[str, Any], names: dict[int, str]) -> Comment:
+    author = int(data.get("author_id") or 0)
+    return Comment(
+        id=int(data["id"]),
+        author_id=author,
+        author_name=names.get(author, f"user {author}"),
+        body=data.get("plain_body") or data.get("body") or "",
+        public=bool(data.get("public", True)),
+        created_at=data.get("created_at") or "",
+        attachments=[
+            Attachment(
+                file_name=a.get("file_name", ""),
+                size=int(a.get("size") or 0),
+                content_type=a.get("content_type", ""),
+                content_url=a.get("content_url", ""),
+            )
+            for a in data.get("attachments") or []
+        ],
+    )
+
+
+class DeskClient:
+    """What ctlsupport asks of the desk, as an end user."""
+
+    def __init__(self, session: DeskSession) -> None:
+        self.http = session
+        self.web_base = session.base_url
+
+    def me(self) -> dict[str, Any]:
+        return self.http.json("GET", "/api/v2/users/me.json")["user"]
+
+    def create_request(self, payload: dict[str, Any]) -> Request:
+        data = self.http.json("POST", "/api/v2/requests.json", json=payload)
+        return parse_request(data["request"], self.web_base)
+
+    def get_request(self, request_id: int) -> Request:
+        data = self.http.json("GET", f"/api/v2/requests/{request_id}.json")
+        return parse_request(data["request"], self.web_base)
+
+    def iter_requests(
+        self, *, sort_by: str = "updated_at", sort_order: str = "desc", page_size: int = PAGE_SIZE
+    ) -> Iterator[Request]:
+        """Every request of the caller, page by page (cursor pagination, loop on has_more)."""
+        params: dict[str, Any] | None = {
+            "page[size]": page_size,
+            "sort_by": sort_by,
+            "sort_order": sort_order,
+        }
+        url = "/api/v2/requests.json"
+        for page in self._pages(url, params):
+            for item in page.get("requests", []):
+                yield parse_request(item, self.web_base)
+
+    def iter_comments(self, request_id: int) -> Iterator[Comment]:
+        """The public thread of a request, oldest first."""
+        url = f"/api/v2/requests/{request_id}/comments.json"
+        for page in self._pages(url, {"page[size]": PAGE_SIZE, "include": "users"}):
+            names = {int(u["id"]): u.get("name", "") for u in page.get("users", []) or []}
+            for item in page.get("comments", []):
+                yield parse_comment(item, names)
+
+    def _pages(self, url: str, params: dict[str, Any] | None) -> Iterator[dict[str, Any]]:
+        # links.next is present even on the last page: has_more is the only stop signal.
+        while True:
+            page = self.http.json("GET", url, params=params)
+            yield page
+            if not (page.get("meta") or {}).get("has_more"):
+                return
+            url, params = page["links"]["next"], None
+
+    def upload(self, path: Path, *, token: str | None = None) -> str:
+        """Upload one file (streamed from disk); returns the upload token to attach it."""
+        params = {"filename": path.name}
+        if token:
+            params["token"] = token
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        with path.open("rb") as handle:
+            data = self.http.json(
+                "POST",
+                "/api/v2/uploads.json",
+                params=params,
+                data=handle,
+                headers={
+                    "Content-Type": content_type,
+                    "Content-Length": str(path.stat().st_size),
+                },
+            )
+        return data["upload"]["token"]

@@ -1,0 +1,123 @@
+"""Every test gets its own home, a file-backed test keyring, and no prompts in-process."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+SUPPORT = Path(__file__).parent / "support"
+sys.path.insert(0, str(SUPPORT))
+
+SANDBOX_EMAIL = "support@partner.example"
+SANDBOX_TOKEN = "sandbox-token"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("CTLSUPPORT_HOME", str(home))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "filekeyring.FileKeyring")
+    monkeypatch.setenv("CTLSUPPORT_TEST_KEYRING", str(tmp_path / "keyring.json"))
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join([str(SUPPORT), os.environ.get("PYTHONPATH", "")])
+    )
+    monkeypatch.setenv("CTLSUPPORT_NO_INPUT", "1")
+    monkeypatch.setenv("NO_COLOR", "1")
+    for var in ("CTLSUPPORT_PIN", "CTLSUPPORT_PASSWORD", "CTLSUPPORT_TOKEN", "CTLSUPPORT_PROFILE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    from ctlsupport.core.datacenters import datacenters
+
+    datacenters.cache_clear()
+    return home
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self):
+        import json
+
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    """Run ctlsupport in-process through main(), the real error boundary."""
+    from ctlsupport.cli.app import main
+
+    def run(*args: str, stdin: str | bytes = b"") -> Result:
+        data = stdin.encode() if isinstance(stdin, str) else stdin
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+        capsys.readouterr()
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return Result(code, out, err)
+
+    return run
+
+
+@pytest.fixture
+def run_process():
+    """Run ctlsupport as a real process, with no controlling terminal."""
+
+    def run(*args: str, stdin: bytes | None = b"", env: dict | None = None, timeout: float = 60):
+        proc = subprocess.run(
+            [sys.executable, "-m", "ctlsupport", *args],
+            input=stdin,
+            capture_output=True,
+            env={**os.environ, **(env or {})},
+            timeout=timeout,
+            start_new_session=True,  # no /dev/tty: the non-interactive case
+        )
+        return Result(proc.returncode, proc.stdout.decode(), proc.stderr.decode())
+
+    return run
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path):
+    """A sandbox desk on 127.0.0.1, port 0, with its own state."""
+    from ctlsupport.sandbox import SandboxConfig, SandboxServer
+
+    server = SandboxServer(SandboxConfig(data_dir=tmp_path / "desk")).start()
+    yield server
+    server.stop()
+
+
+def desk_session(server, email: str = SANDBOX_EMAIL, token: str = SANDBOX_TOKEN):
+    """A requests.Session authenticated as the sandbox's end user."""
+    import requests
+
+    session = requests.Session()
+    session.auth = (f"{email}/token", token)
+    session.base = server.url  # type: ignore[attr-defined]
+    return session
+
+
+FULL_FLAGS = [
+    "--subject", "ACME: VA1ACMEWEB01 unreachable",
+    "--priority", "high",
+    "--partner-ticket", "P-77",
+    "--customer-name", "Acme Corp",
+    "--customer-alias", "acme",
+    "--datacenter", "va1",
+    "--server", "VA1ACMEWEB01",
+    "--ip", "64.15.183.10",
+    "--portal-username", "jdoe",
+    "--full-name", "Jo Doe",
+    "--description", "The web server stopped answering at 09:12 UTC.",
+    "--steps", "Rebooted from Control Portal; still no ping.",
+    "--cc", "rep@provider.example",
+]  # fmt: skip
