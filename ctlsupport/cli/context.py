@@ -33,6 +33,7 @@ class AppState:
     out: Output = field(init=False)
     _settings: Settings | None = field(default=None, init=False)
     _server: SandboxServer | None = field(default=None, init=False)
+    _keyring_warned: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
         from ctlsupport.cli.output import Output
@@ -76,7 +77,11 @@ class AppState:
         try:
             return secrets.get(profile.name, kind, profile.alias)
         except KeyringUnavailable as exc:
-            self.out.debug_line(f"keyring: {exc.message}")
+            # Say it once: the command may still have what it needs (a prompt, env).
+            if not self._keyring_warned:
+                self._keyring_warned = True
+                self.out.warn(f"{exc.message}; cannot read the stored {kind}")
+                self.out.note(f"hint: {exc.hint}")
             return None
 
     def credentials(self, profile: Profile) -> Credentials:

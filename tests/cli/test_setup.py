@@ -103,6 +103,14 @@ def test_no_keyring_backend_still_saves_settings_and_env_works(run_process):
         stdin=b"err", env={**no_backend, "CTLSUPPORT_PIN": "1234"},
     )  # fmt: skip
     assert opened.code == 0, opened.stderr
+    missing = run_process(
+        "--sandbox", "--no-input", "open", *FULL_FLAGS, stdin=b"err", env=no_backend
+    )  # fmt: skip
+    assert missing.code == 3
+    assert "warning: no OS keyring backend is available; cannot read the stored pin" in (
+        missing.stderr
+    )
+    assert "missing required input: CTLSUPPORT_PIN" in missing.stderr
 
 
 def test_corrupt_config_is_one_line(cli):
