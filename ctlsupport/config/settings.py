@@ -29,12 +29,25 @@ class Profile:
     tier: str = "professional"
     account_rep: str = ""
     datacenter: str = ""
-    auth: str = "password"
+    auth: str = "password"  # password | token | oauth
+    # OAuth sign-in (empty: derived from desk_url, see the auth docs).
+    oauth_client_id: str = ""
+    oauth_authorize_url: str = ""
+    oauth_token_url: str = ""
+    # The email route.
+    via: str = "api"  # api | email
+    smtp_host: str = ""
+    smtp_port: str = ""
+    smtp_user: str = ""
+    smtp_security: str = ""  # starttls | tls | none
+    # Destination address per route name (urgent, high, normal, low, task, escalation,
+    # enterprise); missing names take the defaults of the email route.
+    routes: dict[str, str] = field(default_factory=dict)
 
-    def to_toml(self) -> dict[str, str]:
+    def to_toml(self) -> dict[str, object]:
         data = asdict(self)
         data.pop("name")
-        return {k: v for k, v in data.items() if v != ""}
+        return {k: v for k, v in data.items() if v not in ("", {})}
 
     @classmethod
     def from_toml(cls, name: str, data: dict[str, object]) -> Profile:
@@ -45,8 +58,15 @@ class Profile:
                 f"profile {name!r} has unknown setting(s): {', '.join(unknown)}",
                 hint=f"Remove them from {paths.config_file()}.",
             )
-        values = {k: str(v) for k, v in data.items()}
-        return cls(name=name, **values)
+        values: dict[str, object] = {}
+        for key, value in data.items():
+            if key == "routes":
+                if not isinstance(value, dict):
+                    raise ConfigError(f"profile {name!r}: routes must be a table")
+                values[key] = {str(k): str(v) for k, v in value.items()}
+            else:
+                values[key] = str(value)
+        return cls(name=name, **values)  # type: ignore[arg-type]
 
 
 @dataclass

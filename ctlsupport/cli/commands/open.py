@@ -198,6 +198,7 @@ def _submit(state: AppState, draft) -> None:
             on_upload=progress.uploaded,
         )
     request = result.request
+    _remember(state, profile.name, request, draft)
     data = {
         "id": request.id,
         "url": request.url,
@@ -214,6 +215,19 @@ def _submit(state: AppState, draft) -> None:
         sys.stdout.write(f"  {request.web_url}\n")
 
     state.out.result(data, human)
+
+
+def _remember(state: AppState, profile_name: str, request, draft) -> None:
+    """Keep the new request in local history; the ticket exists even if this fails."""
+    import sqlite3
+
+    from ctlsupport.store import db
+    from ctlsupport.store.history import History
+
+    try:
+        History(db.connect()).record_submitted(profile_name, request, draft)
+    except (OSError, sqlite3.Error) as exc:
+        state.out.warn(f"could not record request #{request.id} in local history: {exc}")
 
 
 class _Progress:

@@ -35,6 +35,8 @@ def list_requests(
         if not show_all and len(requests_) >= limit:
             break
 
+    _seen(state, requests_)
+
     def human() -> None:
         if not sys.stdout.isatty():
             for r in requests_:
@@ -62,6 +64,7 @@ def show_request(ctx: typer.Context, request_id: RequestId) -> None:
     client = state.client()
     request = client.get_request(request_id)
     comments = list(client.iter_comments(request_id))
+    _seen(state, [request])
 
     def human() -> None:
         out = sys.stdout
@@ -79,3 +82,16 @@ def show_request(ctx: typer.Context, request_id: RequestId) -> None:
                 out.write(f"  [attachment] {attachment.file_name} ({attachment.size} bytes)\n")
 
     state.out.result({"request": asdict(request), "comments": [asdict(c) for c in comments]}, human)
+
+
+def _seen(state: AppState, requests_: list) -> None:
+    """Remember the desk's answer locally (for --mine, --offline and completion)."""
+    import sqlite3
+
+    from ctlsupport.store import db
+    from ctlsupport.store.history import History
+
+    try:
+        History(db.connect()).record_seen(state.profile().name, requests_)
+    except (OSError, sqlite3.Error) as exc:
+        state.out.debug_line(f"history not updated: {exc}")

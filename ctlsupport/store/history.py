@@ -1,0 +1,114 @@
+"""Local history: requests submitted from here or seen at the desk, and values typed."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+from ctlsupport.model import Request, TicketDraft
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class History:
+    """What this machine knows about a profile's requests, without asking the desk."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def record_submitted(
+        self, profile: str, request: Request, draft: TicketDraft, client_ref: str | None = None
+    ) -> None:
+        """A request opened from this machine (for `list --mine` and completion)."""
+        self._upsert(profile, request, submitted_here=True, client_ref=client_ref)
+        self.conn.execute(
+            "UPDATE requests SET customer_alias = ?, server = ?, datacenter = ? "
+            "WHERE profile = ? AND id = ?",
+            (draft.customer_alias, draft.server, draft.datacenter, profile, request.id),
+        )
+        self.remember("customer_alias", draft.customer_alias)
+        self.remember("server", draft.server)
+
+    def record_seen(self, profile: str, requests: Iterable[Request]) -> None:
+        """Requests read from the desk: keep their latest known state."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for request in requests:
+                self._upsert(profile, request)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def _upsert(
+        self,
+        profile: str,
+        request: Request,
+        *,
+        submitted_here: bool = False,
+        client_ref: str | None = None,
+    ) -> None:
+        self.conn.execute(
+            """INSERT INTO requests (profile, id, subject, status, priority, type, created_at,
+                   updated_at, submitted_here, client_ref, seen_at, data)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (profile, id) DO UPDATE SET
+                   subject = excluded.subject, status = excluded.status,
+                   priority = excluded.priority, type = excluded.type,
+                   created_at = excluded.created_at, updated_at = excluded.updated_at,
+                   submitted_here = MAX(requests.submitted_here, excluded.submitted_here),
+                   client_ref = COALESCE(excluded.client_ref, requests.client_ref),
+                   seen_at = excluded.seen_at, data = excluded.data""",
+            (
+                profile,
+                request.id,
+                request.subject,
+                request.status,
+                request.priority,
+                request.type,
+                request.created_at,
+                request.updated_at,
+                int(submitted_here),
+                client_ref,
+                _now(),
+                json.dumps(asdict(request)),
+            ),
+        )
+
+    def mine(self, profile: str) -> set[int]:
+        """Ids of the requests submitted from this machine."""
+        rows = self.conn.execute(
+            "SELECT id FROM requests WHERE profile = ? AND submitted_here = 1", (profile,)
+        )
+        return {row["id"] for row in rows}
+
+    def known(self, profile: str) -> list[sqlite3.Row]:
+        """Every known request of a profile, most recently updated first."""
+        return self.conn.execute(
+            "SELECT * FROM requests WHERE profile = ? ORDER BY updated_at DESC, id DESC",
+            (profile,),
+        ).fetchall()
+
+    def remember(self, kind: str, value: str) -> None:
+        """Note a value the user typed (customer alias, server name)."""
+        if not value:
+            return
+        self.conn.execute(
+            """INSERT INTO seen_values (kind, value, last_used) VALUES (?, ?, ?)
+               ON CONFLICT (kind, value) DO UPDATE SET
+                   last_used = excluded.last_used, uses = seen_values.uses + 1""",
+            (kind, value, _now()),
+        )
+
+    def values(self, kind: str) -> list[str]:
+        """Values of one kind, most recently used first."""
+        rows = self.conn.execute(
+            "SELECT value FROM seen_values WHERE kind = ? ORDER BY last_used DESC, uses DESC",
+            (kind,),
+        )
+        return [row["value"] for row in rows]

@@ -1,0 +1,64 @@
+"""The local database: migrations, concurrent opening, history."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+from ctlsupport.model import Request, TicketDraft
+from ctlsupport.store import db
+from ctlsupport.store.history import History
+
+
+def _request(number: int, status: str = "new", updated: str = "2026-01-01T00:00:00Z") -> Request:
+    return Request(
+        id=number, subject=f"s{number}", status=status, priority="normal", type="incident",
+        description="", created_at=updated, updated_at=updated, url="", web_url="",
+    )  # fmt: skip
+
+
+def test_migrations_apply_once_and_are_numbered(tmp_path):
+    path = tmp_path / "x.sqlite3"
+    conn = db.connect(path)
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    assert version == len(db.migrations()) >= 1
+    conn.close()
+    again = db.connect(path)
+    assert again.execute("PRAGMA user_version").fetchone()[0] == version
+    assert again.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_concurrent_first_open_migrates_once(tmp_path):
+    path = tmp_path / "race.sqlite3"
+    errors = []
+
+    def open_it():
+        try:
+            db.connect(path).close()
+        except sqlite3.Error as exc:  # pragma: no cover - the failure being tested for
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+
+
+def test_statement_splitter_keeps_semicolons_in_strings():
+    sql = "CREATE TABLE t (a TEXT DEFAULT ';');\n-- note\nINSERT INTO t VALUES ('x;y');\n"
+    assert len(db._statements(sql)) == 2
+
+
+def test_history_mine_seen_and_values(tmp_path):
+    history = History(db.connect(tmp_path / "h.sqlite3"))
+    draft = TicketDraft(customer_alias="ACME", server="VA1ACMEWEB01", datacenter="VA1")
+    history.record_submitted("p", _request(1), draft)
+    history.record_seen("p", [_request(1, "open", "2026-02-01T00:00:00Z"), _request(2)])
+    assert history.mine("p") == {1}
+    rows = history.known("p")
+    assert [(r["id"], r["status"]) for r in rows] == [(1, "open"), (2, "new")]
+    assert rows[0]["server"] == "VA1ACMEWEB01"
+    assert history.values("customer_alias") == ["ACME"]
+    assert history.known("other") == []
