@@ -48,11 +48,13 @@ class DeskUnreachable(CtlError):
     code = "unreachable"
     exit_code = ExitCode.UNREACHABLE
     hint = "Check the desk URL (`ctlsupport config show`) and your network, then try again."
+    maybe_sent = False  # True when the request may have reached the desk (answer lost)
 
 
 class DeskError(CtlError):
     code = "desk_error"
     exit_code = ExitCode.DESK_ERROR
+    retry_after: float | None = None  # seconds, from the desk's Retry-After header
 
 
 class DeskValidation(DeskError):

@@ -10,7 +10,7 @@ from .auth import authenticate, rate_key
 from .body import RequestBody
 from .config import SandboxConfig
 from .errors import ApiError, Response, invalid_endpoint, text_response
-from .faults import FaultQueue
+from .faults import FaultDice, FaultQueue
 from .ratelimit import EXCEEDED_TEXT, RateLimiter
 from .state import SandboxState
 
@@ -25,6 +25,7 @@ class SandboxApp:
         self.config = config
         self.limiter = RateLimiter(config.rate_limit_per_minute)
         self.faults = FaultQueue()
+        self.dice = FaultDice(config.fault_rates, config.slow_seconds, config.fault_seed)
 
     def handle(
         self, method: str, target: str, headers: Message, body: RequestBody, client: str
@@ -40,11 +41,12 @@ class SandboxApp:
             return invalid_endpoint().response
 
         decision = self.limiter.hit(rate_key(headers.get("Authorization"), client))
+        rolled = self.dice.roll() if path.startswith("/api/v2/") else None
         if not decision.allowed:
             response = text_response(
                 429, EXCEEDED_TEXT, headers={"Retry-After": str(decision.reset_seconds)}
             )
-        elif path.startswith("/api/v2/") and (injected := self.faults.apply()) is not None:
+        elif (injected := self._injected(path, rolled)) is not None:
             response = injected
         else:
             try:
@@ -54,12 +56,19 @@ class SandboxApp:
                     response = self._api(method, path, params, headers, body)
             except ApiError as exc:
                 response = exc.response
+            response = self.dice.after(rolled, response)
         response.headers.update(decision.headers())
         if response.status == 429:  # also for an injected 429
             response.headers["x-rate-limit-remaining"] = response.headers["ratelimit-remaining"] = (
                 "0"
             )
         return response
+
+    def _injected(self, path: str, rolled: str | None) -> Response | None:
+        """A planned fault (POST /sandbox/faults) first, then a random one."""
+        if not path.startswith("/api/v2/"):
+            return None
+        return self.faults.apply() or self.dice.before(rolled)
 
     def _api(
         self,

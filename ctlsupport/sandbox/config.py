@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -22,6 +22,11 @@ class SandboxConfig:
     close_after_hours: float = 72.0  # solved -> closed automation (the provider says 72 h)
     max_upload_bytes: int = 50 * 1024 * 1024
     public_url: str | None = None  # base of "url" fields; default: the server's own address
+    # Random faults per API call, by kind ("429", "500", "503", "slow", "reset", "drop"):
+    # the chance of each, e.g. {"503": 0.05}. See faults.py and docs/sandbox.md.
+    fault_rates: dict[str, float] = field(default_factory=dict)
+    slow_seconds: float = 35.0  # a "slow" fault answers after this long
+    fault_seed: int | None = None
 
     @property
     def db_path(self) -> Path:

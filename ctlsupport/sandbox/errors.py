@@ -28,6 +28,8 @@ class Response:
     content_type: str | None = JSON_TYPE
     headers: dict[str, str] = field(default_factory=dict)
     stream: Path | None = None
+    # Injected faults: "reset" (RST, nothing processed) or "close" (processed, answer lost).
+    drop: str | None = None
 
 
 def json_response(

@@ -99,3 +99,67 @@ class FaultQueue:
         if fault.delay_seconds:
             time.sleep(fault.delay_seconds)
         return fault.response()
+
+
+# Kinds of random fault, each with its own rate (a chance per API call).
+RATE_KINDS = ("429", "500", "503", "slow", "reset", "drop")
+
+
+def spread(total: float) -> dict[str, float]:
+    """`--faults RATE`: every kind together at that total rate."""
+    if not 0 <= total <= 1:
+        raise SandboxError("a fault rate must be between 0 and 1")
+    return {kind: total / len(RATE_KINDS) for kind in RATE_KINDS}
+
+
+class FaultDice:
+    """Random faults at configured rates, for reliability runs and benchmarks.
+
+    `reset` drops the connection before the call is processed (nothing happened);
+    `drop` processes the call, commits it, then drops the connection (the answer is
+    lost); `slow` processes the call at once and answers after `slow_seconds` (past a
+    client's timeout: the answer comes too late, the change is already made).
+    """
+
+    def __init__(
+        self, rates: dict[str, float], slow_seconds: float, seed: int | None = None
+    ) -> None:
+        import random
+
+        unknown = set(rates) - set(RATE_KINDS)
+        if unknown:
+            raise SandboxError(f"unknown fault kinds: {', '.join(sorted(unknown))}")
+        if sum(rates.values()) > 1 or any(r < 0 for r in rates.values()):
+            raise SandboxError("fault rates must be >= 0 and add up to at most 1")
+        self._lock = threading.Lock()
+        self.rates = dict(rates)
+        self.slow_seconds = slow_seconds
+        self._random = random.Random(seed)
+        self.counts: dict[str, int] = dict.fromkeys(RATE_KINDS, 0)
+
+    def roll(self) -> str | None:
+        """The fault kind for this call, or None."""
+        with self._lock:
+            draw = self._random.random()
+            for kind in RATE_KINDS:
+                draw -= self.rates.get(kind, 0.0)
+                if draw < 0:
+                    self.counts[kind] += 1
+                    return kind
+        return None
+
+    def before(self, kind: str | None) -> Response | None:
+        """The answer that replaces processing, for the kinds that do."""
+        if kind in ("429", "500", "503"):
+            return Fault(int(kind), retry_after=1 if kind != "500" else None).response()
+        if kind == "reset":
+            return Response(0, drop="reset")
+        return None
+
+    def after(self, kind: str | None, response: Response) -> Response:
+        """Spoil a processed call's answer, for the kinds that do."""
+        if kind == "drop":
+            response.drop = "close"  # committed, but the client never hears of it
+        elif kind == "slow":
+            time.sleep(self.slow_seconds)
+        return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import socket
 import sys
@@ -84,10 +85,23 @@ class _Handler(BaseHTTPRequestHandler):
             keep_alive = body.finish()
         except OSError:
             keep_alive = False
+        if response.drop:
+            self._drop(response.drop)
+            return
         try:
             self._write(response, keep_alive, head=head)
         except OSError:
             self.close_connection = True
+
+    def _drop(self, how: str) -> None:
+        """An injected fault: hang up without answering (with a TCP reset for "reset")."""
+        import struct
+
+        self.close_connection = True
+        if how == "reset":
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        with contextlib.suppress(OSError):  # the client may be gone already
+            self.connection.shutdown(socket.SHUT_RDWR)
 
     def _write(self, response: Response, keep_alive: bool, *, head: bool = False) -> None:
         self.send_response(response.status)

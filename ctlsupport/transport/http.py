@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +25,8 @@ from ctlsupport.errors import (
 from ctlsupport.secret import SCRUBBER, Secret
 
 CONNECT_TIMEOUT = 5.0
-READ_TIMEOUT = 30.0
+# How long to wait for an answer; CTLSUPPORT_HTTP_TIMEOUT changes it (slow links, tests).
+READ_TIMEOUT = float(os.environ.get("CTLSUPPORT_HTTP_TIMEOUT", "30"))
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,9 @@ class DeskSession:
         retry = Retry(
             total=3,
             connect=3,
-            read=0,
+            read=3,  # only for the allowed (idempotent) methods below
             status=3,
-            backoff_factor=0.5,
+            backoff_factor=0.2,
             status_forcelist=(429, 503),
             allowed_methods=frozenset({"GET", "DELETE"}),
             respect_retry_after_header=True,
@@ -96,12 +98,20 @@ class DeskSession:
             response = self.session.request(
                 method, url, headers=headers, timeout=self.timeout, **kwargs
             )
-        except requests.Timeout:
-            raise DeskUnreachable(
-                f"the desk at {self.base_url} did not answer within {self.timeout[1]:g} s"
-            ) from None
-        except requests.ConnectionError:
+        except requests.ConnectTimeout:
             raise DeskUnreachable(f"cannot reach the desk at {self.base_url}") from None
+        except requests.Timeout:
+            error = DeskUnreachable(
+                f"the desk at {self.base_url} did not answer within {self.timeout[1]:g} s"
+            )
+            error.maybe_sent = True  # the request may have been processed all the same
+            raise error from None
+        except requests.ConnectionError as exc:
+            error = DeskUnreachable(f"cannot reach the desk at {self.base_url}")
+            # Refused or unresolvable: nothing was sent. Anything else (a reset, a
+            # connection dropped mid-answer) may have reached the desk.
+            error.maybe_sent = not _never_connected(exc)
+            raise error from None
         elapsed = (time.monotonic() - started) * 1000
         self._log(
             f"< {response.status_code} {method} {url} ({elapsed:.0f} ms, "
@@ -155,14 +165,18 @@ class DeskSession:
             return DeskValidation(f"the desk refused the request: {text}", details=body or None)
         if status == 429:
             wait = response.headers.get("Retry-After", "?")
-            return RateLimited(
+            error = RateLimited(
                 "the desk's rate limit is reached",
                 hint=f"Wait {wait} s and try again.",
             )
-        return DeskError(
+            error.retry_after = _seconds(wait)
+            return error
+        error = DeskError(
             f"the desk answered {status}: {text}",
             hint=f"Temporary? Try again. Request id: {response.headers.get('x-request-id', '-')}",
         )
+        error.retry_after = _seconds(response.headers.get("Retry-After"))
+        return error
 
 
 def _describe(body: dict) -> str:
@@ -180,3 +194,24 @@ def _describe(body: dict) -> str:
         if isinstance(body.get(key), str):
             return body[key]
     return ""
+
+
+def _seconds(value: str | None) -> float | None:
+    """A Retry-After value in seconds (the desk sends seconds, not dates)."""
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _never_connected(exc: requests.ConnectionError) -> bool:
+    """Whether a connection error happened before anything reached the desk."""
+    from urllib3.exceptions import NameResolutionError, NewConnectionError
+
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, NewConnectionError | NameResolutionError | ConnectionRefusedError):
+            return True
+        reason = getattr(cause, "reason", None)
+        cause = reason if isinstance(reason, BaseException) else cause.__context__
+    return False

@@ -96,6 +96,19 @@ class DeskClient:
             for item in page.get("comments", []):
                 yield parse_comment(item, names)
 
+    def find_by_reference(self, client_ref: str, *, newest: int = 300) -> Request | None:
+        """The caller's recent request whose body carries this client reference, if any.
+
+        Reads the newest requests, not the search index: a just-created request is
+        listed at once, while search indexing lags.
+        """
+        for index, request in enumerate(self.iter_requests(sort_by="created_at")):
+            if client_ref in request.description:
+                return request
+            if index + 1 >= newest:
+                break
+        return None
+
     def _pages(self, url: str, params: dict[str, Any] | None) -> Iterator[dict[str, Any]]:
         # links.next is present even on the last page: has_more is the only stop signal.
         while True:

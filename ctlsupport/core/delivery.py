@@ -1,0 +1,95 @@
+"""Exactly-once creation over an unreliable desk: retry what surely failed, look before
+resending what may have arrived.
+
+The Requests API has no idempotency key (contract 6.5), so every submission carries a
+client reference in its body. When an answer is lost (timeout, reset, 5xx), the desk is
+searched for that reference before anything is sent again, and a request found is
+adopted instead of duplicated.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ctlsupport.errors import DeskError, DeskUnreachable, DeskValidation, Queued, RateLimited
+from ctlsupport.model import Request
+
+if TYPE_CHECKING:
+    from ctlsupport.transport.zendesk import DeskClient
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounds on one delivery: attempts, total time, and the backoff between tries."""
+
+    attempts: int = 5
+    total_seconds: float = 60.0
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+
+    def backoff(self, attempt: int) -> float:
+        return min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+
+
+@dataclass
+class Delivered:
+    request: Request
+    adopted: bool
+    attempts: int
+
+
+def _retry_after(exc: RateLimited) -> float:
+    value = getattr(exc, "retry_after", None)
+    return float(value) if value is not None else 1.0
+
+
+def deliver(
+    client: DeskClient,
+    payload: Callable[[], dict[str, Any]],
+    client_ref: str,
+    *,
+    policy: RetryPolicy = RetryPolicy(),
+    sleep: Callable[[float], None] = time.sleep,
+    on_retry: Callable[[int, str, float], None] | None = None,
+) -> Delivered:
+    """Create a request exactly once, or raise Queued with the last reason."""
+    started = time.monotonic()
+    maybe_arrived = False
+    reason = "not tried"
+    for attempt in range(1, policy.attempts + 1):
+        try:
+            if maybe_arrived:
+                found = client.find_by_reference(client_ref)
+                if found is not None:
+                    return Delivered(found, adopted=True, attempts=attempt - 1)
+            return Delivered(client.create_request(payload()), adopted=False, attempts=attempt)
+        except DeskValidation:
+            raise  # the desk refused the content: trying again cannot help
+        except RateLimited as exc:
+            maybe_arrived, reason, wait = False, exc.message, _retry_after(exc)
+        except DeskUnreachable as exc:
+            maybe_arrived = maybe_arrived or exc.maybe_sent
+            reason, wait = exc.message, policy.backoff(attempt)
+        except DeskError as exc:  # 5xx or 409: may or may not have been committed
+            maybe_arrived, reason = True, exc.message
+            wait = max(policy.backoff(attempt), float(getattr(exc, "retry_after", 0) or 0))
+        remaining = policy.total_seconds - (time.monotonic() - started)
+        if attempt == policy.attempts or wait > remaining:
+            break
+        if on_retry:
+            on_retry(attempt, reason, wait)
+        sleep(wait)
+    if maybe_arrived:
+        try:
+            found = client.find_by_reference(client_ref)
+        except (DeskError, DeskUnreachable):
+            found = None  # still unknown: the outbox keeps it, the next send looks again
+        if found is not None:
+            return Delivered(found, adopted=True, attempts=policy.attempts)
+    raise Queued(
+        f"not delivered: {reason}",
+        hint="It is kept in the outbox; `ctlsupport outbox send` tries again.",
+    )

@@ -1,0 +1,106 @@
+"""Scrub secrets from text the user is about to send: error output and text attachments.
+
+Line by line, so a 50 MB log is redacted in constant memory; the only multi-line case,
+a PEM private key block, is tracked with one flag.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+MASK = "[REDACTED]"
+
+# key=value / key: value where the key names a secret (password, api_key, AWS secret...).
+_ASSIGNMENT = re.compile(
+    r"""(?ix)
+    (?P<key>\b[\w.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key
+        |accountkey|private[_-]?key|client[_-]?secret|auth)[\w.-]*)
+    (?P<sep>["']?\s*[:=]\s*)
+    (?P<value>"[^"\n]*"|'[^'\n]*'|[^\s,;&"']+)
+    """
+)
+_HEADER = re.compile(
+    r"(?im)^(?P<key>\s*(?:proxy-)?authorization|\s*(?:set-)?cookie)(?P<sep>\s*:\s*)(?P<value>.+)$"
+)
+_BEARER = re.compile(
+    r"(?i)\b(?P<key>bearer|basic|token)(?P<sep>\s+)(?P<value>[A-Za-z0-9\-._~+/]{12,}=*)"
+)
+_PATTERNS = {
+    "aws access key": re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+    "google api key": re.compile(r"\bAIza[0-9A-Za-z\-_]{35}\b"),
+    "github token": re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"),
+    "slack token": re.compile(r"\bxox[baprs]-[A-Za-z0-9-]{10,}\b"),
+    "url credentials": re.compile(r"(?<=://)[^/\s:@]+:[^/\s@]+(?=@)"),
+}
+_PEM_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")
+_PEM_END = re.compile(r"-----END [A-Z0-9 ]*PRIVATE KEY-----")
+
+
+@dataclass
+class Redactor:
+    """Redacts known secret values and secret-looking text; counts what it found."""
+
+    known: Iterable[str] = ()
+    found: Counter = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        values = sorted({v for v in self.known if v}, key=len, reverse=True)
+        # Digits-only values (a PIN) must not match inside longer numbers.
+        parts = [rf"(?<!\d){re.escape(v)}(?!\d)" if v.isdigit() else re.escape(v) for v in values]
+        self._known = re.compile("|".join(parts)) if parts else None
+        self._in_key = False
+
+    def line(self, text: str) -> str:
+        """Redact one line (with or without its newline)."""
+        if self._in_key:
+            end = _PEM_END.search(text)
+            if end is None:
+                return ""  # inside the key: drop the line
+            self._in_key = False
+            return text[end.end() :].lstrip("\r\n")
+        begin = _PEM_BEGIN.search(text)
+        if begin:
+            self.found["private key"] += 1
+            if not _PEM_END.search(text, begin.end()):
+                self._in_key = True
+                return text[: begin.start()] + MASK + "\n"
+            text = _PEM_BEGIN.sub(MASK, _PEM_END.sub("", text))
+        if self._known is not None:
+            text, count = self._known.subn(MASK, text)
+            if count:
+                self.found["your own secret"] += count
+        for kind, pattern in (("header", _HEADER), ("bearer token", _BEARER)):
+            text = self._keep_key(kind, pattern, text)
+        text = self._keep_key("password or key assignment", _ASSIGNMENT, text)
+        for kind, pattern in _PATTERNS.items():
+            text, count = pattern.subn(MASK, text)
+            if count:
+                self.found[kind] += count
+        return text
+
+    def _keep_key(self, kind: str, pattern: re.Pattern[str], text: str) -> str:
+        def replace(match: re.Match[str]) -> str:
+            if match["value"] in (MASK, f'"{MASK}"'):
+                return match[0]
+            self.found[kind] += 1
+            return f"{match['key']}{match['sep']}{MASK}"
+
+        return pattern.sub(replace, text)
+
+    def lines(self, source: Iterable[str]) -> Iterator[str]:
+        """Redact a stream of lines."""
+        for text in source:
+            redacted = self.line(text)
+            if redacted:
+                yield redacted
+
+    def text(self, text: str) -> str:
+        """Redact a whole text."""
+        return "".join(self.lines(text.splitlines(keepends=True)))
+
+    def summary(self) -> str:
+        """What was redacted, for the preview: '2 password or key assignments, 1 private key'."""
+        return ", ".join(f"{count} x {kind}" for kind, count in sorted(self.found.items()))

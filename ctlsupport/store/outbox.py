@@ -1,0 +1,202 @@
+"""The write-ahead outbox: submissions are stored before any send, and leased to one sender.
+
+Several ctlsupport processes may work on one outbox at once: an item is claimed with a
+lease inside a write transaction, so two senders never hold the same item, and a sender
+that died (kill -9) only delays its items until the lease runs out.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from ctlsupport.config import paths
+
+LEASE_SECONDS = 90
+
+
+def _stamp(moment: datetime | None = None) -> str:
+    return (moment or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def files_root() -> Path:
+    """Where attachments are copied for queued submissions."""
+    return paths.data_dir() / "outbox"
+
+
+@dataclass
+class OutboxItem:
+    id: int
+    client_ref: str
+    profile: str
+    kind: str
+    route: str
+    payload: dict[str, Any]
+    state: str
+    attempts: int
+    last_error: str | None
+    desk_id: int | None
+    adopted: bool
+    created_at: str
+    updated_at: str
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> OutboxItem:
+        return cls(
+            id=row["id"],
+            client_ref=row["client_ref"],
+            profile=row["profile"],
+            kind=row["kind"],
+            route=row["route"],
+            payload=json.loads(row["payload"]),
+            state=row["state"],
+            attempts=row["attempts"],
+            last_error=row["last_error"],
+            desk_id=row["desk_id"],
+            adopted=bool(row["adopted"]),
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+        )
+
+    @property
+    def files_dir(self) -> Path:
+        return files_root() / self.client_ref
+
+
+class Outbox:
+    """Queued, sending and sent submissions of this machine."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+    def add(
+        self,
+        profile: str,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        route: str = "api",
+        attachments: list[str] | None = None,
+        client_ref: str | None = None,
+    ) -> OutboxItem:
+        """Store a submission (attachments copied in) and lease it to this process."""
+        ref = client_ref or str(uuid.uuid4())
+        stored = []
+        if attachments:
+            folder = paths.ensure_private_dir(files_root() / ref)
+            for index, source in enumerate(attachments):
+                target = folder / f"{index:02d}-{Path(source).name}"
+                shutil.copyfile(source, target)
+                stored.append(str(target))
+        payload = {**payload, "attachments": stored} if attachments is not None else payload
+        now = _stamp()
+        until = _stamp(datetime.now(UTC) + timedelta(seconds=LEASE_SECONDS))
+        cursor = self.conn.execute(
+            """INSERT INTO outbox (client_ref, profile, kind, route, payload, state,
+                   lease_owner, lease_until, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, 'sending', ?, ?, ?, ?)""",
+            (ref, profile, kind, route, json.dumps(payload), self.owner, until, now, now),
+        )
+        return self.get(cursor.lastrowid)
+
+    def get(self, item_id: int) -> OutboxItem:
+        row = self.conn.execute("SELECT * FROM outbox WHERE id = ?", (item_id,)).fetchone()
+        if row is None:
+            from ctlsupport.errors import NotFound
+
+            raise NotFound(f"no outbox item {item_id}")
+        return OutboxItem.from_row(row)
+
+    def claim(self, profile: str | None = None, item_id: int | None = None) -> OutboxItem | None:
+        """Lease the oldest queued item (or a stale lease) to this process, or None."""
+        now = datetime.now(UTC)
+        until = _stamp(now + timedelta(seconds=LEASE_SECONDS))
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            where = ["(state = 'queued' OR (state = 'sending' AND lease_until < ?))"]
+            args: list[Any] = [_stamp(now)]
+            if profile is not None:
+                where.append("profile = ?")
+                args.append(profile)
+            if item_id is not None:
+                where.append("id = ?")
+                args.append(item_id)
+            row = self.conn.execute(
+                f"SELECT id FROM outbox WHERE {' AND '.join(where)} ORDER BY id LIMIT 1", args
+            ).fetchone()
+            if row is None:
+                self.conn.execute("COMMIT")
+                return None
+            self.conn.execute(
+                "UPDATE outbox SET state = 'sending', lease_owner = ?, lease_until = ?, "
+                "updated_at = ? WHERE id = ?",
+                (self.owner, until, _stamp(now), row["id"]),
+            )
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        return self.get(row["id"])
+
+    def attempt(self, item: OutboxItem) -> None:
+        """Count one send attempt and renew the lease."""
+        until = _stamp(datetime.now(UTC) + timedelta(seconds=LEASE_SECONDS))
+        self.conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1, lease_until = ?, updated_at = ? "
+            "WHERE id = ? AND lease_owner = ?",
+            (until, _stamp(), item.id, self.owner),
+        )
+        item.attempts += 1
+
+    def mark_sent(self, item: OutboxItem, desk_id: int, *, adopted: bool = False) -> None:
+        """Delivered: remember the desk's id and drop the copied attachments."""
+        self.conn.execute(
+            "UPDATE outbox SET state = 'sent', desk_id = ?, adopted = ?, last_error = NULL, "
+            "lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ?",
+            (desk_id, int(adopted), _stamp(), item.id),
+        )
+        shutil.rmtree(item.files_dir, ignore_errors=True)
+        item.state, item.desk_id, item.adopted = "sent", desk_id, adopted
+
+    def release(self, item: OutboxItem, error: str) -> None:
+        """Not delivered this time: back in the queue with the reason."""
+        self.conn.execute(
+            "UPDATE outbox SET state = 'queued', last_error = ?, lease_owner = NULL, "
+            "lease_until = NULL, updated_at = ? WHERE id = ?",
+            (error, _stamp(), item.id),
+        )
+        item.state, item.last_error = "queued", error
+
+    def pending(self, profile: str | None = None) -> list[OutboxItem]:
+        """Items not yet delivered, oldest first."""
+        sql = "SELECT * FROM outbox WHERE state != 'sent'"
+        args: tuple = ()
+        if profile is not None:
+            sql += " AND profile = ?"
+            args = (profile,)
+        return [OutboxItem.from_row(r) for r in self.conn.execute(sql + " ORDER BY id", args)]
+
+    def items(self, *, include_sent: bool = False, limit: int = 100) -> list[OutboxItem]:
+        sql = "SELECT * FROM outbox" + ("" if include_sent else " WHERE state != 'sent'")
+        rows = self.conn.execute(sql + " ORDER BY id DESC LIMIT ?", (limit,))
+        return [OutboxItem.from_row(r) for r in rows]
+
+    def drop(self, item_id: int) -> OutboxItem:
+        """Forget an undelivered item (and its copied files)."""
+        item = self.get(item_id)
+        if item.state == "sending":
+            from ctlsupport.errors import InvalidInput
+
+            raise InvalidInput(f"outbox item {item_id} is being sent right now; try again")
+        self.conn.execute("DELETE FROM outbox WHERE id = ?", (item_id,))
+        shutil.rmtree(item.files_dir, ignore_errors=True)
+        return item

@@ -1,0 +1,78 @@
+"""Redaction of secrets from error text and text attachments."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ctlsupport.core.redact import MASK, Redactor
+
+KEY = """-----BEGIN OPENSSH PRIVATE KEY-----
+b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW
+QyNTUxOQAAACDu0Tq3
+-----END OPENSSH PRIVATE KEY-----
+"""
+
+
+@pytest.mark.parametrize(
+    ("raw", "gone", "kept"),
+    [
+        ("db password=hunter2 port=5432", "hunter2", "port=5432"),
+        ('{"api_key": "abc123def456"}', "abc123def456", '"api_key"'),
+        ("Authorization: Basic dXNlcjpwYXNz", "dXNlcjpwYXNz", "Authorization"),
+        ("Cookie: session=0123456789abcdef", "0123456789abcdef", "Cookie"),
+        ("curl -H 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig'", "eyJhbGciOiJIUzI1NiJ9", "curl"),
+        ("key AKIAIOSFODNN7EXAMPLE used", "AKIAIOSFODNN7EXAMPLE", "used"),
+        ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG", "wJalrXUtnFEMI", "aws_secret"),
+        ("fetch https://admin:s3cret@10.0.0.5/x failed", "s3cret", "10.0.0.5/x failed"),
+        ("token ghp_" + "a" * 36, "a" * 36, "token"),
+    ],
+)
+def test_patterns(raw, gone, kept):
+    redactor = Redactor()
+    out = redactor.text(raw + "\n")
+    assert gone not in out
+    assert kept in out
+    assert MASK in out
+    assert redactor.found
+
+
+def test_private_key_block_is_removed_whole():
+    redactor = Redactor()
+    out = redactor.text("before\n" + KEY + "after\n")
+    assert out == f"before\n{MASK}\nafter\n"
+    assert redactor.found["private key"] == 1
+
+
+def test_own_secrets_and_pin_boundaries():
+    redactor = Redactor(known=["4711", "pa55word"])
+    out = redactor.text("pin 4711 but not 147112 and pa55word!\n")
+    assert out == f"pin {MASK} but not 147112 and {MASK}!\n"
+    assert redactor.summary() == "2 x your own secret"
+
+
+def test_plain_log_is_untouched():
+    log = "2026-11-28 09:12:01 ERROR upstream timed out (110: Connection timed out)\n"
+    redactor = Redactor(known=["9999"])
+    assert redactor.text(log) == log
+    assert not redactor.found
+
+
+SECRET = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*-_", min_size=4, max_size=16)
+
+
+@given(st.text(), st.lists(SECRET.filter(lambda v: not v.isdigit()), max_size=3))
+def test_never_fails_and_never_leaks_known_values(text, known):
+    out = Redactor(known=known).text(text)
+    assert isinstance(out, str)
+    for value in known:
+        assert value not in out
+
+
+@given(st.text(), st.text(alphabet="0123456789", min_size=1, max_size=10))
+def test_pin_never_survives_as_a_whole_number(text, pin):
+    import re
+
+    out = Redactor(known=[pin]).text(text)
+    assert not re.search(rf"(?<!\d){pin}(?!\d)", out.replace("\r", "\n"))
