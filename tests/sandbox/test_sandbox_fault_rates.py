@@ -43,9 +43,8 @@ def test_error_statuses(tmp_path, status):
 
 
 def test_slow_answers_pass_a_client_timeout(tmp_path):
-    with _desk(tmp_path, slow=1.0) as desk:
-        with pytest.raises(requests.ReadTimeout):
-            requests.get(f"{desk.url}/api/v2/requests.json", auth=AUTH, timeout=(2, 0.3))
+    with _desk(tmp_path, slow=1.0) as desk, pytest.raises(requests.ReadTimeout):
+        requests.get(f"{desk.url}/api/v2/requests.json", auth=AUTH, timeout=(2, 0.3))
 
 
 def test_rates_are_drawn_at_about_the_rate():
