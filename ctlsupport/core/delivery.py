@@ -34,6 +34,9 @@ class RetryPolicy:
         return min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
 
 
+DEFAULT_POLICY = RetryPolicy()
+
+
 @dataclass
 class Delivered:
     request: Request
@@ -51,7 +54,7 @@ def deliver(
     payload: Callable[[], dict[str, Any]],
     client_ref: str,
     *,
-    policy: RetryPolicy = RetryPolicy(),
+    policy: RetryPolicy = DEFAULT_POLICY,
     sleep: Callable[[float], None] = time.sleep,
     on_retry: Callable[[int, str, float], None] | None = None,
 ) -> Delivered:

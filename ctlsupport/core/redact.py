@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 MASK = "[REDACTED]"
 
@@ -104,3 +105,31 @@ class Redactor:
     def summary(self) -> str:
         """What was redacted, for the preview: '2 password or key assignments, 1 private key'."""
         return ", ".join(f"{count} x {kind}" for kind, count in sorted(self.found.items()))
+
+
+def looks_like_text(path: Path, sample: int = 8192) -> bool:
+    """Whether a file is text worth redacting (UTF-8, no NUL bytes in its start)."""
+    with path.open("rb") as handle:
+        head = handle.read(sample)
+    if b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 4  # only a character cut at the sample's end
+    return True
+
+
+def redact_file(source: Path, target: Path, redactor: Redactor) -> bool:
+    """Copy a file, redacting it line by line when it is text; True if it was text."""
+    import shutil
+
+    if not looks_like_text(source):
+        shutil.copyfile(source, target)
+        return False
+    with (
+        source.open(encoding="utf-8", errors="replace", newline="") as reader,
+        target.open("w", encoding="utf-8", newline="") as writer,
+    ):
+        writer.writelines(redactor.lines(reader))
+    return True

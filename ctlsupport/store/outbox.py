@@ -13,6 +13,7 @@ import shutil
 import socket
 import sqlite3
 import uuid
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -87,6 +88,7 @@ class Outbox:
         route: str = "api",
         attachments: list[str] | None = None,
         client_ref: str | None = None,
+        copy: Callable[[str, Path], object] | None = None,
     ) -> OutboxItem:
         """Store a submission (attachments copied in) and lease it to this process."""
         ref = client_ref or str(uuid.uuid4())
@@ -94,8 +96,9 @@ class Outbox:
         if attachments:
             folder = paths.ensure_private_dir(files_root() / ref)
             for index, source in enumerate(attachments):
-                target = folder / f"{index:02d}-{Path(source).name}"
-                shutil.copyfile(source, target)
+                # One folder per file keeps the name the desk will show.
+                target = paths.ensure_private_dir(folder / f"{index:02d}") / Path(source).name
+                (copy or shutil.copyfile)(source, target)
                 stored.append(str(target))
         payload = {**payload, "attachments": stored} if attachments is not None else payload
         now = _stamp()
@@ -116,7 +119,12 @@ class Outbox:
             raise NotFound(f"no outbox item {item_id}")
         return OutboxItem.from_row(row)
 
-    def claim(self, profile: str | None = None, item_id: int | None = None) -> OutboxItem | None:
+    def claim(
+        self,
+        profile: str | None = None,
+        item_id: int | None = None,
+        exclude: Collection[int] = (),
+    ) -> OutboxItem | None:
         """Lease the oldest queued item (or a stale lease) to this process, or None."""
         now = datetime.now(UTC)
         until = _stamp(now + timedelta(seconds=LEASE_SECONDS))
@@ -130,6 +138,9 @@ class Outbox:
             if item_id is not None:
                 where.append("id = ?")
                 args.append(item_id)
+            if exclude:
+                where.append(f"id NOT IN ({','.join('?' * len(exclude))})")
+                args.extend(exclude)
             row = self.conn.execute(
                 f"SELECT id FROM outbox WHERE {' AND '.join(where)} ORDER BY id LIMIT 1", args
             ).fetchone()

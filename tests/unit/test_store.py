@@ -21,7 +21,7 @@ def test_migrations_apply_once_and_are_numbered(tmp_path):
     path = tmp_path / "x.sqlite3"
     conn = db.connect(path)
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    assert version == len(db.migrations()) >= 1
+    assert version == db.migrations()[-1][0] >= 1
     conn.close()
     again = db.connect(path)
     assert again.execute("PRAGMA user_version").fetchone()[0] == version

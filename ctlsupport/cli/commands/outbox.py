@@ -1,0 +1,138 @@
+"""`ctlsupport outbox` and `ctlsupport drafts`: what was typed but not (yet) delivered."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+from typing import Annotated
+
+import typer
+
+from ctlsupport.cli.context import AppState
+
+app = typer.Typer(
+    help="Submissions kept until the desk confirms them: list, send again, drop.",
+    no_args_is_help=True,
+)
+drafts_app = typer.Typer(
+    help="Interrupted tickets and comments: list, drop (resume with open --resume).",
+    no_args_is_help=True,
+)
+
+
+def _outbox():
+    from ctlsupport.store import db
+    from ctlsupport.store.outbox import Outbox
+
+    return Outbox(db.connect())
+
+
+@app.command("list")
+def list_items(
+    ctx: typer.Context,
+    include_sent: Annotated[
+        bool, typer.Option("--sent", help="Also show delivered items.")
+    ] = False,
+) -> None:
+    """List queued (and with --sent, delivered) submissions."""
+    state: AppState = ctx.obj
+    items = _outbox().items(include_sent=include_sent)
+
+    def human() -> None:
+        if not items:
+            state.out.note("The outbox is empty: everything typed has reached the desk.")
+            return
+        for item in items:
+            subject = item.payload.get("subject", "")
+            where = f"#{item.desk_id}" if item.desk_id else (item.last_error or "-")
+            row = [str(item.id), item.state, item.kind, item.route, str(item.attempts),
+                   item.created_at, subject, where]  # fmt: skip
+            sys.stdout.write("\t".join(row) + "\n")
+
+    state.out.result({"items": [_public(i) for i in items]}, human)
+
+
+def _public(item) -> dict:
+    data = asdict(item)
+    data["subject"] = item.payload.get("subject", "")
+    data.pop("payload")
+    return data
+
+
+@app.command("send")
+def send_items(
+    ctx: typer.Context,
+    item_id: Annotated[int | None, typer.Argument(help="One item (default: all queued).")] = None,
+) -> None:
+    """Send queued submissions again (each exactly once)."""
+    from ctlsupport.cli.delivery import send_pending
+
+    state: AppState = ctx.obj
+    report = send_pending(state, item_id=item_id)
+
+    def human() -> None:
+        for line in report.lines:
+            sys.stdout.write(line + "\n")
+        if not report.lines:
+            state.out.note("Nothing to send.")
+
+    state.out.result(report.as_data(), human)
+    if report.failed:
+        from ctlsupport.errors import Queued
+
+        raise Queued(
+            f"{report.failed} item(s) not delivered",
+            hint="See `ctlsupport outbox list`; they stay queued.",
+        )
+
+
+@app.command("drop")
+def drop_item(
+    ctx: typer.Context,
+    item_id: Annotated[int, typer.Argument(help="The outbox item to forget.")],
+) -> None:
+    """Forget a queued submission for good."""
+    state: AppState = ctx.obj
+    item = _outbox().drop(item_id)
+    state.out.result(
+        {"dropped": item.id},
+        lambda: sys.stdout.write(
+            f"Dropped outbox item {item.id}: {item.payload.get('subject', '')}\n"
+        ),
+    )
+
+
+@drafts_app.command("list")
+def list_drafts(ctx: typer.Context) -> None:
+    """List saved drafts."""
+    from ctlsupport.store import db
+    from ctlsupport.store.drafts import Drafts
+
+    state: AppState = ctx.obj
+    drafts = Drafts(db.connect()).list()
+
+    def human() -> None:
+        if not drafts:
+            state.out.note("No drafts.")
+        for draft in drafts:
+            row = [str(draft.id), draft.kind, draft.updated_at, draft.summary, draft.reason]
+            sys.stdout.write("\t".join(row) + "\n")
+
+    state.out.result(
+        {"drafts": [{k: v for k, v in asdict(d).items() if k != "payload"} for d in drafts]},
+        human,
+    )
+
+
+@drafts_app.command("drop")
+def drop_draft(
+    ctx: typer.Context,
+    draft_id: Annotated[int, typer.Argument(help="The draft to delete.")],
+) -> None:
+    """Delete a draft."""
+    from ctlsupport.store import db
+    from ctlsupport.store.drafts import Drafts
+
+    state: AppState = ctx.obj
+    Drafts(db.connect()).drop(draft_id)
+    state.out.result({"dropped": draft_id}, lambda: sys.stdout.write(f"Dropped draft {draft_id}\n"))

@@ -1,0 +1,138 @@
+"""Sending outbox items from the CLI: secrets from env, keyring or a prompt; history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ctlsupport.errors import AuthError, CtlError, DeskUnreachable, Queued
+
+if TYPE_CHECKING:
+    from ctlsupport.cli.context import AppState
+    from ctlsupport.config.settings import Profile
+    from ctlsupport.secret import Secret
+    from ctlsupport.store.outbox import Outbox, OutboxItem
+
+
+@dataclass
+class Report:
+    sent: list[dict] = field(default_factory=list)
+    failed: list[dict] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+    def as_data(self) -> dict:
+        return {"sent": self.sent, "failed": self.failed}
+
+
+def _pin(state: AppState, profile: Profile) -> Secret | None:
+    pin = state.secret("pin", profile)
+    if pin is None:
+        from ctlsupport.cli import prompts
+
+        if prompts.interactive(state.no_input):
+            from ctlsupport.core import validate
+            from ctlsupport.secret import SCRUBBER, Secret
+
+            with prompts.Prompter() as prompter:
+                value = prompter.secret("Control Portal PIN", check=validate.pin)
+            SCRUBBER.add(value)
+            pin = Secret(value)
+    return pin
+
+
+def _root_password(state: AppState, item: OutboxItem) -> Secret | None:
+    from ctlsupport.cli import prompts
+
+    if not prompts.interactive(state.no_input):
+        return None
+    from ctlsupport.secret import SCRUBBER, Secret
+
+    subject = item.payload.get("subject", "")
+    with prompts.Prompter() as prompter:
+        value = prompter.secret(f"Root/admin password for '{subject}' (never stored)")
+    SCRUBBER.add(value)
+    return Secret(value) if value else None
+
+
+def send_one(
+    state: AppState, profile: Profile, outbox: Outbox, item: OutboxItem, pin: Secret
+) -> dict:
+    """Deliver one leased item; raises on failure (the item is back in the queue)."""
+    from ctlsupport.core.submission import send
+
+    root = None
+    if item.payload.get("login_required"):
+        root = _root_password(state, item)
+        if root is None:
+            outbox.release(item, "needs the root/admin password: run `outbox send` in a terminal")
+            raise Queued(f"outbox item {item.id} needs the root/admin password")
+    client = state.client(profile)
+
+    def retrying(attempt: int, reason: str, wait: float) -> None:
+        state.out.note(f"  {reason}; trying again in {wait:.1f} s (attempt {attempt + 1})")
+
+    result = send(client, outbox, item, pin=pin, root_password=root, on_retry=retrying)
+    request = result.delivered.request
+    _remember(state, profile.name, request, item)
+    return {
+        "outbox_id": item.id,
+        "id": request.id,
+        "adopted": result.delivered.adopted,
+        "subject": request.subject,
+        "web_url": request.web_url,
+        "request": request,
+    }
+
+
+def send_pending(state: AppState, *, item_id: int | None = None) -> Report:
+    """Send every queued item of the profile (or one), each exactly once."""
+    from ctlsupport.store import db
+    from ctlsupport.store.outbox import Outbox
+
+    profile = state.profile()
+    outbox = Outbox(db.connect())
+    report = Report()
+    if not outbox.pending(profile.name):
+        return report
+    pin = _pin(state, profile)
+    tried: list[int] = []
+    while (item := outbox.claim(profile.name, item_id, exclude=tried)) is not None:
+        tried.append(item.id)
+        subject = item.payload.get("subject", "")
+        if pin is None:
+            outbox.release(item, "needs the PIN: set CTLSUPPORT_PIN or store it with setup")
+            report.failed.append({"outbox_id": item.id, "error": "needs the PIN"})
+            report.lines.append(f"{item.id}\tnot sent: needs the PIN (CTLSUPPORT_PIN)\t{subject}")
+            continue
+        try:
+            sent = send_one(state, profile, outbox, item, pin)
+        except (DeskUnreachable, AuthError) as exc:
+            report.failed.append({"outbox_id": item.id, "error": exc.message})
+            report.lines.append(f"{item.id}\tnot sent: {exc.message}\t{subject}")
+            break  # the desk is down or refuses us: the others would fail the same way
+        except CtlError as exc:
+            report.failed.append({"outbox_id": item.id, "error": exc.message})
+            report.lines.append(f"{item.id}\tnot sent: {exc.message}\t{subject}")
+            continue
+        sent.pop("request")
+        report.sent.append(sent)
+        how = "found already at the desk" if sent["adopted"] else "sent"
+        report.lines.append(f"{item.id}\t{how} as request #{sent['id']}\t{subject}")
+        if item_id is not None:
+            break
+    return report
+
+
+def _remember(state: AppState, profile_name: str, request, item: OutboxItem) -> None:
+    import sqlite3
+
+    from ctlsupport.core.submission import draft_from_payload
+    from ctlsupport.store import db
+    from ctlsupport.store.history import History
+
+    try:
+        History(db.connect()).record_submitted(
+            profile_name, request, draft_from_payload(item.payload), client_ref=item.client_ref
+        )
+    except (OSError, sqlite3.Error) as exc:
+        state.out.warn(f"could not record request #{request.id} in local history: {exc}")

@@ -1,0 +1,115 @@
+"""A ticket's way to the desk: queued in the outbox first (no secrets), then delivered
+exactly once; a failure leaves it queued with the reason, to be sent again later."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ctlsupport.core.delivery import DEFAULT_POLICY, Delivered, RetryPolicy, deliver
+from ctlsupport.core.redact import Redactor, redact_file
+from ctlsupport.core.tickets import build_payload, render_body
+from ctlsupport.errors import CtlError
+from ctlsupport.model import TicketDraft
+from ctlsupport.secret import Secret
+
+if TYPE_CHECKING:
+    from ctlsupport.store.outbox import Outbox, OutboxItem
+    from ctlsupport.transport.zendesk import DeskClient
+
+SECRET_FIELDS = ("pin", "root_password")
+
+
+def draft_to_payload(draft: TicketDraft, *, alias: str, account_rep: str) -> dict[str, Any]:
+    """What the outbox keeps of a ticket: every field but the secrets."""
+    data = {k: v for k, v in asdict(draft).items() if k not in SECRET_FIELDS}
+    data["meta"] = {
+        "alias": alias,
+        "account_rep": account_rep,
+        "reported_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    return data
+
+
+def draft_from_payload(payload: dict[str, Any]) -> TicketDraft:
+    """The draft back from the outbox, secrets still to be supplied."""
+    names = {f.name for f in fields(TicketDraft)} - set(SECRET_FIELDS)
+    return TicketDraft(**{k: v for k, v in payload.items() if k in names})
+
+
+def queue(
+    outbox: Outbox,
+    profile: str,
+    draft: TicketDraft,
+    *,
+    alias: str,
+    account_rep: str = "",
+    route: str = "api",
+    redactor: Redactor | None = None,
+) -> OutboxItem:
+    """Write the submission ahead of sending; text attachments are redacted on the copy."""
+
+    def copy(source: str, target: Path) -> None:
+        if redactor is None:
+            import shutil
+
+            shutil.copyfile(source, target)
+        else:
+            redact_file(Path(source), target, redactor)
+
+    payload = draft_to_payload(draft, alias=alias, account_rep=account_rep)
+    return outbox.add(
+        profile, "request", payload, route=route, attachments=draft.attachments, copy=copy
+    )
+
+
+@dataclass
+class Sent:
+    item: OutboxItem
+    delivered: Delivered
+
+
+def send(
+    client: DeskClient,
+    outbox: Outbox,
+    item: OutboxItem,
+    *,
+    pin: Secret,
+    root_password: Secret | None = None,
+    policy: RetryPolicy = DEFAULT_POLICY,
+    on_upload: Callable[[str, int], None] | None = None,
+    on_retry: Callable[[int, str, float], None] | None = None,
+) -> Sent:
+    """Deliver one leased outbox item; on any failure it goes back to the queue."""
+    draft = draft_from_payload(item.payload)
+    draft.pin, draft.root_password = pin, root_password
+    meta = item.payload.get("meta", {})
+    reported = datetime.strptime(meta["reported_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    try:
+        token = None
+        for path in draft.attachments:
+            token = client.upload(Path(path), token=token)
+            if on_upload:
+                on_upload(Path(path).name, Path(path).stat().st_size)
+        body = render_body(draft, alias=meta.get("alias", ""), now=reported)
+        body += f"\nClient reference: {item.client_ref}\n"
+        payload = build_payload(
+            draft,
+            body=body,
+            upload_tokens=[token] if token else None,
+            account_rep=meta.get("account_rep", ""),
+        )
+        outbox.attempt(item)
+        delivered = deliver(client, lambda: payload, item.client_ref, policy=policy,
+                            on_retry=on_retry)  # fmt: skip
+    except CtlError as exc:
+        outbox.release(item, exc.message)
+        raise
+    except BaseException:
+        outbox.release(item, "interrupted")
+        raise
+    outbox.mark_sent(item, delivered.request.id, adopted=delivered.adopted)
+    return Sent(item, delivered)
