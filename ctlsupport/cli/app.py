@@ -71,16 +71,35 @@ def root(
 
 def _register() -> None:
     from ctlsupport.cli.commands import open as open_cmd
-    from ctlsupport.cli.commands import sandbox, setup, tickets
+    from ctlsupport.cli.commands import outbox, sandbox, setup, tickets
 
     app.command("open", help=open_cmd.HELP, epilog=open_cmd.EPILOG)(open_cmd.open_ticket)
     app.command("list", help=tickets.LIST_HELP)(tickets.list_requests)
     app.command("show", help=tickets.SHOW_HELP)(tickets.show_request)
     app.command("setup", help=setup.HELP, epilog=setup.EPILOG)(setup.setup)
     app.add_typer(sandbox.app, name="sandbox")
+    app.add_typer(outbox.app, name="outbox")
+    app.add_typer(outbox.drafts_app, name="drafts")
 
 
 _register()
+
+
+# Options whose value may be left out (`open --resume` = the newest draft). Typer has
+# no public way to declare that, so the missing value is filled in before parsing.
+OPTIONAL_VALUES = {"--resume": "latest"}
+
+
+def _optional_values(argv: list[str]) -> list[str]:
+    out = []
+    for index, arg in enumerate(argv):
+        out.append(arg)
+        if arg == "--":
+            return out + argv[index + 1 :]
+        following = argv[index + 1] if index + 1 < len(argv) else None
+        if arg in OPTIONAL_VALUES and (following is None or following.startswith("-")):
+            out.append(OPTIONAL_VALUES[arg])
+    return out
 
 
 def _wants(flag: str, argv: list[str]) -> bool:
@@ -94,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
 
     global _current
     _current = None
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = _optional_values(list(sys.argv[1:] if argv is None else argv))
     code: int
     try:
         result = app(args=args, prog_name="ctlsupport", standalone_mode=False)

@@ -12,6 +12,7 @@ from ctlsupport.secret import MASK, SCRUBBER, Secret
 if TYPE_CHECKING:
     from ctlsupport.cli.context import AppState
     from ctlsupport.cli.prompts import Prompter
+    from ctlsupport.core.redact import Redactor
     from ctlsupport.model import TicketDraft
 
 PRIORITY_CHOICES = [
@@ -105,7 +106,12 @@ def _warn_now(prompter: Prompter, name: str, values: compose.Values) -> None:
 
 
 def collect(
-    prompter: Prompter, values: compose.Values, state: AppState, *, yes: bool
+    prompter: Prompter,
+    values: compose.Values,
+    state: AppState,
+    *,
+    yes: bool,
+    redactor: Redactor | None = None,
 ) -> TicketDraft:
     """Ask for every missing or invalid field and the optional ones, then preview."""
     problems = compose.check_all(values)
@@ -125,7 +131,10 @@ def collect(
             _ask_root_password(prompter, values)
     while True:
         draft = compose.to_draft(values)
-        _preview(prompter, draft, state)
+        if redactor is not None:
+            redactor.found.clear()
+            draft.error_text = redactor.text(draft.error_text)
+        _preview(prompter, draft, state, redactor)
         if yes:
             return draft
         choice = prompter.select(
@@ -163,7 +172,9 @@ def _ask_root_password(prompter: Prompter, values: compose.Values) -> None:
     values.root_password = Secret(password)
 
 
-def _preview(prompter: Prompter, draft: TicketDraft, state: AppState) -> None:
+def _preview(
+    prompter: Prompter, draft: TicketDraft, state: AppState, redactor: Redactor | None
+) -> None:
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
@@ -197,6 +208,25 @@ def _preview(prompter: Prompter, draft: TicketDraft, state: AppState) -> None:
     console.print(Panel(table, title=f"New ticket for {profile.desk_url}", expand=False))
     for note in compose.warnings(draft):
         console.print(Text(f"! {note}", style="yellow"))
+    if redactor is None:
+        console.print(Text("! Redaction is off (--no-redact): text is sent as it is.", "yellow"))
+    else:
+        for path in draft.attachments:
+            _scan_attachment(redactor, path)
+        if redactor.found:
+            console.print(Text(f"Redacted before sending: {redactor.summary()}", "cyan"))
+
+
+def _scan_attachment(redactor: Redactor, path: str) -> None:
+    """Count what redaction will remove from a text attachment (output discarded)."""
+    from pathlib import Path
+
+    from ctlsupport.core.redact import looks_like_text
+
+    if looks_like_text(Path(path)):
+        with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+            for _ in redactor.lines(handle):
+                pass
 
 
 def _shorten(text: str, lines: int = 8) -> str:

@@ -55,13 +55,18 @@ def _root_password(state: AppState, item: OutboxItem) -> Secret | None:
 
 
 def send_one(
-    state: AppState, profile: Profile, outbox: Outbox, item: OutboxItem, pin: Secret
+    state: AppState,
+    profile: Profile,
+    outbox: Outbox,
+    item: OutboxItem,
+    pin: Secret,
+    root_password: Secret | None = None,
 ) -> dict:
     """Deliver one leased item; raises on failure (the item is back in the queue)."""
     from ctlsupport.core.submission import send
 
-    root = None
-    if item.payload.get("login_required"):
+    root = root_password
+    if item.payload.get("login_required") and root is None:
         root = _root_password(state, item)
         if root is None:
             outbox.release(item, "needs the root/admin password: run `outbox send` in a terminal")

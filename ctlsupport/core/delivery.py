@@ -33,6 +33,14 @@ class RetryPolicy:
     def backoff(self, attempt: int) -> float:
         return min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
 
+    @classmethod
+    def from_env(cls) -> RetryPolicy:
+        """CTLSUPPORT_RETRY_SECONDS bounds the time spent on one delivery (default 60)."""
+        import os
+
+        seconds = float(os.environ.get("CTLSUPPORT_RETRY_SECONDS", "60"))
+        return cls(total_seconds=seconds)
+
 
 DEFAULT_POLICY = RetryPolicy()
 
@@ -57,10 +65,15 @@ def deliver(
     policy: RetryPolicy = DEFAULT_POLICY,
     sleep: Callable[[float], None] = time.sleep,
     on_retry: Callable[[int, str, float], None] | None = None,
+    tried_before: bool = False,
 ) -> Delivered:
-    """Create a request exactly once, or raise Queued with the last reason."""
+    """Create a request exactly once, or raise Queued with the last reason.
+
+    `tried_before`: an earlier run may have sent it (it was killed, or lost the answer),
+    so look at the desk first.
+    """
     started = time.monotonic()
-    maybe_arrived = False
+    maybe_arrived = tried_before
     reason = "not tried"
     for attempt in range(1, policy.attempts + 1):
         try:

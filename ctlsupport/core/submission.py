@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ctlsupport.core.delivery import DEFAULT_POLICY, Delivered, RetryPolicy, deliver
+from ctlsupport.core.delivery import Delivered, RetryPolicy, deliver
 from ctlsupport.core.redact import Redactor, redact_file
 from ctlsupport.core.tickets import build_payload, render_body
 from ctlsupport.errors import CtlError
@@ -79,7 +79,7 @@ def send(
     *,
     pin: Secret,
     root_password: Secret | None = None,
-    policy: RetryPolicy = DEFAULT_POLICY,
+    policy: RetryPolicy | None = None,
     on_upload: Callable[[str, int], None] | None = None,
     on_retry: Callable[[int, str, float], None] | None = None,
 ) -> Sent:
@@ -102,14 +102,23 @@ def send(
             upload_tokens=[token] if token else None,
             account_rep=meta.get("account_rep", ""),
         )
+        tried_before = item.attempts > 0
         outbox.attempt(item)
-        delivered = deliver(client, lambda: payload, item.client_ref, policy=policy,
-                            on_retry=on_retry)  # fmt: skip
+        delivered = deliver(
+            client, lambda: payload, item.client_ref, policy=policy or RetryPolicy.from_env(),
+            on_retry=on_retry,
+            tried_before=tried_before,
+        )  # fmt: skip
     except CtlError as exc:
         outbox.release(item, exc.message)
         raise
     except BaseException:
         outbox.release(item, "interrupted")
         raise
-    outbox.mark_sent(item, delivered.request.id, adopted=delivered.adopted)
+    outbox.mark_sent(
+        item,
+        delivered.request.id,
+        adopted=delivered.adopted,
+        retries=max(0, delivered.attempts - 1),
+    )
     return Sent(item, delivered)

@@ -21,11 +21,18 @@ from typing import Any
 
 from ctlsupport.config import paths
 
-LEASE_SECONDS = 90
+# How long a sender holds an item; longer than one delivery with its retries, so a
+# live sender is never overtaken, short enough that a killed one delays little.
+LEASE_SECONDS = float(os.environ.get("CTLSUPPORT_OUTBOX_LEASE", "90"))
 
 
 def _stamp(moment: datetime | None = None) -> str:
     return (moment or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _lease(seconds: float) -> str:
+    """A lease deadline, to the microsecond (leases are compared as text)."""
+    return (datetime.now(UTC) + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def files_root() -> Path:
@@ -102,7 +109,7 @@ class Outbox:
                 stored.append(str(target))
         payload = {**payload, "attachments": stored} if attachments is not None else payload
         now = _stamp()
-        until = _stamp(datetime.now(UTC) + timedelta(seconds=LEASE_SECONDS))
+        until = _lease(LEASE_SECONDS)
         cursor = self.conn.execute(
             """INSERT INTO outbox (client_ref, profile, kind, route, payload, state,
                    lease_owner, lease_until, created_at, updated_at)
@@ -127,11 +134,11 @@ class Outbox:
     ) -> OutboxItem | None:
         """Lease the oldest queued item (or a stale lease) to this process, or None."""
         now = datetime.now(UTC)
-        until = _stamp(now + timedelta(seconds=LEASE_SECONDS))
+        until = _lease(LEASE_SECONDS)
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             where = ["(state = 'queued' OR (state = 'sending' AND lease_until < ?))"]
-            args: list[Any] = [_stamp(now)]
+            args: list[Any] = [_lease(0)]
             if profile is not None:
                 where.append("profile = ?")
                 args.append(profile)
@@ -160,7 +167,7 @@ class Outbox:
 
     def attempt(self, item: OutboxItem) -> None:
         """Count one send attempt and renew the lease."""
-        until = _stamp(datetime.now(UTC) + timedelta(seconds=LEASE_SECONDS))
+        until = _lease(LEASE_SECONDS)
         self.conn.execute(
             "UPDATE outbox SET attempts = attempts + 1, lease_until = ?, updated_at = ? "
             "WHERE id = ? AND lease_owner = ?",
@@ -168,12 +175,15 @@ class Outbox:
         )
         item.attempts += 1
 
-    def mark_sent(self, item: OutboxItem, desk_id: int, *, adopted: bool = False) -> None:
+    def mark_sent(
+        self, item: OutboxItem, desk_id: int, *, adopted: bool = False, retries: int = 0
+    ) -> None:
         """Delivered: remember the desk's id and drop the copied attachments."""
         self.conn.execute(
             "UPDATE outbox SET state = 'sent', desk_id = ?, adopted = ?, last_error = NULL, "
-            "lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ?",
-            (desk_id, int(adopted), _stamp(), item.id),
+            "attempts = attempts + ?, lease_owner = NULL, lease_until = NULL, updated_at = ? "
+            "WHERE id = ?",
+            (desk_id, int(adopted), retries, _stamp(), item.id),
         )
         shutil.rmtree(item.files_dir, ignore_errors=True)
         item.state, item.desk_id, item.adopted = "sent", desk_id, adopted

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import FULL_FLAGS
+from ticketdata import FULL_FLAGS
 
 from ctlsupport.exitcodes import ExitCode
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import FULL_FLAGS
+from ticketdata import FULL_FLAGS
 
 PIN = "4711"
 ERROR = "curl: (7) Failed to connect to 64.15.183.10 port 443: Connection refused\n"

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import requests
-from conftest import FULL_FLAGS
+from ticketdata import FULL_FLAGS
 
 from ctlsupport.exitcodes import ExitCode
 

@@ -7,7 +7,7 @@ import os
 import stat
 import tomllib
 
-from conftest import FULL_FLAGS
+from ticketdata import FULL_FLAGS
 
 from ctlsupport.config import paths
 from ctlsupport.exitcodes import ExitCode

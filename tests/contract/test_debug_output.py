@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import FULL_FLAGS
+from ticketdata import FULL_FLAGS
 
 PIN = "86420"
 ROOT = "Tr0ub4dor&3"

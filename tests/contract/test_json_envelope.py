@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import FULL_FLAGS
+from ticketdata import FULL_FLAGS
 
 from ctlsupport.exitcodes import ExitCode
 

@@ -163,3 +163,74 @@ def test_piped_error_text_with_prompts_on_the_terminal(spawn, cli):
     assert "kernel: disk failure on sdb" in body
     assert "Root/admin password (provider may log in): r00t-pw" in body
     assert re.search(r"User PIN: 12\n", body)
+
+
+def test_ctrl_c_saves_a_draft_and_resume_completes_it(spawn, cli):
+    child = spawn("--sandbox", "open")
+    answer(child, "Subject", "ACME: half typed")
+    child.expect("Priority")
+    child.send(DOWN + ENTER)  # low
+    answer(child, "Partner ticket number", "P-5")
+    answer(child, "Customer name", "Acme Corp")
+    child.expect("Customer account alias")
+    child.send("\x03")  # Ctrl-C
+    child.expect(r"saved as draft (\d+)")
+    draft_id = child.match.group(1)
+    child.expect("ctlsupport open --resume")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    drafts = cli("--json", "drafts", "list").json()["data"]["drafts"]
+    assert [(str(d["id"]), d["summary"]) for d in drafts] == [(draft_id, "ACME: half typed")]
+
+    child = spawn("--sandbox", "open", "--resume")
+    # Subject, priority, partner ticket and customer name are not asked again.
+    answer(child, "Customer account alias", "ACME")
+    answer(child, "Data center", "VA1")
+    answer(child, "Server name", "VA1ACMEWEB01")
+    answer(child, "External IP", "8.8.8.8")
+    answer(child, "Control Portal username", "jdoe")
+    answer(child, "Control Portal PIN", "4711")
+    answer(child, "Your full name", "Jo Doe")
+    answer(child, "Brief description", "d")
+    answer(child, "Troubleshooting steps taken", "s")
+    child.expect("Error output")
+    child.send("boom" + FINISH_MULTILINE)
+    answer(child, "Attachment 1", "")
+    answer(child, "CC", "")
+    child.expect("Must the provider log in")
+    child.send("n")
+    child.expect("Submit this ticket")
+    child.send(ENTER)
+    child.expect(r"Opened request #(\d+)")
+    request_id = child.match.group(1)
+    child.expect(pexpect.EOF)
+    shown = cli("--sandbox", "--json", "show", request_id).json()["data"]
+    assert shown["request"]["subject"] == "ACME: half typed"
+    assert shown["request"]["priority"] == "low"
+    assert "Partner ticket number: P-5" in shown["comments"][0]["body"]
+    assert cli("--json", "drafts", "list").json()["data"]["drafts"] == []
+
+
+def test_preview_shows_what_was_redacted(spawn, cli, tmp_path):
+    log = tmp_path / "app.log"
+    log.write_text("login failed for admin password=hunter2\n")
+    child = spawn(
+        "--sandbox", "open", "--subject", "s", "--priority", "low", "--partner-ticket", "p",
+        "--customer-name", "Acme", "--customer-alias", "ACME", "--datacenter", "VA1",
+        "--server", "VA1ACMEWEB01", "--ip", "8.8.8.8", "--portal-username", "jdoe",
+        "--full-name", "Jo Doe", "--description", "d", "--steps", "s",
+        "--error-file", str(log), "--cc", "a@b.example",
+    )  # fmt: skip
+    answer(child, "Control Portal PIN", "4711")
+    answer(child, "Attachment 1", "")
+    child.expect("Must the provider log in")
+    child.send("n")
+    child.expect("Redacted before sending: 1 x password or key assignment")
+    child.expect("Submit this ticket")
+    child.send(ENTER)
+    child.expect(r"Opened request #(\d+)")
+    request_id = child.match.group(1)
+    child.expect(pexpect.EOF)
+    body = cli("--sandbox", "--json", "show", request_id).json()["data"]["comments"][0]["body"]
+    assert "hunter2" not in body and "password=[REDACTED]" in body

@@ -11,7 +11,7 @@ import typer
 from ctlsupport.cli.context import AppState
 from ctlsupport.cli.options import Yes
 from ctlsupport.core import compose, fields
-from ctlsupport.errors import InvalidInput, NotFound
+from ctlsupport.errors import Interrupted, InvalidInput, NotFound
 from ctlsupport.secret import SCRUBBER, Secret
 
 HELP = "Open a new ticket with every field the provider requires."
@@ -66,6 +66,21 @@ def open_ticket(
         bool,
         typer.Option("--dry-run", help="Print what would be sent, secrets masked; send nothing."),
     ] = False,
+    no_redact: Annotated[
+        bool,
+        typer.Option(
+            "--no-redact",
+            help="Send the error text and text attachments as they are, secrets included.",
+        ),
+    ] = False,
+    resume: Annotated[
+        str | None,
+        typer.Option(
+            "--resume",
+            metavar="[DRAFT]",
+            help="Continue an interrupted ticket: the newest draft, or draft number DRAFT.",
+        ),
+    ] = None,
 ) -> None:
     state: AppState = ctx.obj
     from ctlsupport.cli import prompts
@@ -89,8 +104,10 @@ def open_ticket(
         "attachments": attach or [],
         "cc": cc or [],
     }
+    draft_id = _resume(values, resume) if resume else None
     for name, value in given.items():
-        values.set(name, value)
+        if value or values.get(name) in (None, "", []):  # flags win over the draft
+            values.set(name, value)
     values.set("pin", state.secret("pin", profile))
     values.login_required = login_required or root_password_stdin
 
@@ -105,22 +122,36 @@ def open_ticket(
         profile = state.profile()  # no profile: say so before waiting on stdin
     values.set("error_text", _read_error_text(error_file, stdin_piped, root_password_stdin, values))
 
+    redactor = None if no_redact else _redactor(values)
     if asking:
         from ctlsupport.cli.compose_prompts import collect
 
-        with prompts.Prompter() as prompter:
-            draft = collect(prompter, values, state, yes=yes or dry_run)
+        try:
+            with prompts.Prompter() as prompter:
+                draft = collect(prompter, values, state, yes=yes or dry_run, redactor=redactor)
+        except KeyboardInterrupt:
+            saved = _save_draft(state, values, draft_id, "interrupted")
+            raise Interrupted(
+                f"interrupted; what you typed is saved as draft {saved}",
+                hint=f"Resume with `ctlsupport open --resume {saved}`.",
+            ) from None
     else:
         compose.require_complete(values)
         draft = compose.to_draft(values)
         for note in compose.warnings(draft):
             state.out.warn(note)
+        if redactor is not None:
+            draft.error_text = redactor.text(draft.error_text)
+            if redactor.found:
+                state.out.note(f"Redacted from the error text: {redactor.summary()}")
 
     SCRUBBER.add(draft.pin, draft.root_password)
     if dry_run:
         _print_dry_run(state, draft, profile)
         return
-    _submit(state, draft)
+    _submit(state, draft, redactor)
+    if draft_id is not None:
+        _drop_draft(draft_id)
 
 
 def _profile_or_blank(state: AppState):
@@ -183,22 +214,33 @@ def _print_dry_run(state: AppState, draft, profile) -> None:
     state.out.result({"dry_run": True, "uploads": uploads, "payload": payload}, human)
 
 
-def _submit(state: AppState, draft) -> None:
-    from ctlsupport.core.tickets import submit
+def _submit(state: AppState, draft, redactor) -> None:
+    """Queue in the outbox first (nothing typed is lost), then deliver exactly once."""
+    from ctlsupport.cli.delivery import send_one
+    from ctlsupport.core.submission import queue
+    from ctlsupport.errors import CtlError, DeskValidation, Queued
+    from ctlsupport.store import db
+    from ctlsupport.store.outbox import Outbox
 
     profile = state.profile()
-    client = state.client(profile)
-    progress = _Progress(state)
-    with progress:
-        result = submit(
-            client,
-            draft,
-            alias=profile.alias,
-            account_rep=profile.account_rep,
-            on_upload=progress.uploaded,
+    outbox = Outbox(db.connect())
+    item = queue(
+        outbox, profile.name, draft, alias=profile.alias, account_rep=profile.account_rep,
+        redactor=redactor,
+    )  # fmt: skip
+    try:
+        with _Progress(state):
+            sent = send_one(state, profile, outbox, item, draft.pin, draft.root_password)
+    except DeskValidation as exc:
+        exc.hint = (
+            f"Kept in the outbox as item {item.id}; fix it, or `ctlsupport outbox drop {item.id}`."
         )
-    request = result.request
-    _remember(state, profile.name, request, draft)
+        raise
+    except CtlError as exc:
+        if isinstance(exc, Queued):
+            raise Queued(exc.message, hint=_queued_hint(item.id)) from None
+        raise Queued(f"not delivered: {exc.message}", hint=_queued_hint(item.id)) from None
+    request = sent["request"]
     data = {
         "id": request.id,
         "url": request.url,
@@ -206,7 +248,9 @@ def _submit(state: AppState, draft) -> None:
         "status": request.status,
         "priority": request.priority,
         "subject": request.subject,
-        "uploaded": result.uploaded,
+        "uploaded": [Path(p).name for p in draft.attachments],
+        "client_ref": item.client_ref,
+        "adopted": sent["adopted"],
     }
 
     def human() -> None:
@@ -217,17 +261,57 @@ def _submit(state: AppState, draft) -> None:
     state.out.result(data, human)
 
 
-def _remember(state: AppState, profile_name: str, request, draft) -> None:
-    """Keep the new request in local history; the ticket exists even if this fails."""
-    import sqlite3
+def _queued_hint(item_id: int) -> str:
+    return f"Kept in the outbox as item {item_id}: `ctlsupport outbox send` tries again."
 
+
+def _redactor(values: compose.Values):
+    """Redacts secret-looking text and every secret this run knows (PIN, passwords)."""
+    from ctlsupport.core.redact import Redactor
+
+    return Redactor(known=SCRUBBER.values())
+
+
+def _draft_payload(values: compose.Values) -> dict:
+    data = {k: v for k, v in values.data.items() if k != "pin" and v not in (None, "", [])}
+    data["login_required"] = values.login_required
+    return data
+
+
+def _save_draft(state: AppState, values: compose.Values, draft_id: int | None, why: str) -> int:
     from ctlsupport.store import db
-    from ctlsupport.store.history import History
+    from ctlsupport.store.drafts import Drafts
 
-    try:
-        History(db.connect()).record_submitted(profile_name, request, draft)
-    except (OSError, sqlite3.Error) as exc:
-        state.out.warn(f"could not record request #{request.id} in local history: {exc}")
+    return Drafts(db.connect()).save(
+        "open",
+        state.profile().name,
+        _draft_payload(values),
+        summary=str(values.get("subject") or "(no subject yet)"),
+        reason=why,
+        draft_id=draft_id,
+    )
+
+
+def _resume(values: compose.Values, which: str) -> int:
+    from ctlsupport.store import db
+    from ctlsupport.store.drafts import Drafts
+
+    if which != "latest" and not which.isdigit():
+        raise InvalidInput(f"--resume takes a draft number, not {which!r}")
+    draft = Drafts(db.connect()).get(None if which == "latest" else int(which), kind="open")
+    for name, value in draft.payload.items():
+        if name == "login_required":
+            values.login_required = bool(value)
+        else:
+            values.set(name, value)
+    return draft.id
+
+
+def _drop_draft(draft_id: int) -> None:
+    from ctlsupport.store import db
+    from ctlsupport.store.drafts import Drafts
+
+    Drafts(db.connect()).drop(draft_id)
 
 
 class _Progress:
