@@ -50,8 +50,8 @@ def ctlsupport(env: dict[str, str], *args: str, stdin: bytes = b"") -> subproces
     )  # fmt: skip
 
 
-def run(tickets: int, processes: int, faults: float, seed: int) -> dict:
-    work = Path(tempfile.mkdtemp(prefix="ctlsupport-reliability-"))
+def run(tickets: int, processes: int, faults: float, seed: int, work: Path | None = None) -> dict:
+    work = work or Path(tempfile.mkdtemp(prefix="ctlsupport-reliability-"))
     config = SandboxConfig(
         data_dir=work / "desk",
         fault_rates=spread(faults),

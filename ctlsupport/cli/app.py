@@ -118,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = app(args=args, prog_name="ctlsupport", standalone_mode=False)
         code = result if isinstance(result, int) else ExitCode.OK
+        if code == ExitCode.OK and _current is not None:
+            _send_queued(_current)
     except CtlError as exc:
         _output(args).error(exc)
         _maybe_traceback(args)
@@ -155,6 +157,23 @@ def main(argv: list[str] | None = None) -> int:
         if _current is not None:
             _current.close()
     return int(code)
+
+
+def _send_queued(state: AppState) -> None:
+    """After a command that reached the desk, deliver what is still queued (quietly)."""
+    if not state.talked_to_desk or state.outbox_flushed:
+        return
+    try:
+        if not state.settings().auto_send_outbox:
+            return
+        from ctlsupport.cli.delivery import send_pending
+
+        report = send_pending(state, interactive=False)
+    except CtlError as exc:
+        state.out.debug_line(f"queued items not sent: {exc.message}")
+        return
+    for line in report.lines:
+        state.out.note(f"outbox: {line}")
 
 
 def _output(args: list[str]):

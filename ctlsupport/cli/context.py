@@ -34,6 +34,8 @@ class AppState:
     _settings: Settings | None = field(default=None, init=False)
     _server: SandboxServer | None = field(default=None, init=False)
     _keyring_warned: bool = field(default=False, init=False)
+    talked_to_desk: bool = field(default=False, init=False)
+    outbox_flushed: bool = field(default=False, init=False)  # queued items already sent
 
     def __post_init__(self) -> None:
         from ctlsupport.cli.output import Output
@@ -115,5 +117,6 @@ class AppState:
         from ctlsupport.transport.zendesk import DeskClient
 
         profile = profile or self.profile()
+        self.talked_to_desk = True
         debug = self.out.debug_line if self.debug else None
         return DeskClient(DeskSession(profile.desk_url, self.credentials(profile), debug=debug))

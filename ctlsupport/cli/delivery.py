@@ -89,20 +89,31 @@ def send_one(
     }
 
 
-def send_pending(state: AppState, *, item_id: int | None = None) -> Report:
-    """Send every queued item of the profile (or one), each exactly once."""
+def send_pending(
+    state: AppState, *, item_id: int | None = None, interactive: bool = True
+) -> Report:
+    """Send every queued item of the profile (or one), each exactly once.
+
+    Not `interactive`: never prompt; items that need a password wait for `outbox send`.
+    """
     from ctlsupport.store import db
     from ctlsupport.store.outbox import Outbox
 
+    state.outbox_flushed = True
     profile = state.profile()
     outbox = Outbox(db.connect())
     report = Report()
     if not outbox.pending(profile.name):
         return report
-    pin = _pin(state, profile)
+    pin = _pin(state, profile) if interactive else state.secret("pin", profile)
+    if pin is None and not interactive:
+        return report
     tried: list[int] = []
     while (item := outbox.claim(profile.name, item_id, exclude=tried)) is not None:
         tried.append(item.id)
+        if not interactive and item.payload.get("login_required"):
+            outbox.release(item, item.last_error or "waiting for `outbox send`")
+            continue
         subject = item.payload.get("subject", "")
         if pin is None:
             outbox.release(item, "needs the PIN: set CTLSUPPORT_PIN or store it with setup")

@@ -75,6 +75,8 @@ class Settings:
 
     default_profile: str = DEFAULT_PROFILE
     profiles: dict[str, Profile] = field(default_factory=dict)
+    # Queued outbox items are sent by the next command that talks to the desk.
+    auto_send_outbox: bool = True
 
     def profile(self, name: str | None = None) -> Profile:
         """The named profile, else CTLSUPPORT_PROFILE, else the default one."""
@@ -113,8 +115,13 @@ def load(path: Path | None = None) -> Settings:
         if not isinstance(values, dict):
             raise ConfigError(f"{path}: [profiles.{name}] must be a table")
         profiles[name] = Profile.from_toml(name, values)
+    auto_send = data.get("auto_send_outbox", True)
+    if not isinstance(auto_send, bool):
+        raise ConfigError(f"{path}: auto_send_outbox must be true or false")
     return Settings(
-        default_profile=str(data.get("default_profile", DEFAULT_PROFILE)), profiles=profiles
+        default_profile=str(data.get("default_profile", DEFAULT_PROFILE)),
+        profiles=profiles,
+        auto_send_outbox=auto_send,
     )
 
 
@@ -126,6 +133,7 @@ def save(settings: Settings, path: Path | None = None) -> Path:
     paths.ensure_private_dir(path.parent)
     doc = {
         "default_profile": settings.default_profile,
+        **({} if settings.auto_send_outbox else {"auto_send_outbox": False}),
         "profiles": {name: p.to_toml() for name, p in sorted(settings.profiles.items())},
     }
     tmp = path.with_suffix(".toml.tmp")

@@ -95,3 +95,23 @@ def test_kill_9_while_waiting_for_the_desk_then_delivered_once(tmp_path, cli, mo
         assert len(desk.state.list_requests()) == 1
     finally:
         desk.stop()
+
+
+def test_next_command_sends_what_is_queued_unless_turned_off(cli, monkeypatch, sandbox):
+    from ctlsupport.config import paths
+
+    monkeypatch.setenv("CTLSUPPORT_RETRY_SECONDS", "1")
+    monkeypatch.setenv("CTLSUPPORT_PIN", "1234")
+    monkeypatch.setenv("CTLSUPPORT_TOKEN", "sandbox-token")
+    _setup(cli, "http://127.0.0.1:9")
+    assert cli("--no-input", "open", *FULL_FLAGS, stdin="boom").code == ExitCode.QUEUED
+    _setup(cli, sandbox.url)
+    text = paths.config_file().read_text()
+    paths.config_file().write_text("auto_send_outbox = false\n" + text)
+    assert cli("list").code == 0
+    assert sandbox.state.list_requests() == []  # turned off: still queued
+    paths.config_file().write_text(text)
+    listed = cli("list")
+    assert listed.code == 0
+    assert "outbox: 1\tsent as request #" in listed.stderr
+    assert len(sandbox.state.list_requests()) == 1

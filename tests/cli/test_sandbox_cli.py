@@ -76,3 +76,11 @@ def test_serve_prints_url_and_credentials_and_answers(tmp_path):
         proc.wait(timeout=10)
     assert proc.returncode == 0
     assert (tmp_path / "d" / "sandbox.sqlite3").exists()
+
+
+def test_serve_refuses_bad_fault_rates(cli):
+    bad = cli("sandbox", "serve", "--fault", "teapot=0.1")
+    assert bad.code == ExitCode.INVALID_INPUT
+    assert "unknown fault kinds: teapot" in bad.stderr
+    too_much = cli("sandbox", "serve", "--faults", "0.9", "--fault", "500=0.5")
+    assert too_much.code == ExitCode.INVALID_INPUT

@@ -66,13 +66,33 @@ def serve(
     ),
     password: Annotated[str, typer.Option(help="Its password (a sandbox value).")] = "sandbox",
     token: Annotated[str, typer.Option(help="Its API token (a sandbox value).")] = "sandbox-token",
+    faults: Annotated[
+        float,
+        typer.Option(help="Inject every kind of fault together at this rate (e.g. 0.3)."),
+    ] = 0.0,
+    fault: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="KIND=RATE",
+            help="One kind of fault at its own rate (429, 500, 503, slow, reset, drop).",
+        ),
+    ] = None,
+    slow_seconds: Annotated[float, typer.Option(help="How late a `slow` fault answers.")] = 35.0,
 ) -> None:
     """Run the sandbox desk in the foreground until Ctrl-C."""
     from ctlsupport.config import paths
     from ctlsupport.sandbox import SandboxConfig, SandboxServer
 
     folder = paths.ensure_private_dir(data or paths.sandbox_dir())
-    config = SandboxConfig(data_dir=folder, port=port, email=email, password=password, token=token)
+    config = SandboxConfig(
+        data_dir=folder,
+        port=port,
+        email=email,
+        password=password,
+        token=token,
+        fault_rates=_fault_rates(faults, fault or []),
+        slow_seconds=slow_seconds,
+    )
     server = SandboxServer(config, log=True)
     out = sys.stdout
     out.write(f"Sandbox desk listening at {server.url}\n")
@@ -90,6 +110,23 @@ def serve(
         pass
     finally:
         server.stop()
+
+
+def _fault_rates(total: float, kinds: list[str]) -> dict[str, float]:
+    """--faults RATE spread over every kind, then --fault KIND=RATE on top."""
+    from ctlsupport.errors import InvalidInput
+    from ctlsupport.sandbox import SandboxError
+    from ctlsupport.sandbox.faults import FaultDice, spread
+
+    try:
+        rates = spread(total) if total else {}
+        for item in kinds:
+            kind, _, rate = item.partition("=")
+            rates[kind.strip()] = float(rate)
+        FaultDice(rates, 0)  # validates kinds and rates
+    except (SandboxError, ValueError) as exc:
+        raise InvalidInput(f"--faults/--fault: {exc}") from None
+    return rates
 
 
 @app.command("reply")
