@@ -61,5 +61,18 @@ class Scrubber:
         return tuple(self._values)
 
 
+_TICKET_SECRET_LINES = re.compile(
+    r"^(User PIN: |Root/admin password \(provider may log in\): ).*$", re.MULTILINE
+)
+
+
+def mask_ticket_secrets(text: str) -> str:
+    """A ticket body with its PIN and root-password lines masked.
+
+    The desk needs them; nothing on this machine (history, output, logs) does.
+    """
+    return _TICKET_SECRET_LINES.sub(lambda m: m.group(1) + MASK, text)
+
+
 # One process-wide scrubber: every secret read from the keyring, env or a prompt is added.
 SCRUBBER = Scrubber()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ctlsupport.model import Attachment, Comment, Request
+from ctlsupport.secret import mask_ticket_secrets
 from ctlsupport.transport.http import DeskSession
 
 PAGE_SIZE = 100
@@ -21,7 +22,7 @@ def parse_request(data: dict[str, Any], web_base: str) -> Request:
         status=data.get("status") or "",
         priority=data.get("priority"),
         type=data.get("type"),
-        description=data.get("description") or "",
+        description=mask_ticket_secrets(data.get("description") or ""),
         created_at=data.get("created_at") or "",
         updated_at=data.get("updated_at") or "",
         url=data.get("url") or "",
@@ -41,7 +42,7 @@ def parse_comment(data: dict[str, Any], names: dict[int, str]) -> Comment:
         id=int(data["id"]),
         author_id=author,
         author_name=names.get(author, f"user {author}"),
-        body=data.get("plain_body") or data.get("body") or "",
+        body=mask_ticket_secrets(data.get("plain_body") or data.get("body") or ""),
         public=bool(data.get("public", True)),
         created_at=data.get("created_at") or "",
         attachments=[

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ticketdata import FULL_FLAGS
+from ticketdata import FULL_FLAGS, desk_body
 
 PIN = "4711"
 ERROR = "curl: (7) Failed to connect to 64.15.183.10 port 443: Connection refused\n"
@@ -31,12 +31,13 @@ def test_scripted_open_sends_every_field_once(cli, monkeypatch, tmp_path):
     assert [r["id"] for r in requests] == [data["id"]]
     shown = cli("--sandbox", "--json", "show", str(data["id"])).json()["data"]
     body = shown["comments"][0]["body"]
+    assert "User PIN: ********" in body  # ctlsupport never shows the PIN back
+    assert f"User PIN: {PIN}" in desk_body(data["id"])  # but the desk has it
     for expected in (
         "Partner ticket number: P-77",
         "Customer name: Acme Corp",
         "Account alias: ACME",
         "Control Portal username: jdoe",
-        f"User PIN: {PIN}",
         "Data center: VA1",
         "Server(s) affected: VA1ACMEWEB01",
         "External IP: 64.15.183.10",
@@ -74,7 +75,8 @@ def test_root_password_from_stdin_is_sent_but_never_printed(cli, monkeypatch):
     assert "s3cr3t-Root!" not in result.stdout + result.stderr
     request_id = result.stdout.split("#")[1].split(":")[0]
     shown = cli("--sandbox", "--json", "show", request_id).json()["data"]
-    body = shown["comments"][0]["body"]
+    assert "s3cr3t-Root!" not in str(shown)
+    body = desk_body(request_id)
     assert "Root/admin password (provider may log in): s3cr3t-Root!" in body
     assert ERROR.strip() in body
 

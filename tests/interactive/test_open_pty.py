@@ -9,6 +9,7 @@ import sys
 
 import pexpect
 import pytest
+from ticketdata import desk_body
 
 ENTER = "\r"
 DOWN = "\x1b[B"
@@ -95,7 +96,6 @@ def test_submit_creates_exactly_one_request_with_every_field(spawn, cli):
         "Server(s) affected: VA1ACMEWEB01",
         "External IP: 8.8.8.8",
         "Control Portal username: jdoe",
-        "User PIN: 4711",
         "It stopped answering at 09:12.",
         "Rebooted it.",
         "HTTP 503 Service Unavailable\nupstream timed out",
@@ -103,6 +103,7 @@ def test_submit_creates_exactly_one_request_with_every_field(spawn, cli):
     ):
         assert text in body
     assert "300.1.1.1" not in body
+    assert "User PIN: ********" in body and "User PIN: 4711" in desk_body(request_id)
     assert shown["request"]["priority"] == "normal"
 
 
@@ -158,8 +159,7 @@ def test_piped_error_text_with_prompts_on_the_terminal(spawn, cli):
     child.expect(r"Opened request #(\d+)")
     request_id = child.match.group(1)
     child.expect(pexpect.EOF)
-    shown = cli("--sandbox", "--json", "show", request_id).json()["data"]
-    body = shown["comments"][0]["body"]
+    body = desk_body(request_id)
     assert "kernel: disk failure on sdb" in body
     assert "Root/admin password (provider may log in): r00t-pw" in body
     assert re.search(r"User PIN: 12\n", body)

@@ -15,3 +15,13 @@ FULL_FLAGS = [
     "--steps", "Rebooted from Control Portal; still no ping.",
     "--cc", "rep@provider.example",
 ]  # fmt: skip
+
+
+def desk_body(request_id: int | str) -> str:
+    """The first comment as the embedded `--sandbox` desk holds it (PIN lines included:
+    ctlsupport itself masks them in everything it shows)."""
+    from ctlsupport.config import paths
+    from ctlsupport.sandbox import SandboxState
+
+    state = SandboxState(paths.sandbox_dir() / "sandbox.sqlite3")
+    return state.get_request(int(request_id))["description"]
