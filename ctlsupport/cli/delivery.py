@@ -77,7 +77,7 @@ def send_one(
         state.out.note(f"  {reason}; trying again in {wait:.1f} s (attempt {attempt + 1})")
 
     result = send(client, outbox, item, pin=pin, root_password=root, on_retry=retrying)
-    request = result.delivered.request
+    request = result.delivered.result
     _remember(state, profile.name, request, item)
     return {
         "outbox_id": item.id,

@@ -12,13 +12,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Generic, TypeVar
 
 from ctlsupport.errors import DeskError, DeskUnreachable, DeskValidation, Queued, RateLimited
-from ctlsupport.model import Request
 
-if TYPE_CHECKING:
-    from ctlsupport.transport.zendesk import DeskClient
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -46,8 +44,10 @@ DEFAULT_POLICY = RetryPolicy()
 
 
 @dataclass
-class Delivered:
-    request: Request
+class Delivered(Generic[T]):
+    """What the desk made of it (a request, a comment), and how it got there."""
+
+    result: T
     adopted: bool
     attempts: int
 
@@ -58,19 +58,19 @@ def _retry_after(exc: RateLimited) -> float:
 
 
 def deliver(
-    client: DeskClient,
-    payload: Callable[[], dict[str, Any]],
-    client_ref: str,
+    create: Callable[[], T],
+    find: Callable[[], T | None],
     *,
     policy: RetryPolicy = DEFAULT_POLICY,
     sleep: Callable[[float], None] = time.sleep,
     on_retry: Callable[[int, str, float], None] | None = None,
     tried_before: bool = False,
-) -> Delivered:
-    """Create a request exactly once, or raise Queued with the last reason.
+) -> Delivered[T]:
+    """Make `create` happen exactly once, or raise Queued with the last reason.
 
-    `tried_before`: an earlier run may have sent it (it was killed, or lost the answer),
-    so look at the desk first.
+    `find` looks for an earlier `create` at the desk (by the client reference it
+    carries). `tried_before`: an earlier run may have sent it (it was killed, or lost
+    the answer), so look at the desk first.
     """
     started = time.monotonic()
     maybe_arrived = tried_before
@@ -78,14 +78,14 @@ def deliver(
     for attempt in range(1, policy.attempts + 1):
         try:
             if maybe_arrived:
-                found = client.find_by_reference(client_ref)
+                found = find()
                 if found is not None:
                     return Delivered(found, adopted=True, attempts=attempt - 1)
-            return Delivered(client.create_request(payload()), adopted=False, attempts=attempt)
+            return Delivered(create(), adopted=False, attempts=attempt)
         except DeskValidation:
             raise  # the desk refused the content: trying again cannot help
-        except RateLimited as exc:
-            maybe_arrived, reason, wait = False, exc.message, _retry_after(exc)
+        except RateLimited as exc:  # refused before processing; an earlier doubt stays
+            reason, wait = exc.message, _retry_after(exc)
         except DeskUnreachable as exc:
             maybe_arrived = maybe_arrived or exc.maybe_sent
             reason, wait = exc.message, policy.backoff(attempt)
@@ -100,7 +100,7 @@ def deliver(
         sleep(wait)
     if maybe_arrived:
         try:
-            found = client.find_by_reference(client_ref)
+            found = find()
         except (DeskError, DeskUnreachable):
             found = None  # still unknown: the outbox keeps it, the next send looks again
         if found is not None:

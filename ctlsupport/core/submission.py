@@ -105,10 +105,12 @@ def send(
         tried_before = item.attempts > 0
         outbox.attempt(item)
         delivered = deliver(
-            client, lambda: payload, item.client_ref, policy=policy or RetryPolicy.from_env(),
+            lambda: client.create_request(payload),
+            lambda: client.find_by_reference(item.client_ref),
+            policy=policy or RetryPolicy.from_env(),
             on_retry=on_retry,
             tried_before=tried_before,
-        )  # fmt: skip
+        )
     except CtlError as exc:
         outbox.release(item, exc.message)
         raise
@@ -117,7 +119,7 @@ def send(
         raise
     outbox.mark_sent(
         item,
-        delivered.request.id,
+        delivered.result.id,
         adopted=delivered.adopted,
         retries=max(0, delivered.attempts - 1),
     )

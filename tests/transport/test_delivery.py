@@ -24,6 +24,14 @@ def _payload(ref: str):
     return lambda: {"request": {"subject": f"ref {ref}", "comment": {"body": f"Ref: {ref}"}}}
 
 
+def _deliver(client, payload, ref, **kwargs):
+    return deliver(
+        lambda: client.create_request(payload()),
+        lambda: client.find_by_reference(ref),
+        **kwargs,
+    )
+
+
 @pytest.fixture
 def desk(tmp_path):
     servers = []
@@ -48,7 +56,7 @@ def test_lost_answer_is_adopted_not_duplicated(desk):
     with pytest.raises(Queued):
         # Every call loses its answer, lookups included: nothing can be confirmed,
         # so nothing is sent twice; the outbox keeps it for a later look.
-        deliver(client, _payload("r1"), "r1", policy=policy, sleep=lambda s: None)
+        _deliver(client, _payload("r1"), "r1", policy=policy, sleep=lambda s: None)
     assert len(server.state.list_requests()) == 1
 
 
@@ -66,7 +74,7 @@ class ScriptedDice(FaultDice):
 def test_adopts_after_one_lost_answer(desk):
     server = desk()
     server._httpd.app.dice = ScriptedDice("drop")
-    result = deliver(_client(server.url), _payload("r2"), "r2", policy=FAST, sleep=lambda s: None)
+    result = _deliver(_client(server.url), _payload("r2"), "r2", policy=FAST, sleep=lambda s: None)
     assert result.adopted is True
     assert [r["subject"] for r in server.state.list_requests()] == ["ref r2"]
 
@@ -74,7 +82,7 @@ def test_adopts_after_one_lost_answer(desk):
 def test_reset_is_retried_and_created_once(desk):
     server = desk()
     server._httpd.app.dice = ScriptedDice("reset", "reset", None, "reset")
-    result = deliver(_client(server.url), _payload("x1"), "x1", policy=FAST, sleep=lambda s: None)
+    result = _deliver(_client(server.url), _payload("x1"), "x1", policy=FAST, sleep=lambda s: None)
     assert result.adopted is False
     assert [r["subject"] for r in server.state.list_requests()] == ["ref x1"]
 
@@ -83,7 +91,7 @@ def test_slow_answer_is_adopted(desk):
     server = desk()
     server._httpd.app.dice = ScriptedDice("slow")
     client = _client(server.url, read_timeout=0.2)
-    result = deliver(client, _payload("s1"), "s1", policy=FAST, sleep=lambda s: None)
+    result = _deliver(client, _payload("s1"), "s1", policy=FAST, sleep=lambda s: None)
     assert result.adopted is True
     assert [r["subject"] for r in server.state.list_requests()] == ["ref s1"]
 
@@ -92,7 +100,7 @@ def test_rate_limit_waits_retry_after_then_sends(desk):
     server = desk()
     server._httpd.app.dice = ScriptedDice("429", "503")
     waits = []
-    result = deliver(_client(server.url), _payload("q1"), "q1", policy=FAST, sleep=waits.append)
+    result = _deliver(_client(server.url), _payload("q1"), "q1", policy=FAST, sleep=waits.append)
     assert result.adopted is False and result.attempts == 3
     assert waits[0] == 1.0  # the desk's Retry-After
     assert [r["subject"] for r in server.state.list_requests()] == ["ref q1"]
@@ -102,7 +110,7 @@ def test_validation_errors_are_not_retried(desk):
     server = desk()
     bad = lambda: {"request": {"subject": "", "comment": {"body": "b"}}}  # noqa: E731
     with pytest.raises(DeskValidation):
-        deliver(_client(server.url), bad, "v1", policy=FAST, sleep=lambda s: None)
+        _deliver(_client(server.url), bad, "v1", policy=FAST, sleep=lambda s: None)
 
 
 def test_refused_connection_is_not_ambiguous():

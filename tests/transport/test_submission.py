@@ -39,7 +39,7 @@ def test_queue_keeps_no_secret_and_send_delivers_once(sandbox, tmp_path):
     assert "4711" not in stored and "pin" not in __import__("json").loads(stored)
     sent = send(_client(sandbox.url), outbox, item, pin=Secret("4711"))
     assert sent.delivered.adopted is False
-    request = sandbox.state.get_request(sent.delivered.request.id)
+    request = sandbox.state.get_request(sent.delivered.result.id)
     assert f"Client reference: {item.client_ref}" in request["description"]
     assert "User PIN: 4711" in request["description"]
     assert outbox.get(item.id).state == "sent"
