@@ -1,5 +1,5 @@
 """`python -m ctlsupport`."""
 
-from ctlsupport.cli.app import run
+from ctlsupport.cli.entry import run
 
 run()

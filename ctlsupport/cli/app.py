@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ctlsupport import __version__
+from ctlsupport.cli import complete
 from ctlsupport.cli.context import AppState
 from ctlsupport.errors import CtlError
 from ctlsupport.exitcodes import ExitCode
@@ -39,7 +40,12 @@ def root(
     ctx: typer.Context,
     profile: Annotated[
         str | None,
-        typer.Option("--profile", "-p", help="Profile to use (default: CTLSUPPORT_PROFILE)."),
+        typer.Option(
+            "--profile",
+            "-p",
+            help="Profile to use (default: CTLSUPPORT_PROFILE).",
+            autocompletion=complete.profiles,
+        ),
     ] = None,
     sandbox: Annotated[
         bool,
@@ -80,6 +86,13 @@ def _register() -> None:
     app.add_typer(sandbox.app, name="sandbox")
     app.add_typer(outbox.app, name="outbox")
     app.add_typer(outbox.drafts_app, name="drafts")
+    _register_completion()
+
+
+def _register_completion() -> None:
+    from ctlsupport.cli.commands import completion
+
+    app.command("completion", help=completion.HELP, epilog=completion.EPILOG)(completion.completion)
 
 
 _register()
@@ -132,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.write(f"ctlsupport: error: {exc.format_message()}\n")
             sys.stderr.write(f"hint: run `{_command_path(exc)} --help` for usage.\n")
         code = ExitCode.USAGE
-    except click_exc.Abort:
+    except typer.Abort:  # Typer raises its own Abort (the bundled Click has none)
         _output(args).error(_interrupted())
         code = ExitCode.INTERRUPTED
     except KeyboardInterrupt:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -61,6 +62,7 @@ def send_one(
     item: OutboxItem,
     pin: Secret,
     root_password: Secret | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> dict:
     """Deliver one leased item; raises on failure (the item is back in the queue)."""
     from ctlsupport.core.submission import send
@@ -72,6 +74,7 @@ def send_one(
             outbox.release(item, "needs the root/admin password: run `outbox send` in a terminal")
             raise Queued(f"outbox item {item.id} needs the root/admin password")
     client = state.client(profile)
+    client.on_upload_progress = progress
 
     def retrying(attempt: int, reason: str, wait: float) -> None:
         state.out.note(f"  {reason}; trying again in {wait:.1f} s (attempt {attempt + 1})")

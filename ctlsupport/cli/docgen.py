@@ -81,12 +81,89 @@ def exit_codes_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _completer(param, ctx) -> str:
+    """The name of the completer attached to a parameter (it answers complete.PROBE)."""
+    from ctlsupport.cli.complete import PROBE
+
+    for item in param.shell_complete(ctx, PROBE):
+        if isinstance(item.value, str) and item.value.startswith(PROBE):
+            return item.value[len(PROBE) :]
+    return ""
+
+
+def _table(command, path: list[str], parent=None) -> dict[str, dict]:
+    """One entry per command path ("" for the root), its subcommands after it."""
+    import typer
+
+    ctx = typer.Context(
+        command, parent=parent, info_name=path[-1] if path else "ctlsupport",
+        resilient_parsing=True, **(command.context_settings or {}),
+    )  # fmt: skip
+    table = {" ".join(path): _table_entry(command, ctx)}
+    for name, _help in table[" ".join(path)]["commands"]:
+        table.update(_table(command.get_command(ctx, name), [*path, name], ctx))
+    return table
+
+
+def _table_entry(command, ctx) -> dict:
+    options, arguments = [], []
+    for param in command.get_params(ctx):
+        if getattr(param, "hidden", False):
+            continue
+        if param.param_type_name == "argument":
+            arguments.append((param.name, param.nargs, _completer(param, ctx)))
+            continue
+        takes_value = not (param.is_flag or param.count)
+        help_text = " ".join((param.help or "").split())
+        names = (*param.opts, *param.secondary_opts)
+        completer = _completer(param, ctx) if takes_value else ""
+        options.append((names, takes_value, bool(param.multiple), help_text, completer))
+    group = hasattr(command, "list_commands")
+    commands = []
+    if group:
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            if not getattr(sub, "hidden", False):
+                commands.append((name, sub.get_short_help_str()))
+    return {"group": group, "commands": commands, "options": options, "arguments": arguments}
+
+
+def command_table_module() -> str:
+    """cli/command_table.py: commands, options and completers, for the TAB fast path."""
+    import pprint
+
+    table = _table(_commands(), [])
+    root_flags = sorted(
+        name for names, takes_value, *_ in table[""]["options"] if not takes_value
+        for name in names if name not in ("-h", "--help")
+    )  # fmt: skip
+    return (
+        '"""Commands, options and completers of the CLI, for TAB completion without Typer.\n\n'
+        "Generated from the Typer app by `python -m ctlsupport.cli.docgen`; do not edit.\n"
+        '"""\n\n'
+        "# ruff: noqa: E501, RUF100 - generated data: help texts stay whole\n"
+        "# fmt: off\n"
+        f"ROOT_FLAGS = frozenset({pprint.pformat(root_flags, width=100)})\n\n"
+        f"COMMANDS = {pprint.pformat(table, width=100, sort_dicts=False)}\n"
+        "# fmt: on\n"
+    )
+
+
+def completion_files() -> dict[Path, str]:
+    """completions/<script> for each shell, as `ctlsupport completion SHELL` prints it."""
+    from ctlsupport.cli.completion_scripts import FILES, script
+
+    return {ROOT / "completions" / name: script(shell) + "\n" for shell, name in FILES.items()}
+
+
 def outputs() -> dict[Path, str]:
     """Every generated file and what it must contain."""
     reference = ROOT / "docs" / "reference"
     return {
         reference / "commands.md": commands_markdown(),
         reference / "exit-codes.md": exit_codes_markdown(),
+        ROOT / "ctlsupport" / "cli" / "command_table.py": command_table_module(),
+        **completion_files(),
     }
 
 

@@ -122,16 +122,9 @@ def warnings(draft: TicketDraft) -> list[str]:
 
 
 def tail_text(raw: bytes, max_bytes: int = ERROR_TEXT_MAX_BYTES) -> str:
-    """Decode piped error output, keeping its last `max_bytes` (the end is what matters)."""
-    omitted = 0
-    if len(raw) > max_bytes:
-        cut = raw[-max_bytes:]
-        newline = cut.find(b"\n")
-        if 0 <= newline < len(cut) - 1:
-            cut = cut[newline + 1 :]
-        omitted = raw[: len(raw) - len(cut)].count(b"\n")
-        raw = cut
-    text = raw.replace(b"\x00", b"").decode("utf-8", errors="replace")
-    if omitted:
-        text = f"[... {omitted} earlier lines omitted ...]\n" + text
-    return text
+    """Decode error output held in memory, keeping its end (see core/errorlog.py)."""
+    import io
+
+    from ctlsupport.core import errorlog
+
+    return errorlog.read(io.BytesIO(raw), max_bytes=max_bytes).text

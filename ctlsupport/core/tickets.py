@@ -1,18 +1,12 @@
-"""Ticket use cases: render the body, build the desk payload, submit, list, show."""
+"""A ticket as the desk receives it: the body in the provider's layout, and the payload."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from ctlsupport.model import Request, TicketDraft
+from ctlsupport.model import TicketDraft
 from ctlsupport.secret import MASK
-
-if TYPE_CHECKING:
-    from ctlsupport.transport.zendesk import DeskClient
 
 RULE = "-" * 40
 
@@ -91,34 +85,3 @@ def build_payload(
     if ccs:
         request["email_ccs"] = [{"user_email": a, "action": "put"} for a in ccs]
     return {"request": request}
-
-
-@dataclass
-class Submission:
-    """What `submit` did: the new request and the files it uploaded."""
-
-    request: Request
-    uploaded: list[str] = field(default_factory=list)
-
-
-def submit(
-    client: DeskClient,
-    draft: TicketDraft,
-    *,
-    alias: str,
-    account_rep: str = "",
-    on_upload: Callable[[str, int], None] | None = None,
-) -> Submission:
-    """Upload attachments, then create the request. Returns the desk's request."""
-    token: str | None = None
-    uploaded = []
-    for path in draft.attachments:
-        token = client.upload(Path(path), token=token)
-        uploaded.append(Path(path).name)
-        if on_upload:
-            on_upload(Path(path).name, Path(path).stat().st_size)
-    body = render_body(draft, alias=alias)
-    payload = build_payload(
-        draft, body=body, upload_tokens=[token] if token else None, account_rep=account_rep
-    )
-    return Submission(client.create_request(payload), uploaded)

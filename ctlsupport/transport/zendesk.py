@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ctlsupport.model import Attachment, Comment, Request
 from ctlsupport.secret import mask_ticket_secrets
 from ctlsupport.transport.http import DeskSession
+from ctlsupport.transport.progress import Progress, ProgressReader
 
 PAGE_SIZE = 100
 
@@ -63,6 +64,8 @@ class DeskClient:
     def __init__(self, session: DeskSession) -> None:
         self.http = session
         self.web_base = session.base_url
+        # (file name, bytes sent, total) during uploads; the CLI draws a progress bar.
+        self.on_upload_progress: Callable[[str, int, int], None] | None = None
 
     def me(self) -> dict[str, Any]:
         return self.http.json("GET", "/api/v2/users/me.json")["user"]
@@ -119,21 +122,33 @@ class DeskClient:
                 return
             url, params = page["links"]["next"], None
 
-    def upload(self, path: Path, *, token: str | None = None) -> str:
-        """Upload one file (streamed from disk); returns the upload token to attach it."""
+    def upload(
+        self, path: Path, *, token: str | None = None, progress: Progress | None = None
+    ) -> str:
+        """Upload one file (streamed from disk); returns the upload token to attach it.
+
+        `progress(sent, total)` is called as the file is read, else on_upload_progress.
+        """
         params = {"filename": path.name}
         if token:
             params["token"] = token
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        size = path.stat().st_size
+        report = progress or _named(self.on_upload_progress, path.name)
         with path.open("rb") as handle:
+            body = handle if report is None else ProgressReader(handle, size, report)
             data = self.http.json(
                 "POST",
                 "/api/v2/uploads.json",
                 params=params,
-                data=handle,
-                headers={
-                    "Content-Type": content_type,
-                    "Content-Length": str(path.stat().st_size),
-                },
+                data=body,
+                headers={"Content-Type": content_type, "Content-Length": str(size)},
             )
         return data["upload"]["token"]
+
+
+def _named(report: Callable[[str, int, int], None] | None, name: str) -> Progress | None:
+    """A (sent, total) callback from a (file name, sent, total) one."""
+    if report is None:
+        return None
+    return lambda sent, total: report(name, sent, total)

@@ -11,6 +11,7 @@ import typer
 from ctlsupport.cli.context import AppState
 from ctlsupport.cli.options import Yes
 from ctlsupport.core import compose, fields
+from ctlsupport.core.errorlog import DEFAULT_LINES as DEFAULT_ERROR_LINES
 from ctlsupport.errors import Interrupted, InvalidInput, NotFound
 from ctlsupport.secret import SCRUBBER, Secret
 
@@ -25,7 +26,11 @@ EPILOG = (
 
 
 def _opt(name: str, **extra):
+    from ctlsupport.cli.complete import FIELD_COMPLETERS
+
     spec = fields.BY_NAME[name]
+    if name in FIELD_COMPLETERS:
+        extra["autocompletion"] = FIELD_COMPLETERS[name]
     return typer.Option(spec.flag, help=spec.help, **extra)
 
 
@@ -44,6 +49,16 @@ def open_ticket(
     description: Annotated[str | None, _opt("description")] = None,
     steps: Annotated[str | None, _opt("steps")] = None,
     error_file: Annotated[str | None, _opt("error_text", metavar="FILE")] = None,
+    error_lines: Annotated[
+        int,
+        typer.Option(
+            "--error-lines",
+            min=1,
+            metavar="N",
+            help="Keep the last N lines of the error output in the ticket body; "
+            "longer output is also attached whole, gzip-compressed.",
+        ),
+    ] = DEFAULT_ERROR_LINES,
     attach: Annotated[list[str] | None, _opt("attachments", metavar="FILE")] = None,
     cc: Annotated[list[str] | None, _opt("cc", metavar="EMAIL")] = None,
     login_required: Annotated[
@@ -120,7 +135,12 @@ def open_ticket(
             compose.require_complete(values)
     if not dry_run:
         profile = state.profile()  # no profile: say so before waiting on stdin
-    values.set("error_text", _read_error_text(error_file, stdin_piped, root_password_stdin, values))
+    values.set(
+        "error_text",
+        _read_error_text(
+            error_file, stdin_piped, root_password_stdin, values, error_lines, no_redact
+        ),
+    )
 
     redactor = None if no_redact else _redactor(values)
     if asking:
@@ -165,10 +185,15 @@ def _profile_or_blank(state: AppState):
 
 
 def _read_error_text(
-    error_file: str | None, stdin_piped: bool, password_first: bool, values: compose.Values
+    error_file: str | None,
+    stdin_piped: bool,
+    password_first: bool,
+    values: compose.Values,
+    lines: int = DEFAULT_ERROR_LINES,
+    no_redact: bool = False,
 ) -> str | None:
-    """The error text from --error-file, or from piped stdin; the root password first."""
-    raw: bytes | None = None
+    """The last lines of --error-file or piped stdin (the root password first); longer
+    output is streamed whole, gzip-compressed, to an attachment."""
     if password_first:
         if not stdin_piped:
             raise InvalidInput("--root-password-stdin needs the password piped on stdin")
@@ -178,18 +203,33 @@ def _read_error_text(
         values.root_password = Secret(first)
         SCRUBBER.add(first)
     if error_file == "-" or (error_file is None and stdin_piped):
-        raw = sys.stdin.buffer.read()
+        log = _read_log(sys.stdin.buffer, lines, no_redact)
     elif error_file is not None:
-        path = Path(error_file).expanduser()
         try:
-            with path.open("rb") as handle:
-                raw = handle.read()
+            with Path(error_file).expanduser().open("rb") as handle:
+                log = _read_log(handle, lines, no_redact)
         except OSError as exc:
             raise InvalidInput(f"--error-file: cannot read {error_file}: {exc.strerror}") from None
-    if raw is None:
+    else:
         return None
-    text = compose.tail_text(raw)
-    return text if text.strip() else None
+    if log.archive is not None:
+        values.set("attachments", [*(values.get("attachments") or []), str(log.archive)])
+    return log.text if log.text.strip() else None
+
+
+def _read_log(source, lines: int, no_redact: bool):
+    """Stream the error output; the whole of it goes, redacted, to a private temp dir."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from ctlsupport.core import errorlog
+    from ctlsupport.core.redact import Redactor
+
+    folder = Path(tempfile.mkdtemp(prefix="ctlsupport-"))
+    atexit.register(shutil.rmtree, folder, True)  # the outbox keeps its own copy
+    redact = None if no_redact else Redactor(known=SCRUBBER.values()).line
+    return errorlog.read(source, lines=lines, archive_dir=folder, redact=redact)
 
 
 def _print_dry_run(state: AppState, draft, profile) -> None:
@@ -217,6 +257,7 @@ def _print_dry_run(state: AppState, draft, profile) -> None:
 def _submit(state: AppState, draft, redactor) -> None:
     """Queue in the outbox first (nothing typed is lost), then deliver exactly once."""
     from ctlsupport.cli.delivery import send_one
+    from ctlsupport.cli.upload_progress import DeskProgress
     from ctlsupport.core.submission import queue
     from ctlsupport.errors import CtlError, DeskValidation, Queued
     from ctlsupport.store import db
@@ -229,8 +270,10 @@ def _submit(state: AppState, draft, redactor) -> None:
         redactor=redactor,
     )  # fmt: skip
     try:
-        with _Progress(state):
-            sent = send_one(state, profile, outbox, item, draft.pin, draft.root_password)
+        with DeskProgress(enabled=sys.stderr.isatty() and not state.json) as progress:
+            sent = send_one(
+                state, profile, outbox, item, draft.pin, draft.root_password, progress=progress
+            )
     except DeskValidation as exc:
         exc.hint = (
             f"Kept in the outbox as item {item.id}; fix it, or `ctlsupport outbox drop {item.id}`."
@@ -312,25 +355,3 @@ def _drop_draft(draft_id: int) -> None:
     from ctlsupport.store.drafts import Drafts
 
     Drafts(db.connect()).drop(draft_id)
-
-
-class _Progress:
-    """A spinner on stderr while talking to the desk, when stderr is a terminal."""
-
-    def __init__(self, state: AppState) -> None:
-        self.state = state
-        self._status = None
-
-    def __enter__(self) -> _Progress:
-        if sys.stderr.isatty() and not self.state.json:
-            self._status = self.state.out.err_console().status("Sending to the desk...")
-            self._status.__enter__()
-        return self
-
-    def uploaded(self, name: str, size: int) -> None:
-        if self._status is not None:
-            self._status.update(f"Uploaded {name} ({size} bytes); sending...")
-
-    def __exit__(self, *exc: object) -> None:
-        if self._status is not None:
-            self._status.__exit__(None, None, None)

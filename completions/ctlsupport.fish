@@ -1,0 +1,1 @@
+complete --command ctlsupport --no-files --arguments "(env _CTLSUPPORT_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) ctlsupport)" --condition "env _CTLSUPPORT_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) ctlsupport"

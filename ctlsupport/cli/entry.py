@@ -1,0 +1,39 @@
+"""The console script: answer TAB completion and --version before loading the CLI.
+
+A TAB press runs the whole program; importing Typer and the command modules would
+cost most of the time the shell waits. Completion and --version are answered here
+from the local history and a generated table; everything else goes to cli/app.py.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+COMPLETE_VAR = "_CTLSUPPORT_COMPLETE"
+
+
+def _only_version(argv: list[str]) -> bool:
+    """Whether the command line is --version with, at most, other global flags."""
+    if "--version" not in argv:
+        return False
+    from ctlsupport.cli.command_table import ROOT_FLAGS
+
+    return all(arg in ROOT_FLAGS for arg in argv)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    instruction = os.environ.get(COMPLETE_VAR)
+    if instruction:
+        from ctlsupport.cli.completion_engine import respond
+
+        sys.exit(respond(instruction))
+    if _only_version(sys.argv[1:]):
+        from ctlsupport import __version__
+
+        sys.stdout.write(f"ctlsupport {__version__}\n")
+        sys.exit(0)
+    from ctlsupport.cli.app import run as run_app
+
+    run_app()

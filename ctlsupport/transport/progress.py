@@ -1,0 +1,30 @@
+"""A file reader that reports how much of it has been read: upload progress."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import BinaryIO
+
+# Called with (bytes sent so far, total bytes).
+Progress = Callable[[int, int], None]
+
+
+class ProgressReader:
+    """Wraps an open file for a streamed request body; calls `progress` as it is read."""
+
+    def __init__(self, handle: BinaryIO, total: int, progress: Progress) -> None:
+        self.handle = handle
+        self.total = total
+        self.progress = progress
+        self.sent = 0
+
+    def __len__(self) -> int:
+        # requests takes the body's length from here (no tell/seek: not a seekable file).
+        return self.total
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(size)
+        if data:
+            self.sent += len(data)
+            self.progress(self.sent, self.total)
+        return data
