@@ -115,7 +115,8 @@ def _table_entry(command, ctx) -> dict:
             continue
         takes_value = not (param.is_flag or param.count)
         help_text = " ".join((param.help or "").split())
-        names = (*param.opts, *param.secondary_opts)
+        # Sorted: Click builds the help option's names from a set (hash-seed order).
+        names = tuple(sorted((*param.opts, *param.secondary_opts), key=lambda n: (len(n), n)))
         completer = _completer(param, ctx) if takes_value else ""
         options.append((names, takes_value, bool(param.multiple), help_text, completer))
     group = hasattr(command, "list_commands")
