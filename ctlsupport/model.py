@@ -30,6 +30,10 @@ class TicketDraft:
     login_required: bool = False
     root_password: Secret | None = None
     type: str = "incident"
+    due_at: str = ""  # service tasks only: ISO 8601 UTC
+    # Urgent and high: the matrix criterion that applies, and one line of business impact.
+    priority_justification: str = ""
+    business_impact: str = ""
 
 
 @dataclass

@@ -87,6 +87,27 @@ def _register() -> None:
     app.add_typer(outbox.app, name="outbox")
     app.add_typer(outbox.drafts_app, name="drafts")
     _register_completion()
+    _register_credentials()
+    _register_process()
+
+
+def _register_credentials() -> None:
+    from ctlsupport.cli.commands import auth, config_cmd, doctor
+
+    app.add_typer(auth.app, name="auth")
+    app.add_typer(config_cmd.app, name="config")
+    app.command("doctor", help=doctor.HELP, epilog=doctor.EPILOG)(doctor.doctor)
+
+
+def _register_process() -> None:
+    """The provider's process: escalation, service tasks, matrix, knowledge base, status."""
+    from ctlsupport.cli.commands import escalate, kb, matrix, status, task
+
+    app.command("task", help=task.HELP, epilog=task.EPILOG)(task.task)
+    app.command("escalate", help=escalate.HELP, epilog=escalate.EPILOG)(escalate.escalate)
+    app.command("matrix", help=matrix.HELP)(matrix.matrix)
+    app.command("status", help=status.HELP, epilog=status.EPILOG)(status.status)
+    app.add_typer(kb.app, name="kb")
 
 
 def _register_completion() -> None:

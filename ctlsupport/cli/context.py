@@ -41,6 +41,15 @@ class AppState:
         from ctlsupport.cli.output import Output
 
         self.out = Output(json_mode=self.json, debug=self.debug)
+        self._warn_insecure_storage()
+
+    def _warn_insecure_storage(self) -> None:
+        """Every command says so while secrets sit in the opt-in plain file."""
+        if secrets.insecure_in_use():
+            self.out.warn(
+                f"secrets are stored in a plain file ({secrets.insecure_path()}), "
+                "not in the OS keyring; `ctlsupport auth status` shows which"
+            )
 
     def settings(self) -> Settings:
         if self._settings is None:
@@ -53,6 +62,7 @@ class AppState:
             saved = self.settings().profiles.get(settings.SANDBOX_PROFILE)
             base = saved or settings.Profile(name=settings.SANDBOX_PROFILE)
             base.desk_url = self.sandbox_server().url
+            base.status_url = base.desk_url  # the embedded desk serves the status page too
             base.alias = SANDBOX_ALIAS
             base.auth = "token"
             return base
@@ -96,6 +106,10 @@ class AppState:
                 f"profile {profile.name!r} has no support alias",
                 hint="Run `ctlsupport setup --alias support@your-company.example`.",
             )
+        if profile.auth == "oauth":
+            from ctlsupport.cli import signin
+
+            return signin.oauth_credentials(profile)
         kind = "token" if profile.auth == "token" else "password"
         env_var = secrets.ENV_VARS[kind]
         try:
@@ -103,7 +117,8 @@ class AppState:
         except KeyringUnavailable as exc:
             raise KeyringUnavailable(
                 f"{exc.message}, and {env_var} is not set",
-                hint=f"Set {env_var}, or start and unlock a Secret Service.",
+                hint=f"Set {env_var}, or start and unlock a Secret Service "
+                "(see `ctlsupport doctor`).",
             ) from None
         if secret is None:
             raise AuthError(
@@ -119,4 +134,14 @@ class AppState:
         profile = profile or self.profile()
         self.talked_to_desk = True
         debug = self.out.debug_line if self.debug else None
-        return DeskClient(DeskSession(profile.desk_url, self.credentials(profile), debug=debug))
+        credentials = self.credentials(profile)
+        renew = None if self.sandbox else self._token_renewer(profile)
+        session = DeskSession(profile.desk_url, credentials, debug=debug, on_invalid_token=renew)
+        return DeskClient(session)
+
+    @staticmethod
+    def _token_renewer(profile: Profile):
+        """OAuth: renews the access token once when the desk calls it invalid."""
+        from ctlsupport.cli import signin
+
+        return signin.refresher(profile)

@@ -11,6 +11,7 @@ from ctlsupport.config import paths
 from ctlsupport.errors import ConfigError, NotFound
 
 DEFAULT_DESK_URL = "https://support.ctl.io"
+DEFAULT_STATUS_URL = "https://status.ctl.io"
 DEFAULT_PROFILE = "default"
 SANDBOX_PROFILE = "sandbox"
 TIERS = ("professional", "enterprise")
@@ -43,6 +44,8 @@ class Profile:
     # Destination address per route name (urgent, high, normal, low, task, escalation,
     # enterprise); missing names take the defaults of the email route.
     routes: dict[str, str] = field(default_factory=dict)
+    # The platform status page (Statuspage v2 JSON), for `status` and the banner in open.
+    status_url: str = DEFAULT_STATUS_URL
 
     def to_toml(self) -> dict[str, object]:
         data = asdict(self)

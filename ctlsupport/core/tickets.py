@@ -38,6 +38,7 @@ def render_body(
         f"Priority: {draft.priority}",
         f"Reported at: {now.strftime('%Y-%m-%d %H:%M UTC')}",
     ]
+    lines += _triage_lines(draft)
     if draft.login_required and draft.root_password is not None:
         password = MASK if mask else draft.root_password.reveal()
         lines.append(f"Root/admin password (provider may log in): {password}")
@@ -53,6 +54,18 @@ def render_body(
     if alias:
         lines.append(f"Partner support ({alias})")
     return "\n".join(lines) + "\n"
+
+
+def _triage_lines(draft: TicketDraft) -> list[str]:
+    """Why this priority (urgent/high), and a service task's due date."""
+    lines = []
+    if draft.priority_justification:
+        lines.append(f"Priority justification: {draft.priority_justification}")
+    if draft.business_impact:
+        lines.append(f"Business impact: {draft.business_impact}")
+    if draft.due_at:
+        lines.append(f"Requested due date: {draft.due_at}")
+    return lines
 
 
 def cc_list(draft: TicketDraft, account_rep: str = "") -> list[str]:
@@ -81,6 +94,8 @@ def build_payload(
         "priority": draft.priority,
         "type": draft.type,
     }
+    if draft.due_at:
+        request["due_at"] = draft.due_at  # only meaningful for type task
     ccs = cc_list(draft, account_rep)
     if ccs:
         request["email_ccs"] = [{"user_email": a, "action": "put"} for a in ccs]

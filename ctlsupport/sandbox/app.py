@@ -5,7 +5,7 @@ from __future__ import annotations
 from email.message import Message
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
-from . import admin, routes, uploads
+from . import admin, oauth, routes, uploads
 from .auth import authenticate, rate_key
 from .body import RequestBody
 from .config import SandboxConfig
@@ -37,6 +37,11 @@ class SandboxApp:
         params = dict(parse_qsl(parts.query, keep_blank_values=True))
         if path == "/sandbox" or path.startswith("/sandbox/"):
             return admin.handle(self.state, self.faults, method, path, body, client)
+        if oauth.handles(path):  # the sign-in endpoints live outside /api/v2
+            return oauth.handle(self.state, self.config, method, path, params, headers, body)
+        public = self._public(method, path, params)
+        if public is not None:
+            return public
         if not (path.startswith("/api/v2/") or path.startswith(_DOWNLOAD_PREFIX)):
             return invalid_endpoint().response
 
@@ -63,6 +68,16 @@ class SandboxApp:
                 "0"
             )
         return response
+
+    def _public(self, method: str, path: str, params: dict[str, str]) -> Response | None:
+        """Help Center search and the status page: public, no sign-in, no rate limit."""
+        from . import helpcenter, statuspage
+
+        if helpcenter.handles(path):
+            return helpcenter.handle(self.state.base_url, method, path, params)
+        if statuspage.handles(path):
+            return statuspage.handle(self.state, method, path)
+        return None
 
     def _injected(self, path: str, rolled: str | None) -> Response | None:
         """A planned fault (POST /sandbox/faults) first, then a random one."""

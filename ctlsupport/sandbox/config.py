@@ -19,6 +19,7 @@ class SandboxConfig:
     name: str = "Partner Support"
     password_access: bool = True
     rate_limit_per_minute: int = 700
+    oauth_token_seconds: float = 7200.0  # lifetime of access tokens from /oauth/tokens
     close_after_hours: float = 72.0  # solved -> closed automation (the provider says 72 h)
     max_upload_bytes: int = 50 * 1024 * 1024
     public_url: str | None = None  # base of "url" fields; default: the server's own address

@@ -55,9 +55,12 @@ class DeskSession:
         *,
         timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
         debug: Callable[[str], None] | None = None,
+        on_invalid_token: Callable[[], Credentials] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.credentials = credentials
+        # OAuth: renews the access token; used once per session, on the desk's invalid_token.
+        self._renew = on_invalid_token
         self.timeout = timeout
         self._debug = debug
         self.session = requests.Session()
@@ -117,9 +120,23 @@ class DeskSession:
             f"< {response.status_code} {method} {url} ({elapsed:.0f} ms, "
             f"request id {response.headers.get('x-request-id', '-')})"
         )
+        if response.status_code == 401 and self._renewed(response, kwargs):
+            return self.request(method, path, headers=headers, **kwargs)
         if response.status_code >= 400:
             raise self._error(response)
         return response
+
+    def _renewed(self, response: requests.Response, kwargs: dict[str, Any]) -> bool:
+        """On an expired OAuth token, renew it once; True when the call may be sent again."""
+        if self._renew is None or '"invalid_token"' not in response.text:
+            return False
+        renew, self._renew = self._renew, None
+        self.credentials = renew()  # raises AuthError ("sign in again") when it cannot
+        SCRUBBER.add(self.credentials.secret, self.credentials.header())
+        self._log("access token renewed; sending again")
+        # A 401 means nothing was processed; a streamed body (an upload) cannot be resent.
+        body = kwargs.get("data")
+        return body is None or isinstance(body, bytes | str | dict)
 
     def json(self, method: str, path: str, **kwargs: Any) -> Any:
         """Send a request and parse its JSON body whatever its content type."""
@@ -151,7 +168,7 @@ class DeskSession:
             if body.get("error") == "invalid_token":
                 return AuthError(
                     "the desk says the access token is expired or invalid",
-                    hint="Sign in again.",
+                    hint="Sign in again with `ctlsupport auth login`.",
                 )
             return AuthError(
                 f"the desk refused the credentials of {who} ({text})",

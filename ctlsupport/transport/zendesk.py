@@ -113,6 +113,16 @@ class DeskClient:
                 break
         return None
 
+    def search_requests(
+        self, query: str, *, status: str | None = None, limit: int = 100
+    ) -> list[Request]:
+        """Requests matching a search (`GET /api/v2/requests/search`, one offset page)."""
+        params: dict[str, Any] = {"query": query, "per_page": min(limit, PAGE_SIZE)}
+        if status:
+            params["status"] = status
+        data = self.http.json("GET", "/api/v2/requests/search.json", params=params) or {}
+        return [parse_request(item, self.web_base) for item in data.get("requests") or []]
+
     def _pages(self, url: str, params: dict[str, Any] | None) -> Iterator[dict[str, Any]]:
         # links.next is present even on the last page: has_more is the only stop signal.
         while True:

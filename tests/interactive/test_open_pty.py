@@ -75,7 +75,7 @@ def fill_ticket(child: pexpect.spawn) -> None:
 
 
 def test_submit_creates_exactly_one_request_with_every_field(spawn, cli):
-    child = spawn("--sandbox", "open")
+    child = spawn("--sandbox", "open", "--no-suggest")
     fill_ticket(child)
     child.send(ENTER)
     child.expect(r"Opened request #(\d+)")
@@ -108,7 +108,7 @@ def test_submit_creates_exactly_one_request_with_every_field(spawn, cli):
 
 
 def test_cancel_sends_nothing(spawn, cli):
-    child = spawn("--sandbox", "open")
+    child = spawn("--sandbox", "open", "--no-suggest")
     fill_ticket(child)
     child.send(DOWN + DOWN + ENTER)
     child.expect("cancelled; nothing was sent")
@@ -119,7 +119,7 @@ def test_cancel_sends_nothing(spawn, cli):
 
 
 def test_edit_a_field_from_the_preview(spawn, cli):
-    child = spawn("--sandbox", "open")
+    child = spawn("--sandbox", "open", "--no-suggest")
     fill_ticket(child)
     child.send(DOWN + ENTER)  # Edit a field
     child.expect("Which field")
@@ -166,7 +166,7 @@ def test_piped_error_text_with_prompts_on_the_terminal(spawn, cli):
 
 
 def test_ctrl_c_saves_a_draft_and_resume_completes_it(spawn, cli):
-    child = spawn("--sandbox", "open")
+    child = spawn("--sandbox", "open", "--no-suggest")
     answer(child, "Subject", "ACME: half typed")
     child.expect("Priority")
     child.send(DOWN + ENTER)  # low

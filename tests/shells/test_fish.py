@@ -43,7 +43,7 @@ def test_data_centers(shell_env):
     ("line", "expected"),
     [
         ("ctlsupport comp", ["completion"]),
-        ("ctlsupport sandbox r", ["reply"]),
+        ("ctlsupport sandbox rep", ["reply"]),
         ("ctlsupport --prof", ["--profile"]),
     ],
 )

@@ -3,6 +3,7 @@
 FULL_FLAGS = [
     "--subject", "ACME: VA1ACMEWEB01 unreachable",
     "--priority", "high",
+    "--impact", "The customer's web shop is offline",  # urgent/high need one
     "--partner-ticket", "P-77",
     "--customer-name", "Acme Corp",
     "--customer-alias", "acme",

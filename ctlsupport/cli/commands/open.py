@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ctlsupport.cli import open_checks
 from ctlsupport.cli.context import AppState
 from ctlsupport.cli.options import Yes
 from ctlsupport.core import compose, fields
@@ -96,6 +97,14 @@ def open_ticket(
             help="Continue an interrupted ticket: the newest draft, or draft number DRAFT.",
         ),
     ] = None,
+    kind: open_checks.KindOption = "incident",
+    breach: open_checks.BreachOption = False,
+    impact: open_checks.ImpactOption = None,
+    criterion: open_checks.CriterionOption = None,
+    due: open_checks.DueOption = None,
+    out_of_scope_ok: open_checks.OutOfScopeOption = False,
+    no_duplicate_check: open_checks.NoDuplicateOption = False,
+    suggest: open_checks.SuggestOption = None,
 ) -> None:
     state: AppState = ctx.obj
     from ctlsupport.cli import prompts
@@ -166,6 +175,12 @@ def open_ticket(
                 state.out.note(f"Redacted from the error text: {redactor.summary()}")
 
     SCRUBBER.add(draft.pin, draft.root_password)
+    process = open_checks.Options(
+        kind, breach, impact, criterion, due, out_of_scope_ok, not no_duplicate_check, suggest,
+        dry_run,
+    )  # fmt: skip
+    if not open_checks.before_submit(state, draft, process, asking=asking):
+        return  # answered another way (a comment on an open request)
     if dry_run:
         _print_dry_run(state, draft, profile)
         return

@@ -184,3 +184,69 @@ def set_priority(
     store = _state(data)
     request = _guard(lambda: store.set_priority(request_id, priority))
     _agent_result(ctx, request, f"priority {priority}")
+
+
+# -- the status page ---------------------------------------------------------------------
+
+
+def _incident_result(ctx: typer.Context, incident: dict, action: str) -> None:
+    state: AppState = ctx.obj
+
+    def human() -> None:
+        names = ", ".join(c["name"] for c in incident["components"])
+        sys.stdout.write(
+            f"{incident['id']} {action}: {incident['name']} [{incident['status']}, "
+            f"{incident['impact']}] on {names}\n"
+        )
+
+    state.out.result({"incident": incident}, human)
+
+
+@app.command("incident")
+def incident(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option("--name", help="The incident's title.")],
+    datacenter: Annotated[
+        list[str],
+        typer.Option(
+            "--datacenter", "-d", help="Affected data center or service (repeat for several)."
+        ),
+    ],
+    status: Annotated[
+        str,
+        typer.Option(
+            "--status",
+            help="Stage: investigating, identified, restoring, monitoring (any text is kept).",
+        ),
+    ] = "investigating",
+    impact: Annotated[
+        str, typer.Option("--impact", help="none, minor, major or critical.")
+    ] = "minor",
+    body: Annotated[str, typer.Option("--body", help="Text of the first update.")] = "",
+    data: DataDir = None,
+) -> None:
+    """Raise an incident on the sandbox's status page."""
+    from ctlsupport.sandbox import statuspage
+
+    store = _state(data)
+    raised = _guard(
+        lambda: statuspage.raise_incident(
+            store, name=name, components=datacenter, status=status, impact=impact, body=body
+        )
+    )
+    _incident_result(ctx, raised, "raised")
+
+
+@app.command("resolve")
+def resolve(
+    ctx: typer.Context,
+    incident_id: Annotated[str, typer.Argument(help="The incident's id (e.g. inc0001).")],
+    body: Annotated[str, typer.Option("--body", help="Text of the closing update.")] = "",
+    data: DataDir = None,
+) -> None:
+    """Resolve an incident on the sandbox's status page."""
+    from ctlsupport.sandbox import statuspage
+
+    store = _state(data)
+    resolved = _guard(lambda: statuspage.resolve_incident(store, incident_id, body))
+    _incident_result(ctx, resolved, "resolved")

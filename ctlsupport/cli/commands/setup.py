@@ -10,7 +10,7 @@ import typer
 from ctlsupport.cli.context import AppState
 from ctlsupport.config import secrets, settings
 from ctlsupport.core import validate
-from ctlsupport.errors import InvalidInput, KeyringUnavailable
+from ctlsupport.errors import DeskUnreachable, InvalidInput, KeyringUnavailable, UsageError
 from ctlsupport.secret import SCRUBBER, Secret
 
 HELP = "Create or edit a profile: desk, support alias, your details, PIN and desk secret."
@@ -68,7 +68,7 @@ SETTINGS = {
         _optional(validate.email),
     ),
     "datacenter": ("--datacenter", "Default data center", _optional(validate.datacenter)),
-    "auth": ("--auth", "Desk sign-in method", lambda v: _choice(v, settings.AUTH_METHODS[:2])),
+    "auth": ("--auth", "Desk sign-in method", lambda v: _choice(v, settings.AUTH_METHODS)),
 }
 
 
@@ -91,7 +91,9 @@ def setup(
     tier: Annotated[str | None, typer.Option(help="professional or enterprise.")] = None,
     account_rep: Annotated[str | None, typer.Option(help="Account rep email, CC'd.")] = None,
     datacenter: Annotated[str | None, typer.Option(help="Default data center, e.g. VA1.")] = None,
-    auth: Annotated[str | None, typer.Option(help="Desk sign-in: password or token.")] = None,
+    auth: Annotated[
+        str | None, typer.Option(help="Desk sign-in: oauth, or legacy password or token.")
+    ] = None,
     pin_stdin: Annotated[
         bool, typer.Option("--pin-stdin", help="Read the PIN from the first line of stdin.")
     ] = False,
@@ -100,6 +102,9 @@ def setup(
         typer.Option(
             "--secret-stdin", help="Read the desk password or token from the next stdin line."
         ),
+    ] = False,
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="OAuth: print the sign-in address, do not open it.")
     ] = False,
     make_default: Annotated[
         bool, typer.Option("--default", help="Make this the default profile.")
@@ -135,11 +140,18 @@ def setup(
     if problems:
         raise InvalidInput("; ".join(f"{flag}: {text}" for flag, text in problems.items()))
 
+    if secret_stdin and given["auth"] is None and profile.auth == "oauth":
+        profile.auth = "password"  # a secret on stdin is a legacy sign-in
     if state.sandbox:
         # The embedded desk fixes these; its URL changes with every run.
         from ctlsupport.cli.context import SANDBOX_ALIAS
 
         profile.desk_url, profile.alias, profile.auth = "", SANDBOX_ALIAS, "token"
+    if secret_stdin and profile.auth == "oauth":
+        raise InvalidInput(
+            "--secret-stdin is for the legacy password or token sign-in",
+            hint="OAuth signs in through the browser: leave out --secret-stdin.",
+        )
     pin, secret = _stdin_secrets(pin_stdin, secret_stdin)
     if prompts.interactive(state.no_input):
         with prompts.Prompter() as prompter:
@@ -151,14 +163,25 @@ def setup(
                 if key == "tier":
                     profile.tier = prompter.select(label, list(settings.TIERS), profile.tier)
                 elif key == "auth":
-                    profile.auth = prompter.select(label, ["password", "token"], profile.auth)
+                    new = name not in config.profiles
+                    choices = [
+                        ("oauth", "oauth (sign in in the browser)"),
+                        ("password", "password (legacy: the desk stopped accepting it in 2026)"),
+                        ("token", "token (legacy: API tokens stop working on 2027-04-30)"),
+                    ]
+                    profile.auth = prompter.select(label, choices, "oauth" if new else profile.auth)
                 else:
                     current = getattr(profile, key)
                     setattr(profile, key, prompter.text(label, default=current, check=check))
             if pin is None:
-                pin = _ask_secret(prompter, "Control Portal PIN (Enter to keep)", validate.pin)
-            if secret is None and not state.sandbox:
-                secret = _ask_secret(prompter, f"Desk {profile.auth} (Enter to keep)", None)
+                pin = ask_pin(prompter)
+            sign_in = (
+                not state.sandbox
+                and secret is None
+                and prompter.confirm("Sign in to the desk now?", default=True)
+            )
+    else:
+        sign_in = False
     if not profile.alias:
         raise InvalidInput("missing required input: --alias", hint="The partner's support alias.")
 
@@ -166,7 +189,9 @@ def setup(
     if make_default or (len(config.profiles) == 1 and not state.sandbox):
         config.default_profile = name
     path = settings.save(config)
-    stored = _store(state, profile, pin, secret)
+    stored = store_pin(state, profile, pin)
+    if not state.sandbox and (sign_in or secret is not None):
+        stored += _sign_in(state, profile, secret, no_browser)
     data = {"profile": name, "config": str(path), "stored_in_keyring": stored}
 
     def human() -> None:
@@ -193,24 +218,61 @@ def _stdin_secrets(pin_stdin: bool, secret_stdin: bool) -> tuple[Secret | None, 
     return pin, secret
 
 
-def _ask_secret(prompter, label: str, check) -> Secret | None:
-    value = prompter.secret(label, check=_optional(check) if check else None)
+def ask_pin(prompter) -> Secret | None:
+    """The Control Portal PIN from a hidden prompt; None when left empty (keep the stored)."""
+    value = prompter.secret("Control Portal PIN (Enter to keep)", check=_optional(validate.pin))
     if not value:
         return None
     SCRUBBER.add(value)
     return Secret(value)
 
 
-def _store(state: AppState, profile: settings.Profile, pin, secret) -> list[str]:
-    stored = []
+def store_pin(state: AppState, profile: settings.Profile, pin: Secret | None) -> list[str]:
+    """Store the PIN in the keyring; a missing keyring is a warning (env still works)."""
+    if pin is None:
+        return []
     try:
-        if pin is not None:
-            secrets.store(profile.name, "pin", pin, profile.alias)
-            stored.append("pin")
-        if secret is not None:
-            secrets.store(profile.name, profile.auth, secret)
-            stored.append(profile.auth)
+        secrets.store(profile.name, "pin", pin, profile.alias)
     except KeyringUnavailable as exc:
         state.out.warn(f"{exc.message}; secrets were not stored")
         state.out.note(f"hint: {exc.hint}")
-    return stored
+        return []
+    return ["pin"]
+
+
+def _sign_in(
+    state: AppState, profile: settings.Profile, secret: Secret | None, no_browser: bool
+) -> list[str]:
+    """The `auth login` flow for the profile's method; what was stored."""
+    from ctlsupport.cli import signin
+
+    try:
+        signin.refuse_if_env_set()
+        result = signin.login(state, profile, profile.auth, secret=secret, no_browser=no_browser)
+    except DeskUnreachable:
+        if secret is None:
+            raise
+        # Set up while offline: keep the secret, unchecked; `doctor` checks it later.
+        state.out.warn(
+            f"the desk at {profile.desk_url} cannot be reached: the {profile.auth} is stored "
+            "unchecked; run `ctlsupport doctor` when it can"
+        )
+        return _store_unchecked(state, profile, secret)
+    except UsageError as exc:  # a desk secret in the environment
+        state.out.warn(f"not signed in: {exc.message}")
+        return []
+    except KeyringUnavailable as exc:
+        state.out.warn(f"{exc.message}; secrets were not stored")
+        state.out.note(f"hint: {exc.hint}")
+        return []
+    return ["oauth-access"] if result.method == "oauth" else [result.method]
+
+
+def _store_unchecked(state: AppState, profile: settings.Profile, secret: Secret) -> list[str]:
+    try:
+        secrets.store(profile.name, profile.auth, secret)
+    except KeyringUnavailable as exc:
+        state.out.warn(f"{exc.message}; secrets were not stored")
+        state.out.note(f"hint: {exc.hint}")
+        return []
+    return [profile.auth]

@@ -80,8 +80,16 @@ def show_request(ctx: typer.Context, request_id: RequestId) -> None:
             out.write(comment.body.rstrip() + "\n")
             for attachment in comment.attachments:
                 out.write(f"  [attachment] {attachment.file_name} ({attachment.size} bytes)\n")
+        for esc in escalated:  # recorded here by `ctlsupport escalate`
+            target = f"request #{esc.escalation_id}" if esc.escalation_id else esc.message_id
+            out.write(f"\nEscalated {esc.created_at} by {esc.route} as {target}: {esc.reason}\n")
 
-    state.out.result({"request": asdict(request), "comments": [asdict(c) for c in comments]}, human)
+    from ctlsupport.store.escalations import escalations_for
+
+    escalated = escalations_for(state.profile().name, request_id)
+    data = {"request": asdict(request), "comments": [asdict(c) for c in comments]}
+    data["escalations"] = [asdict(e) for e in escalated]
+    state.out.result(data, human)
 
 
 def _seen(state: AppState, requests_: list) -> None:

@@ -1,0 +1,189 @@
+"""`ctlsupport auth login | status | logout`: the desk sign-in of a profile."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import Annotated, Any
+
+import typer
+
+from ctlsupport.cli.context import AppState
+from ctlsupport.config import secrets, settings
+from ctlsupport.errors import KeyringUnavailable, UsageError
+
+app = typer.Typer(
+    help="Sign in to the desk (OAuth, or the legacy password or API token), check, sign out.",
+    no_args_is_help=True,
+)
+
+LOGIN_EPILOG = (
+    "Examples:\n\n"
+    "  ctlsupport auth login\n\n"
+    "  ctlsupport auth login --no-browser\n\n"
+    "  printf '%s\\n' \"$DESK_TOKEN\" | ctlsupport auth login --method token"
+)
+SANDBOX_REFUSAL = (
+    "the embedded sandbox desk signs you in by itself; to try OAuth, run "
+    "`ctlsupport sandbox serve` and point a profile at it (docs/authentication.md)"
+)
+
+
+@app.command("login", epilog=LOGIN_EPILOG)
+def login(
+    ctx: typer.Context,
+    method: Annotated[
+        str, typer.Option("--method", help="oauth (default), or legacy password or token.")
+    ] = "oauth",
+    no_browser: Annotated[
+        bool,
+        typer.Option("--no-browser", help="Print the sign-in address instead of opening it."),
+    ] = False,
+    insecure_storage: Annotated[
+        bool,
+        typer.Option(
+            "--insecure-storage",
+            help="No keyring here: keep the sign-in in a plain 0600 file (warned about).",
+        ),
+    ] = False,
+) -> None:
+    """Sign in to the desk as the profile's support alias and store the sign-in."""
+    from ctlsupport.cli import signin
+
+    state: AppState = ctx.obj
+    if state.sandbox:
+        raise UsageError(SANDBOX_REFUSAL)
+    if method not in settings.AUTH_METHODS:
+        raise UsageError(f"--method must be one of {', '.join(settings.AUTH_METHODS)}")
+    signin.refuse_if_env_set()
+    profile = state.profile()
+    result = signin.login(state, profile, method, no_browser=no_browser, insecure=insecure_storage)
+    if insecure_storage:
+        state.out.warn(f"the sign-in is in a plain file: {secrets.insecure_path()}")
+
+    def human() -> None:
+        where = "the OS keyring" if result.stored_in == "keyring" else "a plain file"
+        sys.stdout.write(
+            f"Signed in to {profile.desk_url} as {result.identity} ({method}); stored in {where}.\n"
+        )
+
+    state.out.result(result.as_data(), human)
+
+
+def profile_status(profile: settings.Profile) -> dict[str, Any]:
+    """How one profile is signed in: method, identity, storage, expiry, warnings."""
+    from ctlsupport.cli import signin
+
+    method = profile.auth
+    kind = "oauth-access" if method == "oauth" else method
+    entry: dict[str, Any] = {
+        "profile": profile.name,
+        "desk_url": profile.desk_url,
+        "method": method,
+        "identity": None,
+        "stored_in": None,
+        "expires_at": None,
+        "expired": None,
+        "renewable": None,
+        "pin_stored_in": None,
+        "warnings": [],
+    }
+    warnings: list[str] = entry["warnings"]
+    try:
+        entry["stored_in"] = secrets.source(profile.name, kind)
+        entry["pin_stored_in"] = secrets.source(profile.name, "pin", profile.alias)
+        if method == "oauth" and entry["stored_in"] not in (None, "env"):
+            tokens = signin.load_tokens(profile)
+            if tokens is not None and tokens.expires_at is not None:
+                entry["expires_at"] = signin.iso_time(tokens.expires_at)
+                entry["expired"] = tokens.expired()
+            entry["renewable"] = bool(tokens and tokens.refresh)
+            if entry["expired"] and not entry["renewable"]:
+                warnings.append("the access token has expired: sign in again")
+    except KeyringUnavailable as exc:
+        entry["stored_in"] = "keyring unavailable"
+        warnings.append(f"{exc.message}; hint: {exc.hint}")
+    if entry["stored_in"] not in (None, "keyring unavailable"):
+        entry["identity"] = profile.alias
+    else:
+        warnings.append("not signed in: run `ctlsupport auth login`")
+    if "insecure file" in (entry["stored_in"], entry["pin_stored_in"]):
+        warnings.append(f"secrets in a plain file: {secrets.insecure_path()}")
+    legacy = signin.legacy_warning(method)
+    if legacy:
+        warnings.append(legacy)
+    return entry
+
+
+@app.command("status")
+def status(ctx: typer.Context) -> None:
+    """Show how each profile is signed in: method, identity, where the secret is, expiry."""
+    state: AppState = ctx.obj
+    config = state.settings()
+    if state.profile_name or os.environ.get("CTLSUPPORT_PROFILE"):
+        chosen = [state.profile()]
+    else:
+        chosen = [config.profiles[name] for name in sorted(config.profiles)]
+    entries = [profile_status(p) for p in chosen]
+    for entry in entries:
+        entry["default"] = entry["profile"] == config.default_profile
+
+    def human() -> None:
+        if not entries:
+            state.out.note("No profiles yet: run `ctlsupport setup`.")
+            return
+        if not sys.stdout.isatty():
+            for e in entries:
+                row = [e["profile"], e["method"], e["identity"] or "-", e["stored_in"] or "-"]
+                row.append(e["expires_at"] or "-")
+                sys.stdout.write("\t".join(row) + "\n")
+            for e in entries:
+                for warning in e["warnings"]:
+                    state.out.warn(f"{e['profile']}: {warning}")
+            return
+        for e in entries:
+            mark = " (default)" if e["default"] else ""
+            lines = [
+                f"{e['profile']}{mark}",
+                f"  desk       {e['desk_url']}",
+                f"  method     {e['method']}",
+                f"  identity   {e['identity'] or 'not signed in'}",
+                f"  stored in  {e['stored_in'] or '-'}",
+            ]
+            if e["expires_at"]:
+                renew = " (renewed automatically)" if e["renewable"] else ""
+                lines.append(f"  expires    {e['expires_at']}{renew}")
+            lines.append(f"  PIN        {e['pin_stored_in'] or 'not stored'}")
+            lines += [f"  warning: {w}" for w in e["warnings"]]
+            sys.stdout.write("\n".join(lines) + "\n")
+
+    state.out.result({"profiles": entries, "checked_at": int(time.time())}, human)
+
+
+@app.command("logout")
+def logout(
+    ctx: typer.Context,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Also remove the PIN and the SMTP password.")
+    ] = False,
+) -> None:
+    """Remove the profile's stored desk sign-in (with --all, its PIN too)."""
+    state: AppState = ctx.obj
+    if state.sandbox:
+        raise UsageError(SANDBOX_REFUSAL)
+    profile = state.profile()
+    kinds = secrets.DESK_KINDS + (("pin", "smtp-password") if everything else ())
+    removed = [kind for kind in kinds if secrets.delete(profile.name, kind, profile.alias)]
+    still = [var for kind, var in secrets.ENV_VARS.items() if kind in kinds and os.environ.get(var)]
+
+    def human() -> None:
+        if removed:
+            gone = ", ".join(removed)
+            sys.stdout.write(f"Signed out profile {profile.name!r}: removed {gone}.\n")
+        else:
+            sys.stdout.write(f"Profile {profile.name!r} had nothing stored.\n")
+
+    for var in still:
+        state.out.warn(f"{var} is still set in this environment and is used until unset")
+    state.out.result({"profile": profile.name, "removed": removed, "env_still_set": still}, human)

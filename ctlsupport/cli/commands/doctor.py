@@ -1,0 +1,247 @@
+"""`ctlsupport doctor`: check config, keyring, desk, sign-in, identity, clock and outbox."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from ctlsupport.cli.context import AppState
+from ctlsupport.errors import CtlError
+from ctlsupport.exitcodes import ExitCode
+
+if TYPE_CHECKING:
+    from ctlsupport.config.settings import Profile
+
+HELP = "Check that everything needed to reach the desk works, and say what to fix."
+EPILOG = "Examples:\n\n  ctlsupport doctor\n\n  ctlsupport --profile acme --json doctor"
+# More than this between our clock and the desk's breaks token lifetimes and TLS.
+SKEW_WARN_SECONDS = 120
+
+
+@dataclass
+class Check:
+    """One line of the report."""
+
+    name: str
+    status: str  # ok | warn | fail | skip
+    detail: str
+    exit_code: int = ExitCode.OK
+
+
+class DoctorFailed(CtlError):
+    code = "doctor"
+
+
+@dataclass
+class _Run:
+    state: AppState
+    checks: list[Check]
+    profile: Profile | None = None
+    desk_date: str | None = None
+    reachable: bool = False
+    me: dict[str, Any] | None = None
+
+    def add(self, name: str, status: str, detail: str, exit_code: int = ExitCode.OK) -> None:
+        self.checks.append(Check(name, status, detail, int(exit_code)))
+
+    def guarded(self, name: str, step: Callable[[], None]) -> None:
+        """Run one check; a CtlError becomes a failed line with its exit code."""
+        try:
+            step()
+        except CtlError as exc:
+            hint = f" ({exc.hint})" if exc.hint else ""
+            self.add(name, "fail", exc.message + hint, exc.exit_code)
+
+
+def _config(run: _Run) -> None:
+    from ctlsupport.config import paths
+
+    profile = run.state.profile()
+    if not profile.alias:
+        run.add("config", "fail", f"profile {profile.name!r} has no support alias", ExitCode.CONFIG)
+        return
+    if not profile.desk_url.startswith(("https://", "http://")):
+        text = f"desk URL {profile.desk_url!r} is not an address"
+        run.add("config", "fail", text, ExitCode.CONFIG)
+        return
+    run.profile = profile
+    where = "--sandbox" if run.state.sandbox else str(paths.config_file())
+    run.add("config", "ok", f"profile {profile.name!r} from {where}")
+
+
+def _keyring(run: _Run) -> None:
+    from ctlsupport.config import secrets
+    from ctlsupport.errors import KeyringUnavailable
+
+    name = run.profile.name if run.profile else "doctor"
+    try:
+        backend = secrets.backend_name()
+        secrets.round_trip(name)
+    except KeyringUnavailable as exc:
+        # Not fatal where nothing needs it: the embedded desk, or secrets given in the env.
+        method = run.profile.auth if run.profile else ""
+        kind = "oauth-access" if method == "oauth" else method
+        if run.state.sandbox or (kind in secrets.ENV_VARS and secrets.from_env(kind)):
+            run.add("keyring", "warn", f"{exc.message} (not needed here)")
+            return
+        raise
+    if secrets.insecure_in_use():
+        run.add(
+            "keyring",
+            "warn",
+            f"{backend} works, but secrets sit in a plain file: {secrets.insecure_path()}",
+        )
+    else:
+        run.add("keyring", "ok", f"{backend}: write, read and delete work")
+
+
+def _desk(run: _Run) -> None:
+    import requests
+
+    from ctlsupport.errors import DeskUnreachable
+
+    assert run.profile is not None
+    url = f"{run.profile.desk_url}/api/v2/users/me.json"
+    try:
+        response = requests.get(url, timeout=(5, 15), headers={"Accept": "application/json"})
+    except requests.RequestException:
+        raise DeskUnreachable(f"cannot reach the desk at {run.profile.desk_url}") from None
+    run.reachable = True
+    run.desk_date = response.headers.get("Date")
+    run.add("desk", "ok", f"{run.profile.desk_url} answers (HTTP {response.status_code})")
+
+
+def _credentials(run: _Run) -> None:
+    assert run.profile is not None
+    run.me = run.state.client(run.profile).me()
+    run.add("sign-in", "ok", f"the desk accepts the {run.profile.auth} sign-in")
+
+
+def _identity(run: _Run) -> None:
+    from ctlsupport.cli.signin import IDENTITY_REASON
+
+    assert run.profile is not None and run.me is not None
+    email = str(run.me.get("email") or "")
+    if email.lower() == run.profile.alias.lower():
+        run.add("identity", "ok", f"signed in as the support alias {email}")
+    else:
+        run.add(
+            "identity",
+            "fail",
+            f"signed in as {email or 'an anonymous user'}, not {run.profile.alias}: "
+            f"{IDENTITY_REASON}",
+            ExitCode.AUTH,
+        )
+
+
+def _clock(run: _Run) -> None:
+    from email.utils import parsedate_to_datetime
+
+    if not run.desk_date:
+        run.add("clock", "skip", "the desk sent no Date header")
+        return
+    desk = parsedate_to_datetime(run.desk_date).timestamp()
+    skew = time.time() - desk
+    text = f"{abs(skew):.0f} s {'ahead of' if skew >= 0 else 'behind'} the desk"
+    if abs(skew) > SKEW_WARN_SECONDS:
+        run.add("clock", "warn", f"this clock is {text}: set the time (NTP)")
+    else:
+        run.add("clock", "ok", f"this clock is {text}")
+
+
+def _method(run: _Run) -> None:
+    from ctlsupport.cli import signin
+    from ctlsupport.config import secrets
+
+    assert run.profile is not None
+    profile = run.profile
+    if run.state.sandbox:
+        run.add("sign-in method", "ok", "the embedded sandbox desk's token")
+        return
+    legacy = signin.legacy_warning(profile.auth)
+    if legacy:
+        run.add("sign-in method", "warn", f"{profile.auth}: {legacy}")
+        return
+    if secrets.from_env("oauth-access") is not None:
+        run.add("sign-in method", "ok", "oauth, from CTLSUPPORT_OAUTH_TOKEN")
+        return
+    tokens = signin.load_tokens(profile)
+    if tokens is None:
+        run.add("sign-in method", "fail", "oauth, not signed in", ExitCode.AUTH)
+    elif tokens.expires_at is None:
+        run.add("sign-in method", "ok", "oauth, the token does not expire")
+    elif tokens.expired() and tokens.refresh is None:
+        run.add("sign-in method", "warn", "oauth, the token has expired: sign in again")
+    else:
+        renew = ", renewed automatically" if tokens.refresh else ""
+        run.add(
+            "sign-in method", "ok", f"oauth, expires {signin.iso_time(tokens.expires_at)}{renew}"
+        )
+
+
+def _outbox(run: _Run) -> None:
+    try:
+        from ctlsupport.store import db
+        from ctlsupport.store.outbox import Outbox
+    except ImportError:
+        run.add("outbox", "skip", "not available")
+        return
+    name = run.profile.name if run.profile else None
+    pending = Outbox(db.connect()).pending(name)
+    if pending:
+        run.add("outbox", "warn", f"{len(pending)} item(s) waiting: `ctlsupport outbox send`")
+    else:
+        run.add("outbox", "ok", "nothing waiting")
+
+
+def doctor(ctx: typer.Context) -> None:
+    state: AppState = ctx.obj
+    run = _Run(state, [])
+    run.guarded("config", lambda: _config(run))
+    run.guarded("keyring", lambda: _keyring(run))
+    if run.profile is not None:
+        run.guarded("desk", lambda: _desk(run))
+    if run.reachable:
+        run.guarded("sign-in", lambda: _credentials(run))
+        if run.me is not None:
+            run.guarded("identity", lambda: _identity(run))
+        run.guarded("clock", lambda: _clock(run))
+    if run.profile is not None:
+        run.guarded("sign-in method", lambda: _method(run))
+    run.guarded("outbox", lambda: _outbox(run))
+
+    checks = [asdict(c) for c in run.checks]
+    failed = [c for c in run.checks if c.status == "fail"]
+    if not state.out.json_mode:
+        _render(state, run.checks)
+    if failed:
+        error = DoctorFailed(
+            f"{len(failed)} check(s) failed: " + ", ".join(c.name for c in failed),
+            hint="Fix the first failed line above, then run `ctlsupport doctor` again.",
+            details={"checks": checks},
+        )
+        error.exit_code = ExitCode(failed[0].exit_code or ExitCode.ERROR)
+        raise error
+    state.out.result({"checks": checks})
+
+
+def _render(state: AppState, checks: list[Check]) -> None:
+    if not sys.stdout.isatty():
+        for c in checks:
+            sys.stdout.write(f"{c.name}\t{c.status}\t{c.detail}\n")
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    styles = {"ok": "green", "warn": "yellow", "fail": "bold red", "skip": "dim"}
+    table = Table(box=None, header_style="bold")
+    for column in ("CHECK", "STATUS", "DETAIL"):
+        table.add_column(column)
+    for c in checks:
+        table.add_row(c.name, Text(c.status, style=styles[c.status]), Text(c.detail))
+    state.out.console().print(table)

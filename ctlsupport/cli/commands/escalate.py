@@ -1,0 +1,210 @@
+"""`ctlsupport escalate`: ask the provider's management to look at a ticket, as a NEW
+request (or message), never a forward."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+
+from ctlsupport.cli.context import AppState
+from ctlsupport.cli.options import RequestId, Yes
+from ctlsupport.core import escalation
+from ctlsupport.errors import InvalidInput, MissingFields
+
+HELP = "Escalate a ticket to the provider's escalation team, with the reason."
+EPILOG = (
+    "Examples:\n\n"
+    "  ctlsupport escalate 1042 --reason 'Customer's store is down for 3 hours, no answer yet'\n\n"
+    "  ctlsupport --no-input escalate 1042 --reason '...' --yes"
+)
+
+
+def escalate(
+    ctx: typer.Context,
+    request_id: RequestId,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", "-r", help="Why the ticket needs escalation (asked if missing)."),
+    ] = None,
+    via: Annotated[
+        str | None,
+        typer.Option(
+            "--via", help="api (a new request) or email (a new message).", metavar="ROUTE"
+        ),
+    ] = None,
+    full_name: Annotated[
+        str | None, typer.Option("--full-name", help="Your full name (default: the profile's).")
+    ] = None,
+    yes: Yes = False,
+) -> None:
+    state: AppState = ctx.obj
+    from ctlsupport.cli import prompts
+
+    profile = state.profile()
+    escalation.check_allowed(profile.tier, "", request_id)  # the tier, before any network
+    route = (via or profile.via or "api").strip().lower()
+    if route not in ("api", "email"):
+        raise InvalidInput(f"--via must be api or email, not {route!r}")
+    asking = prompts.interactive(state.no_input)
+    name = (full_name or profile.full_name or "").strip()
+    reason = (reason or "").strip()
+    if not asking:
+        absent = [
+            flag for flag, value in (("--reason", reason), ("--full-name", name)) if not value
+        ]
+        if absent:
+            raise MissingFields(
+                f"missing required input: {', '.join(absent)}",
+                hint="Pass them as flags, or run in a terminal without --no-input to be asked.",
+                details={"missing": absent},
+            )
+
+    client = state.client(profile)
+    request = client.get_request(request_id)
+    escalation.check_allowed(profile.tier, request.status, request_id)
+    now = datetime.now(UTC)
+    due = first_response_due(request, profile.tier)
+    notes = []
+    if escalation.is_early(now, due):
+        notes.append(
+            f"escalation is early: the first-response target of #{request_id} "
+            f"({request.priority or 'normal'}, {profile.tier}) is {_local(due)}"
+        )
+    if request.type == "task" and not escalation.in_task_ack_window(now):
+        notes.append(
+            "service-task escalations are acknowledged only 7:00-19:00 Pacific; this one "
+            f"will be acknowledged from {escalation.next_task_ack(now):%a %Y-%m-%d %H:%M %Z}"
+        )
+    for note in notes:
+        state.out.warn(note)
+
+    if asking:
+        with prompts.Prompter() as prompter:
+            if not name:
+                name = prompter.text("Your full name", check=_required("your full name"))
+            if not reason:
+                reason = prompter.text(
+                    "Why does it need escalation?", check=_required("the reason")
+                )
+            if (notes and not yes) and not prompter.confirm("Escalate anyway?", default=False):
+                from ctlsupport.errors import Cancelled
+
+                raise Cancelled("cancelled; nothing was sent")
+    elif escalation.is_early(now, due) and not yes:
+        raise InvalidInput(
+            f"escalation of #{request_id} is early (first response due {_local(due)})",
+            hint="Pass --yes to escalate all the same.",
+        )
+
+    text = escalation.compose(
+        ticket_id=request.id,
+        ticket_subject=request.subject,
+        ticket_link=request.web_url,
+        reason=reason,
+        full_name=name,
+        alias=profile.alias,
+        priority=request.priority,
+        created_at=request.created_at,
+    )
+    if route == "email":
+        sent = _send_email(state, profile, request, text, reason)
+    else:
+        sent = _send_api(state, client, profile, request, text, reason)
+
+    def human() -> None:
+        out = sys.stdout
+        if sent["route"] == "api":
+            out.write(f"Escalated #{request.id} as request #{sent['escalation_id']}\n")
+            out.write(f"  {sent['subject']}\n  {sent['web_url']}\n")
+        else:
+            out.write(f"Escalated #{request.id} by email to {sent['to']}\n")
+            out.write(f"  {sent['subject']}\n")
+
+    state.out.result(sent, human)
+
+
+def _required(what: str):
+    def check(value: str) -> str:
+        from ctlsupport.core.validate import FieldInvalid
+
+        if not value.strip():
+            raise FieldInvalid(f"{what} must not be empty")
+        return value.strip()
+
+    return check
+
+
+def _local(moment: datetime | None) -> str:
+    return "-" if moment is None else moment.astimezone().strftime("%Y-%m-%d %H:%M %Z")
+
+
+def first_response_due(request, tier: str) -> datetime | None:
+    """When the desk's first answer to a request is due, from its age, tier and priority."""
+    from ctlsupport.core import priority
+
+    if not request.created_at:
+        return None
+    created = escalation.parse_time(request.created_at)
+    if request.type == "task":
+        return created + priority.TASK_FIRST_RESPONSE
+    found = priority.target(tier, request.priority or "normal")
+    return None if found is None else created + found.first_response
+
+
+def _send_api(state: AppState, client, profile, request, text, reason: str) -> dict:
+    """A new request at the desk (type question), delivered exactly once."""
+    import uuid
+
+    from ctlsupport.core.delivery import RetryPolicy, deliver
+
+    ref = f"ctlsupport-esc-{uuid.uuid4().hex[:16]}"
+    body = text.body + f"\nClient reference: {ref}\n"
+    payload = {"request": {"subject": text.subject, "comment": {"body": body}, "type": "question"}}
+    delivered = deliver(
+        lambda: client.create_request(payload),
+        lambda: client.find_by_reference(ref),
+        policy=RetryPolicy.from_env(),
+    )
+    new = delivered.result
+    _record(state, profile.name, request.id, "api", reason, escalation_id=new.id)
+    return {
+        "route": "api",
+        "original_id": request.id,
+        "escalation_id": new.id,
+        "subject": new.subject,
+        "web_url": new.web_url,
+        "adopted": delivered.adopted,
+    }
+
+
+def _send_email(state: AppState, profile, request, text, reason: str) -> dict:
+    """A new message to the escalation address (the email route)."""
+    try:
+        from ctlsupport.transport import mail
+    except ImportError:
+        mail = None
+    if mail is None or not hasattr(mail, "build_escalation"):
+        from ctlsupport.errors import ConfigError
+
+        raise ConfigError(
+            "--via email: the email route is not available in this version",
+            hint="Escalate through the desk API instead: --via api.",
+        )
+    raise NotImplementedError  # wired to the email route below once it exists
+
+
+def _record(state: AppState, profile_name: str, original_id: int, route: str, reason: str, **ids):
+    import sqlite3
+
+    from ctlsupport.store import db
+    from ctlsupport.store.escalations import Escalations
+
+    try:
+        Escalations(db.connect()).record(
+            profile_name, original_id, route=route, reason=reason, **ids
+        )
+    except (OSError, sqlite3.Error) as exc:
+        state.out.warn(f"could not record the escalation in local history: {exc}")

@@ -1,0 +1,372 @@
+"""The provider's process inside `open`, just before a ticket is sent: kind (incident,
+security, service task), priority triage, the status banner, scope, knowledge-base
+suggestions and likely duplicates. Interactive when a person is there, else warnings
+on stderr and flags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ctlsupport.cli import complete
+from ctlsupport.core import triage
+from ctlsupport.errors import Cancelled, CtlError, InvalidInput
+
+if TYPE_CHECKING:
+    from ctlsupport.cli.context import AppState
+    from ctlsupport.cli.prompts import Prompter
+    from ctlsupport.model import TicketDraft
+
+
+@dataclass
+class Options:
+    """The process flags of `open` (and `task`)."""
+
+    kind: str = "incident"
+    breach: bool = False
+    impact: str | None = None
+    criterion: str | None = None
+    due: str | None = None
+    out_of_scope_ok: bool = False
+    duplicate_check: bool = True
+    suggest: bool | None = None  # None: in a terminal only
+    dry_run: bool = False
+
+
+def before_submit(state: AppState, draft: TicketDraft, options: Options, *, asking: bool) -> bool:
+    """Apply the process to the draft; False when the ticket should not be opened."""
+    from ctlsupport.cli import prompts
+
+    kind = triage.check_kind(options.kind)
+    _apply_kind(draft, kind, options)
+    if not asking:
+        return _scripted(state, draft, kind, options)
+    with prompts.Prompter() as prompter:
+        return _interactive(state, prompter, draft, kind, options)
+
+
+def _apply_kind(draft: TicketDraft, kind: str, options: Options) -> None:
+    from ctlsupport.core import escalation
+
+    draft.type = triage.ticket_type(kind)
+    if options.due:
+        if kind != "task":
+            raise InvalidInput("--due is for service tasks (`ctlsupport task`)")
+        draft.due_at = escalation.due_at(options.due)
+    if options.breach and kind != "security":
+        raise InvalidInput("--breach goes with --kind security")
+
+
+def _scripted(state: AppState, draft: TicketDraft, kind: str, options: Options) -> bool:
+    out = state.out
+    if kind == "security":
+        draft.priority, criterion = triage.security_priority(options.breach)
+        options.criterion = options.criterion or criterion
+        for line in triage.SECURITY_GUIDANCE:
+            out.note(f"security: {line}")
+    triage.require_justification(draft.priority, options.impact)
+    _justify(draft, options.criterion, options.impact)
+    if kind == "task":
+        out.note(_task_note(state))
+    banner = _incident_banner(state, draft.datacenter)
+    if banner:
+        out.warn(banner)
+    findings = _scope(draft)
+    if findings and not options.out_of_scope_ok:
+        out.warn(
+            f"this looks outside the provider's support scope ({findings[0].reason}); "
+            "it may be a billable engagement. --out-of-scope-ok silences this"
+        )
+    if options.suggest:
+        for article in _suggestions(state, draft):
+            out.note(f"knowledge base: {article.title} - {article.html_url}")
+    if options.duplicate_check:
+        found = _duplicates(state, draft)
+        if found:
+            ids = ", ".join(f"#{c.id}" for c in found)
+            out.warn(
+                f"open request(s) {ids} may be about the same {found[0].why}; "
+                "consider `ctlsupport comment` on one of them (--no-duplicate-check skips this)"
+            )
+    return True
+
+
+def _justify(draft: TicketDraft, criterion: str | None, impact: str | None) -> None:
+    if not triage.needs_justification(draft.priority):
+        return
+    draft.priority_justification = triage.one_line(criterion or triage.DEFAULT_CRITERION)
+    draft.business_impact = triage.one_line(impact or "")
+
+
+def _interactive(
+    state: AppState, prompter: Prompter, draft: TicketDraft, kind: str, options: Options
+) -> bool:
+    from ctlsupport.cli.commands import matrix
+
+    if kind == "security":
+        breach = (
+            options.breach
+            or prompter.select(
+                "Security: an incident or a breach?",
+                [
+                    ("incident", "security incident (high): suspicious activity, an attack"),
+                    ("breach", "security breach (urgent): data or systems compromised"),
+                ],
+                "incident",
+            )
+            == "breach"
+        )
+        draft.priority, criterion = triage.security_priority(breach)
+        options.criterion = options.criterion or criterion
+        for line in triage.SECURITY_GUIDANCE:
+            prompter.say(f"  * {line}")
+    banner = _incident_banner(state, draft.datacenter)
+    if banner:
+        prompter.say(f"  ! {banner}")
+    tier = _tier(state)
+    if triage.needs_justification(draft.priority) and kind != "security":
+        # Urgent and high page the provider's people: check the choice against the matrix.
+        prompter.console().print(matrix.table(tier))
+        draft.priority = prompter.select(
+            "Priority (checked against the matrix above)",
+            [(p, f"{p:<7}- {matrix.summary(tier, p)}") for p in matrix.PRIORITIES],
+            draft.priority,
+        )
+    if triage.needs_justification(draft.priority):
+        criteria = matrix.criteria(draft.priority)
+        if options.criterion is None:
+            options.criterion = prompter.select(
+                f"Which {draft.priority} criterion applies?",
+                [(c, c) for c in criteria],
+                criteria[0],
+            )
+        if not (options.impact or "").strip():
+            options.impact = prompter.text("Business impact, in one line", check=_one_line_required)
+        _justify(draft, options.criterion, options.impact)
+    prompter.say(f"  {draft.priority}: {matrix.summary(tier, draft.priority)}")
+    if kind == "task":
+        prompter.say(f"  {_task_note(state)}")
+    findings = _scope(draft)
+    if findings and not options.out_of_scope_ok and not _scope_go_on(prompter, findings):
+        raise Cancelled("not opened: outside the provider's support scope")
+    if options.suggest is not False:
+        articles = _suggestions(state, draft)
+        if articles:
+            prompter.say("Knowledge-base articles that may already answer it:")
+            for article in articles:
+                prompter.say(f"  - {article.title}\n    {article.html_url}")
+            if not prompter.confirm("Open the ticket anyway?", default=True):
+                raise Cancelled("not opened: answered by the knowledge base")
+    if options.duplicate_check and not options.dry_run:
+        found = _duplicates(state, draft)
+        if found:
+            return _offer_comment(state, prompter, draft, found)
+    return True
+
+
+def _one_line_required(value: str) -> str:
+    from ctlsupport.core.validate import FieldInvalid
+
+    if not value.strip():
+        raise FieldInvalid("say in one line what the customer cannot do")
+    try:
+        return triage.one_line(value)
+    except InvalidInput as exc:
+        raise FieldInvalid(exc.message) from None
+
+
+def _tier(state: AppState) -> str:
+    try:
+        return state.profile().tier
+    except CtlError:
+        return "professional"
+
+
+def _task_note(state: AppState) -> str:
+    from datetime import UTC, datetime
+
+    from ctlsupport.core import escalation
+
+    due = escalation.task_estimate_due(datetime.now(UTC))
+    return (
+        "service task: the provider replies with an estimate and a projected completion date "
+        f"within one business day (by {due:%a %Y-%m-%d %H:%M %Z}); estimation and work happen "
+        "Monday-Friday 9:00-17:00 Pacific"
+    )
+
+
+def _scope(draft: TicketDraft):
+    from ctlsupport.core import scope
+
+    return scope.check(draft.subject, draft.description)
+
+
+def _scope_go_on(prompter: Prompter, findings) -> bool:
+    from ctlsupport.core import scope
+
+    table = scope.scope()
+    prompter.say(f"  ! This looks outside the provider's support scope: {findings[0].reason}.")
+    prompter.say("  Covered:")
+    for line in table.covered:
+        prompter.say(f"    + {line}")
+    prompter.say("  Not covered:")
+    for line in table.not_covered:
+        prompter.say(f"    - {line}")
+    prompter.say(f"  {table.billable_note}")
+    return prompter.confirm("Open it anyway?", default=False)
+
+
+def _incident_banner(state: AppState, datacenter: str) -> str | None:
+    """A line about active incidents in this ticket's data center (never blocks)."""
+    if not datacenter:
+        return None
+    from ctlsupport.cli.commands.status import read_status
+
+    try:
+        summary = read_status(state, quick=True).for_datacenter(datacenter)
+    except CtlError as exc:
+        state.out.debug_line(f"status page not read: {exc.message}")
+        return None
+    if not summary.incidents:
+        return None
+    parts = []
+    for incident in summary.incidents:
+        latest = f": {incident.latest.body}" if incident.latest else ""
+        parts.append(f"{incident.name} [{incident.status}]{latest}")
+    return f"active incident in {datacenter.upper()}: " + "; ".join(parts)
+
+
+def _suggestions(state: AppState, draft: TicketDraft, limit: int = 3):
+    from ctlsupport.cli.commands.kb import find_articles
+
+    query = triage.kb_query(draft.subject, draft.description, drop=[draft.customer_alias])
+    if not query:
+        return []
+    try:
+        return find_articles(state, query, limit=limit).articles[:limit]
+    except CtlError as exc:
+        state.out.debug_line(f"knowledge base not searched: {exc.message}")
+        return []
+
+
+def _duplicates(state: AppState, draft: TicketDraft) -> list[triage.Candidate]:
+    """Open requests for the same server or customer: local history, then the desk."""
+    import sqlite3
+
+    history: list[dict] = []
+    desk: list[dict] = []
+    try:
+        profile = state.profile()
+        from ctlsupport.store import db
+        from ctlsupport.store.history import History
+
+        history = [dict(row) for row in History(db.connect()).known(profile.name)]
+    except (CtlError, OSError, sqlite3.Error) as exc:
+        state.out.debug_line(f"local history not read: {exc}")
+        return []
+    try:
+        client = state.client(profile)
+        for query in (draft.server, draft.customer_alias):
+            if query:
+                desk += [vars(r) for r in client.search_requests(query)]
+    except CtlError as exc:
+        state.out.debug_line(f"desk search failed: {exc.message}")
+    return triage.duplicates(draft.server, draft.customer_alias, history=history, desk=desk)
+
+
+def _offer_comment(
+    state: AppState, prompter: Prompter, draft: TicketDraft, found: list[triage.Candidate]
+) -> bool:
+    prompter.say(f"  ! Open requests about the same {found[0].why}:")
+    choices = [("new", "Open a new ticket anyway")]
+    choices += [
+        (str(c.id), f"Add a comment to #{c.id} instead ({c.status}): {c.subject}") for c in found
+    ]
+    choice = prompter.select("What now?", choices, "new")
+    if choice == "new":
+        return True
+    _comment(state, int(choice), draft)
+    return False
+
+
+def comment_body(draft: TicketDraft) -> str:
+    """The new ticket's text as a comment on an existing one, signed."""
+    parts = [draft.description.strip()]
+    if draft.steps.strip():
+        parts += ["", "Troubleshooting steps taken:", draft.steps.strip()]
+    if draft.error_text.strip():
+        parts += ["", "Error output:", draft.error_text.strip()]
+    parts += ["", "--", draft.full_name]
+    return "\n".join(parts) + "\n"
+
+
+def _comment(state: AppState, request_id: int, draft: TicketDraft) -> None:
+    import sys
+
+    client = state.client()
+    add = getattr(client, "add_comment", None)
+    if add is None:
+        raise CtlError(
+            "commenting is not available in this version",
+            hint=f"Open the ticket anyway, or comment on #{request_id} at the desk.",
+        )
+    add(request_id, comment_body(draft))
+    data = {"commented_on": request_id, "opened": None}
+
+    def human() -> None:
+        sys.stdout.write(f"Added a comment to #{request_id} instead of opening a new ticket\n")
+
+    state.out.result(data, human)
+
+
+# -- the options `open` (and `task`) declare for the process ------------------------------
+
+
+KindOption = Annotated[
+    str,
+    typer.Option(
+        "--kind",
+        help="incident (default), security (an incident or, with --breach, a breach) or task.",
+        autocompletion=complete.kinds,
+    ),
+]
+BreachOption = Annotated[
+    bool, typer.Option("--breach", help="With --kind security: a breach (urgent), not an incident.")
+]
+ImpactOption = Annotated[
+    str | None,
+    typer.Option(
+        "--impact", metavar="TEXT", help="Urgent/high: one line of business impact (required)."
+    ),
+]
+CriterionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--criterion",
+        metavar="TEXT",
+        help="Urgent/high: the matrix criterion that applies (`ctlsupport matrix`).",
+    ),
+]
+DueOption = Annotated[
+    str | None,
+    typer.Option("--due", metavar="YYYY-MM-DD", help="Service tasks: the date it is needed by."),
+]
+OutOfScopeOption = Annotated[
+    bool,
+    typer.Option("--out-of-scope-ok", help="Do not warn that the problem looks out of scope."),
+]
+NoDuplicateOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-duplicate-check", help="Do not look for open requests about the same server."
+    ),
+]
+SuggestOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--suggest/--no-suggest",
+        help="Show knowledge-base articles first (default: in a terminal only).",
+    ),
+]

@@ -1,0 +1,189 @@
+"""The checks `open` makes before submitting, as pure functions: priority justification,
+security kinds, likely duplicates, knowledge-base query words, incident banners."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ctlsupport.errors import InvalidInput
+
+JUSTIFIED = ("urgent", "high")
+KINDS = ("incident", "security", "task")
+DEFAULT_CRITERION = "stated by the submitter"
+OPEN_STATUSES = ("new", "open", "pending", "hold")
+# Shown before a security ticket is submitted (the provider's security notes).
+SECURITY_GUIDANCE = (
+    "Scans of internet-facing servers are routine and are not a security incident.",
+    "A high-volume DDoS attack is detected by the provider, which may mitigate it by "
+    "black-holing the server's IP address until the attack stops.",
+    "Abuse complaints open a ticket against the server and can lead to its suspension: "
+    "answer them quickly.",
+    "A breach of the provider's own environment is led by the provider's security team.",
+)
+SECURITY_INCIDENT = "security incident"
+SECURITY_BREACH = "security breach"
+
+
+def needs_justification(priority: str) -> bool:
+    """Urgent and high must name a matrix criterion and the business impact."""
+    return priority in JUSTIFIED
+
+
+def require_justification(priority: str, impact: str | None) -> None:
+    """Without a person to ask: urgent/high need --impact."""
+    if needs_justification(priority) and not (impact or "").strip():
+        raise InvalidInput(
+            f"priority {priority} needs --impact: one line of business impact",
+            hint="Pass --impact TEXT (and --criterion TEXT), or choose a lower priority. "
+            "`ctlsupport matrix` shows the criteria.",
+        )
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """Collapse to a single line of at most `limit` characters."""
+    line = " ".join(text.split())
+    if len(line) > limit:
+        raise InvalidInput(f"keep it to one line of at most {limit} characters")
+    return line
+
+
+def security_priority(breach: bool) -> tuple[str, str]:
+    """(priority, matrix criterion) of a security ticket: a breach is urgent."""
+    return ("urgent", SECURITY_BREACH) if breach else ("high", SECURITY_INCIDENT)
+
+
+def check_kind(kind: str) -> str:
+    """A valid --kind value, lower-cased."""
+    value = kind.strip().lower()
+    if value not in KINDS:
+        raise InvalidInput(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    return value
+
+
+def ticket_type(kind: str) -> str:
+    """The desk's request type for a kind (security incidents are incidents)."""
+    return "task" if kind == "task" else "incident"
+
+
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]+")
+_NOISE = frozenset(
+    [
+        "the",
+        "and",
+        "for",
+        "with",
+        "from",
+        "that",
+        "this",
+        "not",
+        "but",
+        "are",
+        "was",
+        "were",
+        "has",
+        "have",
+        "had",
+        "can",
+        "cannot",
+        "our",
+        "your",
+        "their",
+        "its",
+        "after",
+        "before",
+        "since",
+        "when",
+        "while",
+        "into",
+        "out",
+        "over",
+        "under",
+        "again",
+        "still",
+        "down",
+        "does",
+        "did",
+        "doing",
+        "done",
+        "will",
+        "would",
+        "should",
+        "could",
+        "been",
+        "being",
+        "any",
+        "all",
+        "some",
+        "none",
+    ]
+)
+
+
+def kb_query(subject: str, description: str, *, drop: Iterable[str] = (), limit: int = 8) -> str:
+    """Search words from a problem's subject and description (subject words first).
+
+    Server names, IPs and account aliases (`drop`) would only narrow the search to nothing.
+    """
+    dropped = {d.lower() for d in drop if d}
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(f"{subject} {description}"):
+        lower = word.lower()
+        if lower in _NOISE or lower in dropped or len(lower) < 3:
+            continue
+        if any(ch.isdigit() for ch in lower):
+            continue  # server names, data-center codes, addresses
+        seen.setdefault(lower, None)
+    return " ".join(list(seen)[:limit])
+
+
+@dataclass
+class Candidate:
+    """An open request that may already describe this problem."""
+
+    id: int
+    subject: str
+    status: str
+    why: str  # "server VA1ACMEWEB01" / "customer ACME"
+    source: str  # history | desk
+
+
+def _mentions(text: str, value: str) -> bool:
+    return (
+        bool(value)
+        and re.search(rf"(?<![A-Za-z0-9]){re.escape(value)}(?![A-Za-z0-9])", text, re.I) is not None
+    )
+
+
+def duplicates(
+    server: str,
+    customer_alias: str,
+    *,
+    history: Iterable[dict],
+    desk: Iterable[dict],
+    limit: int = 5,
+) -> list[Candidate]:
+    """Open requests for the same server (first) or customer, from local history and the
+    desk's search; each id once."""
+    found: dict[int, Candidate] = {}
+    for source, rows in (("history", history), ("desk", desk)):
+        for row in rows:
+            status = str(row.get("status") or "")
+            if status not in OPEN_STATUSES:
+                continue
+            text = f"{row.get('subject') or ''}\n{row.get('description') or ''}"
+            same_server = (row.get("server") or "").upper() == server.upper() or _mentions(
+                text, server
+            )
+            same_customer = (
+                row.get("customer_alias") or ""
+            ).upper() == customer_alias.upper() or _mentions(text, customer_alias)
+            if not (same_server or same_customer):
+                continue
+            why = f"server {server}" if same_server else f"customer {customer_alias}"
+            rid = int(row["id"])
+            if rid not in found or (same_server and not found[rid].why.startswith("server")):
+                found[rid] = Candidate(rid, str(row.get("subject") or ""), status, why, source)
+    ordered = sorted(found.values(), key=lambda c: (not c.why.startswith("server"), -c.id))
+    return ordered[:limit]

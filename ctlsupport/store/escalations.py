@@ -1,0 +1,71 @@
+"""Local record of escalations: the link between a ticket and its escalation."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+
+@dataclass
+class Escalation:
+    original_id: int
+    route: str
+    reason: str
+    created_at: str
+    escalation_id: int | None = None
+    message_id: str | None = None
+
+
+class Escalations:
+    """The escalations table of the local database."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def record(
+        self,
+        profile: str,
+        original_id: int,
+        *,
+        route: str,
+        reason: str,
+        escalation_id: int | None = None,
+        message_id: str | None = None,
+    ) -> Escalation:
+        """Remember one escalation sent."""
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.conn.execute(
+            "INSERT INTO escalations (profile, original_id, escalation_id, message_id, route, "
+            "reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (profile, original_id, escalation_id, message_id, route, reason, now),
+        )
+        return Escalation(original_id, route, reason, now, escalation_id, message_id)
+
+    def for_ticket(self, profile: str, original_id: int) -> list[Escalation]:
+        """The escalations of one ticket, oldest first."""
+        rows = self.conn.execute(
+            "SELECT * FROM escalations WHERE profile = ? AND original_id = ? ORDER BY id",
+            (profile, original_id),
+        )
+        return [
+            Escalation(
+                original_id=row["original_id"],
+                route=row["route"],
+                reason=row["reason"],
+                created_at=row["created_at"],
+                escalation_id=row["escalation_id"],
+                message_id=row["message_id"],
+            )
+            for row in rows
+        ]
+
+
+def escalations_for(profile: str, original_id: int) -> list[Escalation]:
+    """The escalations recorded here for one ticket (empty when the database is unusable)."""
+    from ctlsupport.store import db
+
+    try:
+        return Escalations(db.connect()).for_ticket(profile, original_id)
+    except (OSError, sqlite3.Error):
+        return []

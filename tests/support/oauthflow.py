@@ -1,0 +1,80 @@
+"""Helpers for the sign-in tests: a profile on a sandbox desk, a real `auth login` process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ALIAS = "support@partner.example"
+
+
+def profile_on(cli, url: str, name: str = "default", alias: str = ALIAS) -> None:
+    """Create a profile pointing at a running sandbox desk."""
+    prefix = ("--profile", name) if name != "default" else ()
+    for key, value in (("desk_url", url), ("alias", alias)):
+        result = cli(*prefix, "config", "set", key, value)
+        assert result.code == 0, result.stderr
+
+
+def keyring_entries() -> dict[str, str]:
+    """The file test keyring, by entry name (without the service prefix)."""
+    path = Path(os.environ["CTLSUPPORT_TEST_KEYRING"])
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text())
+    return {key.split("\x00", 1)[1]: value for key, value in data.items()}
+
+
+def set_keyring_entry(name: str, value: str) -> None:
+    path = Path(os.environ["CTLSUPPORT_TEST_KEYRING"])
+    data = json.loads(path.read_text())
+    data[f"ctlsupport\x00{name}"] = value
+    path.write_text(json.dumps(data))
+
+
+class LoginProcess:
+    """`ctlsupport auth login --no-browser` in a child; the test plays the browser."""
+
+    def __init__(self, *args: str, env: dict[str, str] | None = None, stdin=None) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "ctlsupport", *args, "auth", "login", "--no-browser"],
+            stdin=stdin if stdin is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **(env or {})},
+            text=True,
+            start_new_session=True,
+        )
+        self.lines: list[str] = []
+
+    def url(self) -> str:
+        """The authorization URL, printed on a line of its own on stderr."""
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            self.lines.append(line)
+            if line.startswith("http"):
+                return line.strip()
+        self.proc.wait(30)
+        raise AssertionError("no sign-in address printed:\n" + "".join(self.lines))
+
+    def finish(self, timeout: float = 60) -> tuple[int, str, str]:
+        """Wait for the process; its exit code, stdout and the whole stderr."""
+        out, err = self.proc.communicate(timeout=timeout)
+        return self.proc.returncode, out, "".join(self.lines) + err
+
+
+def oauth_login(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """A whole sign-in: start it, visit the printed address (redirects reach the listener)."""
+    import requests
+
+    login = LoginProcess(*args, env=env)
+    try:
+        page = requests.get(login.url(), timeout=30)
+        assert page.status_code in (200, 400), page.text
+    except BaseException:
+        login.proc.kill()
+        raise
+    return login.finish()
