@@ -147,10 +147,13 @@ def main(argv: list[str] | None = None) -> int:
 
     global _current
     _current = None
-    args = _optional_values(list(sys.argv[1:] if argv is None else argv))
+    from ctlsupport.cli.global_flags import hoist
+
+    command = typer.main.get_command(app)  # built once, for hoist() and the run
+    args = hoist(_optional_values(list(sys.argv[1:] if argv is None else argv)), command)
     code: int
     try:
-        result = app(args=args, prog_name="ctlsupport", standalone_mode=False)
+        result = command(args=args, prog_name="ctlsupport", standalone_mode=False)
         code = result if isinstance(result, int) else ExitCode.OK
         if code == ExitCode.OK and _current is not None:
             _send_queued(_current)

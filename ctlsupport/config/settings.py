@@ -89,9 +89,9 @@ class Settings:
         except KeyError:
             raise NotFound(
                 f"no profile named {chosen!r}",
-                hint="Create it with `ctlsupport setup`"
+                hint="Create it with `ctlsupport"
                 + (f" --profile {chosen}" if chosen != DEFAULT_PROFILE else "")
-                + ", or try the local desk with `ctlsupport --sandbox ...`.",
+                + " setup`, or try the local desk with `ctlsupport --sandbox ...`.",
             ) from None
 
 

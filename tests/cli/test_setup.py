@@ -120,3 +120,14 @@ def test_corrupt_config_is_one_line(cli):
     assert result.code == ExitCode.CONFIG
     assert result.stderr.startswith("ctlsupport: error: ")
     assert "is not valid TOML" in result.stderr
+
+
+def test_new_profile_defaults_to_oauth_and_says_how_to_sign_in(cli):
+    result = cli("--no-input", "--profile", "fresh", "setup", "--alias", "one@a.example")
+    assert result.code == 0, result.stderr
+    assert "run `ctlsupport --profile fresh auth login`" in result.stdout
+    config = tomllib.loads(paths.config_file().read_text())
+    assert config["profiles"]["fresh"]["auth"] == "oauth"
+    # Running setup again on a profile that exists does not nag.
+    again = cli("--no-input", "--profile", "fresh", "setup", "--full-name", "Jo Doe")
+    assert "auth login" not in again.stdout

@@ -140,6 +140,9 @@ def setup(
     if problems:
         raise InvalidInput("; ".join(f"{flag}: {text}" for flag, text in problems.items()))
 
+    new_profile = name not in config.profiles
+    if given["auth"] is None and new_profile:
+        profile.auth = "oauth"  # a new profile signs in the way the desk is heading
     if secret_stdin and given["auth"] is None and profile.auth == "oauth":
         profile.auth = "password"  # a secret on stdin is a legacy sign-in
     if state.sandbox:
@@ -194,10 +197,20 @@ def setup(
         stored += _sign_in(state, profile, secret, no_browser)
     data = {"profile": name, "config": str(path), "stored_in_keyring": stored}
 
+    signed_in = (
+        state.sandbox
+        or not new_profile
+        or any(s in stored for s in ("oauth-access", "password", "token"))
+    )
+    data["signed_in"] = signed_in
+
     def human() -> None:
         sys.stdout.write(f"Saved profile {name!r} to {path}\n")
         if stored:
             sys.stdout.write(f"Stored in the OS keyring: {', '.join(stored)}\n")
+        if not signed_in:
+            flag = "" if name == config.default_profile else f" --profile {name}"
+            sys.stdout.write(f"Not signed in to the desk yet: run `ctlsupport{flag} auth login`\n")
 
     state.out.result(data, human)
 
