@@ -123,6 +123,8 @@ def test_corrupt_config_is_one_line(cli):
 
 
 def test_new_profile_defaults_to_oauth_and_says_how_to_sign_in(cli):
+    first = cli("--no-input", "setup", "--alias", "one@a.example")
+    assert "run `ctlsupport auth login`" in first.stdout  # the default profile
     result = cli("--no-input", "--profile", "fresh", "setup", "--alias", "one@a.example")
     assert result.code == 0, result.stderr
     assert "run `ctlsupport --profile fresh auth login`" in result.stdout
