@@ -80,8 +80,9 @@ def _register() -> None:
     from ctlsupport.cli.commands import outbox, sandbox, setup, tickets
 
     app.command("open", help=open_cmd.HELP, epilog=open_cmd.EPILOG)(open_cmd.open_ticket)
-    app.command("list", help=tickets.LIST_HELP)(tickets.list_requests)
-    app.command("show", help=tickets.SHOW_HELP)(tickets.show_request)
+    app.command("list", help=tickets.LIST_HELP, epilog=tickets.LIST_EPILOG)(tickets.list_requests)
+    app.command("show", help=tickets.SHOW_HELP, epilog=tickets.SHOW_EPILOG)(tickets.show_request)
+    _register_tracking()
     app.command("setup", help=setup.HELP, epilog=setup.EPILOG)(setup.setup)
     app.add_typer(sandbox.app, name="sandbox")
     app.add_typer(outbox.app, name="outbox")
@@ -89,6 +90,15 @@ def _register() -> None:
     _register_completion()
     _register_credentials()
     _register_process()
+
+
+def _register_tracking() -> None:
+    """Following tickets after they are opened: comment, solve, watch."""
+    from ctlsupport.cli.commands import comment, solve, watch
+
+    app.command("comment", help=comment.HELP, epilog=comment.EPILOG)(comment.comment)
+    app.command("solve", help=solve.HELP, epilog=solve.EPILOG)(solve.solve)
+    app.command("watch", help=watch.HELP, epilog=watch.EPILOG)(watch.watch)
 
 
 def _register_credentials() -> None:
@@ -161,6 +171,9 @@ def main(argv: list[str] | None = None) -> int:
         _output(args).error(exc)
         _maybe_traceback(args)
         code = exc.exit_code
+    except click_exc.NoArgsIsHelpError as exc:  # `ctlsupport` or `ctlsupport auth` alone
+        sys.stdout.write(exc.format_message() + "\n")
+        code = ExitCode.OK
     except click_exc.UsageError as exc:
         out = _output(args)
         if out.json_mode:

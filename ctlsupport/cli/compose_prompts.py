@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ctlsupport.core import compose, validate
@@ -112,8 +113,12 @@ def collect(
     *,
     yes: bool,
     redactor: Redactor | None = None,
+    mail_to: Callable[[TicketDraft], str] | None = None,
 ) -> TicketDraft:
-    """Ask for every missing or invalid field and the optional ones, then preview."""
+    """Ask for every missing or invalid field and the optional ones, then preview.
+
+    `mail_to`: the email route's address for a draft (the preview names it).
+    """
     problems = compose.check_all(values)
     for spec in FIELDS:
         value = values.get(spec.name)
@@ -134,7 +139,7 @@ def collect(
         if redactor is not None:
             redactor.found.clear()
             draft.error_text = redactor.text(draft.error_text)
-        _preview(prompter, draft, state, redactor)
+        _preview(prompter, draft, state, redactor, mail_to)
         if yes:
             return draft
         choice = prompter.select(
@@ -173,7 +178,11 @@ def _ask_root_password(prompter: Prompter, values: compose.Values) -> None:
 
 
 def _preview(
-    prompter: Prompter, draft: TicketDraft, state: AppState, redactor: Redactor | None
+    prompter: Prompter,
+    draft: TicketDraft,
+    state: AppState,
+    redactor: Redactor | None,
+    mail_to: Callable[[TicketDraft], str] | None = None,
 ) -> None:
     from rich.panel import Panel
     from rich.table import Table
@@ -205,7 +214,11 @@ def _preview(
     for label, value in rows:
         table.add_row(label, Text(value))  # Text: user input is never markup
     console = prompter.console()
-    console.print(Panel(table, title=f"New ticket for {profile.desk_url}", expand=False))
+    if mail_to is not None:
+        title = f"New ticket by email from {profile.alias} to {mail_to(draft)}"
+    else:
+        title = f"New ticket for {profile.desk_url}"
+    console.print(Panel(table, title=title, expand=False))
     for note in compose.warnings(draft):
         console.print(Text(f"! {note}", style="yellow"))
     if redactor is None:

@@ -36,6 +36,7 @@ class AppState:
     _keyring_warned: bool = field(default=False, init=False)
     talked_to_desk: bool = field(default=False, init=False)
     outbox_flushed: bool = field(default=False, init=False)  # queued items already sent
+    smtp_passwords: dict[str, Secret] = field(default_factory=dict, init=False)  # asked once
 
     def __post_init__(self) -> None:
         from ctlsupport.cli.output import Output
@@ -65,6 +66,9 @@ class AppState:
             base.status_url = base.desk_url  # the embedded desk serves the status page too
             base.alias = SANDBOX_ALIAS
             base.auth = "token"
+            # The email route goes to the embedded desk's own SMTP intake.
+            base.smtp_host, base.smtp_port = "127.0.0.1", str(self.sandbox_server().smtp_port)
+            base.smtp_security, base.smtp_user = "none", ""
             return base
         return self.settings().profile(self.profile_name)
 
@@ -74,7 +78,9 @@ class AppState:
             from ctlsupport.config import paths
             from ctlsupport.sandbox import SandboxConfig, SandboxServer
 
-            config = SandboxConfig(data_dir=paths.ensure_private_dir(paths.sandbox_dir()))
+            config = SandboxConfig(
+                data_dir=paths.ensure_private_dir(paths.sandbox_dir()), smtp_port=0
+            )
             self._server = SandboxServer(config).start()
             self.out.debug_line(f"embedded sandbox desk at {self._server.url}")
         return self._server

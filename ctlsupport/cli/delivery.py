@@ -65,6 +65,10 @@ def send_one(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> dict:
     """Deliver one leased item; raises on failure (the item is back in the queue)."""
+    if item.route == "email":
+        from ctlsupport.cli.mail_delivery import send_mail_one
+
+        return send_mail_one(state, profile, outbox, item, pin, root_password)
     from ctlsupport.core.submission import send
 
     root = root_password
@@ -106,18 +110,42 @@ def send_pending(
     profile = state.profile()
     outbox = Outbox(db.connect())
     report = Report()
-    if not outbox.pending(profile.name):
+    pending = outbox.pending(profile.name)
+    if not pending:
         return report
-    pin = _pin(state, profile) if interactive else state.secret("pin", profile)
-    if pin is None and not interactive:
-        return report
+    # Tickets carry the PIN; escalation messages do not.
+    needs_pin = any(i.kind == "request" for i in pending)
+    pin = None
+    if needs_pin:
+        pin = _pin(state, profile) if interactive else state.secret("pin", profile)
+        if pin is None and not interactive and all(i.kind == "request" for i in pending):
+            return report
     tried: list[int] = []
+    if pin is None and not interactive:  # tickets wait for the PIN; messages may go
+        tried = [i.id for i in pending if i.kind == "request"]
     while (item := outbox.claim(profile.name, item_id, exclude=tried)) is not None:
         tried.append(item.id)
         if not interactive and item.payload.get("login_required"):
             outbox.release(item, item.last_error or "waiting for `outbox send`")
             continue
         subject = item.payload.get("subject", "")
+        if item.route == "email":
+            from ctlsupport.cli.mail_delivery import send_pending_mail
+
+            if not send_pending_mail(
+                state,
+                profile,
+                outbox,
+                item,
+                pin,
+                report,
+                explicit=item_id is not None,
+                interactive=interactive,
+            ):
+                break  # fmt: skip
+            if item_id is not None:
+                break
+            continue
         if pin is None:
             outbox.release(item, "needs the PIN: set CTLSUPPORT_PIN or store it with setup")
             report.failed.append({"outbox_id": item.id, "error": "needs the PIN"})

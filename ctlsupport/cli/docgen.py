@@ -145,9 +145,33 @@ def command_table_module() -> str:
         "# ruff: noqa: E501, RUF100 - generated data: help texts stay whole\n"
         "# fmt: off\n"
         f"ROOT_FLAGS = frozenset({pprint.pformat(root_flags, width=100)})\n\n"
-        f"COMMANDS = {pprint.pformat(table, width=100, sort_dicts=False)}\n"
+        f"COMMANDS = {pprint.pformat(table, width=100, sort_dicts=False)}\n\n"
+        "# `ctlsupport --help` at 80 columns or more, for the fast path in entry.py\n"
+        f"ROOT_HELP = {root_help()!r}\n"
         "# fmt: on\n"
     )
+
+
+def root_help() -> str:
+    """What `ctlsupport --help` prints on a terminal at least 80 columns wide."""
+    import contextlib
+    import io
+    import os
+
+    from ctlsupport.cli.app import main
+
+    saved = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "80"  # Click wraps at min(width, 80): one text for >= 80
+    try:
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            main(["--help"])
+    finally:
+        if saved is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = saved
+    return buffer.getvalue()
 
 
 def completion_files() -> dict[Path, str]:

@@ -127,10 +127,12 @@ def compose(
             "an escalation must carry your full name",
             hint="Set it with `ctlsupport setup` or `ctlsupport config set full_name ...`.",
         )
+    # Subject and link may be unknown: a partner without API access escalates by email.
     lines = [
-        f"Escalation of ticket #{ticket_id}: {ticket_subject}",
-        f"Ticket: {ticket_link}",
+        f"Escalation of ticket #{ticket_id}" + (f": {ticket_subject}" if ticket_subject else "")
     ]
+    if ticket_link:
+        lines.append(f"Ticket: {ticket_link}")
     if priority:
         lines.append(f"Priority: {priority}")
     if created_at:

@@ -49,8 +49,12 @@ def queue(
     account_rep: str = "",
     route: str = "api",
     redactor: Redactor | None = None,
+    mail: dict[str, Any] | None = None,
 ) -> OutboxItem:
-    """Write the submission ahead of sending; text attachments are redacted on the copy."""
+    """Write the submission ahead of sending; text attachments are redacted on the copy.
+
+    `mail`: for the email route, the message's fixed parts (Message-ID, To, Cc, Date).
+    """
 
     def copy(source: str, target: Path) -> None:
         if redactor is None:
@@ -61,6 +65,8 @@ def queue(
             redact_file(Path(source), target, redactor)
 
     payload = draft_to_payload(draft, alias=alias, account_rep=account_rep)
+    if mail is not None:
+        payload["meta"]["mail"] = mail
     return outbox.add(
         profile, "request", payload, route=route, attachments=draft.attachments, copy=copy
     )

@@ -80,6 +80,10 @@ def _route(state: SandboxState, method: str, path: str, body: RequestBody) -> Re
         return json_response(200, {"ok": True})
     if method == "GET" and path == "/sandbox/requests":
         return json_response(200, {"requests": state.list_requests()})
+    if method == "GET" and path == "/sandbox/suspended":
+        from .mail_intake import suspended
+
+        return json_response(200, {"suspended_emails": suspended(state)})
     if method == "POST" and path == "/sandbox/close-due":
         data = _json(body)
         try:

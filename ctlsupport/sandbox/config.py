@@ -28,6 +28,14 @@ class SandboxConfig:
     fault_rates: dict[str, float] = field(default_factory=dict)
     slow_seconds: float = 35.0  # a "slow" fault answers after this long
     fault_seed: int | None = None
+    # The email channel (mail_intake.py): an SMTP port on `host` (None: no SMTP, 0: a
+    # free one), the address -> priority triggers (None: the email route's defaults),
+    # and the loop guard: more than `mail_loop_limit` mails from one sender within
+    # `mail_loop_seconds` are suspended (cause "loop").
+    smtp_port: int | None = None
+    mail_priorities: dict[str, str] | None = None
+    mail_loop_limit: int = 20
+    mail_loop_seconds: float = 3600.0
 
     @property
     def db_path(self) -> Path:

@@ -117,6 +117,33 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             """CREATE INDEX attachments_comment ON attachments (comment_id)""",
         ],
     ),
+    (
+        2,
+        "email_channel",
+        [
+            # Message-IDs of mail turned into requests or comments: replies thread by them.
+            """CREATE TABLE mail_messages (
+                message_id TEXT PRIMARY KEY,
+                request_id INTEGER NOT NULL REFERENCES requests(id),
+                comment_id INTEGER REFERENCES comments(id),
+                sender TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            )""",
+            """CREATE INDEX mail_messages_sender ON mail_messages (sender, created_at)""",
+            # Mail the desk would not turn into a ticket, with Zendesk's cause name.
+            """CREATE TABLE suspended_mail (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                cause TEXT NOT NULL,
+                sender TEXT NOT NULL,
+                recipient TEXT,
+                subject TEXT NOT NULL DEFAULT '',
+                message_id TEXT,
+                size INTEGER NOT NULL,
+                created_at TEXT NOT NULL
+            )""",
+            """CREATE INDEX suspended_mail_sender ON suspended_mail (sender, created_at)""",
+        ],
+    ),
 ]
 
 

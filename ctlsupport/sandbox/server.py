@@ -151,6 +151,12 @@ class SandboxServer:
             self.state.ensure_end_user(config.email, config.name, config.password, verified=True)
             self.state.ensure_agent()
             self.state.ensure_api_token(config.token)
+            # The email channel listens from the start, so its port is known at once.
+            self._mail = None
+            if config.smtp_port is not None:
+                from .mail_intake import MailIntake
+
+                self._mail = MailIntake(self.state, config, port=config.smtp_port, log=log).start()
         except BaseException:
             self._httpd.server_close()
             raise
@@ -163,6 +169,11 @@ class SandboxServer:
     def url(self) -> str:
         """The address the server listens on, without a trailing slash."""
         return self._url
+
+    @property
+    def smtp_port(self) -> int | None:
+        """The port of the email channel on the same host, or None when it is off."""
+        return self._mail.port if self._mail is not None else None
 
     @property
     def last_error(self) -> str | None:
@@ -219,6 +230,8 @@ class SandboxServer:
         if not self._closed:
             self._closed = True
             self._httpd.server_close()
+            if self._mail is not None:
+                self._mail.stop()
 
     def __enter__(self) -> SandboxServer:
         return self

@@ -1,8 +1,9 @@
 """The local SQLite database: one file, WAL, numbered migrations from store/migrations/.
 
 Each migration is a file `NNNN_name.sql`, applied once in number order inside one
-transaction; `PRAGMA user_version` records the last one applied. Several ctlsupport
-processes may open the database at once.
+transaction; `PRAGMA user_version` records the last one applied, so a new migration
+always takes a number above every released one (0002 and 0003 were never released and
+stay unused). Several ctlsupport processes may open the database at once.
 """
 
 from __future__ import annotations

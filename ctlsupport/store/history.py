@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
 
@@ -34,12 +34,24 @@ class History:
         self.remember("customer_alias", draft.customer_alias)
         self.remember("server", draft.server)
 
-    def record_seen(self, profile: str, requests: Iterable[Request]) -> None:
-        """Requests read from the desk: keep their latest known state."""
+    def record_seen(
+        self,
+        profile: str,
+        requests: Iterable[Request],
+        alias_of: Callable[[Request], str] | None = None,
+    ) -> None:
+        """Requests read from the desk: keep their latest known state (and the customer
+        alias `alias_of` finds in each, when it finds one)."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             for request in requests:
                 self._upsert(profile, request)
+                alias = alias_of(request) if alias_of else ""
+                if alias:
+                    self.conn.execute(
+                        "UPDATE requests SET customer_alias = ? WHERE profile = ? AND id = ?",
+                        (alias, profile, request.id),
+                    )
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
@@ -86,6 +98,39 @@ class History:
             "SELECT id FROM requests WHERE profile = ? AND submitted_here = 1", (profile,)
         )
         return {row["id"] for row in rows}
+
+    def iter_known(self, profile: str, *, sort: str = "updated_at") -> Iterator[sqlite3.Row]:
+        """Known requests one at a time, newest first by `sort` (updated_at or created_at)."""
+        column = "created_at" if sort == "created_at" else "updated_at"
+        yield from self.conn.execute(
+            f"SELECT * FROM requests WHERE profile = ? ORDER BY {column} DESC, id DESC",
+            (profile,),
+        )
+
+    def aliases(self, profile: str) -> dict[int, str]:
+        """Customer aliases known for requests (typed at `open`, or read from bodies)."""
+        rows = self.conn.execute(
+            "SELECT id, customer_alias FROM requests WHERE profile = ? AND customer_alias != ''",
+            (profile,),
+        )
+        return {row["id"]: row["customer_alias"] for row in rows}
+
+    def first_replies(self, profile: str) -> dict[int, str]:
+        """When the provider first answered, for the requests where that is known."""
+        rows = self.conn.execute(
+            "SELECT id, first_reply_at FROM requests "
+            "WHERE profile = ? AND first_reply_at IS NOT NULL",
+            (profile,),
+        )
+        return {row["id"]: row["first_reply_at"] for row in rows}
+
+    def set_first_reply(self, profile: str, request_id: int, at: str) -> None:
+        """The provider's first public answer; it never changes once known."""
+        self.conn.execute(
+            "UPDATE requests SET first_reply_at = COALESCE(first_reply_at, ?) "
+            "WHERE profile = ? AND id = ?",
+            (at, profile, request_id),
+        )
 
     def known(self, profile: str) -> list[sqlite3.Row]:
         """Every known request of a profile, most recently updated first."""

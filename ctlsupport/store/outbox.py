@@ -176,9 +176,10 @@ class Outbox:
         item.attempts += 1
 
     def mark_sent(
-        self, item: OutboxItem, desk_id: int, *, adopted: bool = False, retries: int = 0
+        self, item: OutboxItem, desk_id: int | None, *, adopted: bool = False, retries: int = 0
     ) -> None:
-        """Delivered: remember the desk's id and drop the copied attachments."""
+        """Delivered: remember the desk's id (unknown for mail: the desk numbers it on
+        arrival) and drop the copied attachments."""
         self.conn.execute(
             "UPDATE outbox SET state = 'sent', desk_id = ?, adopted = ?, last_error = NULL, "
             "attempts = attempts + ?, lease_owner = NULL, lease_until = NULL, updated_at = ? "

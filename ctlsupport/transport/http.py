@@ -156,12 +156,7 @@ class DeskSession:
 
     def _error(self, response: requests.Response) -> Exception:
         status = response.status_code
-        try:
-            body = response.json()
-        except ValueError:
-            body = {}
-        if not isinstance(body, dict):
-            body = {}
+        body = json_object(response)
         text = _describe(body) or response.text.strip()[:200] or response.reason
         who = self.credentials.alias if self.credentials else "anonymous"
         if status == 401:
@@ -232,3 +227,12 @@ def _never_connected(exc: requests.ConnectionError) -> bool:
         reason = getattr(cause, "reason", None)
         cause = reason if isinstance(reason, BaseException) else cause.__context__
     return False
+
+
+def json_object(response: requests.Response) -> dict:
+    """The JSON object of an answer; {} when it is not JSON or not an object (an error page)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}

@@ -229,6 +229,8 @@ def refresh(endpoints: Endpoints, refresh_token: Secret) -> TokenSet:
 def _token_request(endpoints: Endpoints, form: dict[str, str]) -> TokenSet:
     import requests
 
+    from ctlsupport.transport.http import json_object
+
     try:
         response = requests.post(
             endpoints.token_url,
@@ -240,12 +242,7 @@ def _token_request(endpoints: Endpoints, form: dict[str, str]) -> TokenSet:
         raise DeskUnreachable(
             f"cannot reach the desk's token endpoint {endpoints.token_url}"
         ) from None
-    try:
-        body = response.json()
-    except ValueError:
-        body = {}
-    if not isinstance(body, dict):
-        body = {}
+    body = json_object(response)
     if response.status_code >= 400 or not body.get("access_token"):
         reason = (
             body.get("error_description") or body.get("error") or f"HTTP {response.status_code}"

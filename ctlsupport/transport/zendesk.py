@@ -92,13 +92,57 @@ class DeskClient:
             for item in page.get("requests", []):
                 yield parse_request(item, self.web_base)
 
-    def iter_comments(self, request_id: int) -> Iterator[Comment]:
-        """The public thread of a request, oldest first."""
+    def iter_comments(
+        self,
+        request_id: int,
+        *,
+        newest_first: bool = False,
+        role: str | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> Iterator[Comment]:
+        """The public thread of a request, oldest first (or newest first); `role` is
+        agent or end_user to see only those authors' comments."""
         url = f"/api/v2/requests/{request_id}/comments.json"
-        for page in self._pages(url, {"page[size]": PAGE_SIZE, "include": "users"}):
+        params: dict[str, Any] = {"page[size]": page_size, "include": "users"}
+        if newest_first:
+            params["sort"] = "-created_at"
+        if role:
+            params["role"] = role
+        for page in self._pages(url, params):
             names = {int(u["id"]): u.get("name", "") for u in page.get("users", []) or []}
             for item in page.get("comments", []):
                 yield parse_comment(item, names)
+
+    def first_agent_comment(self, request_id: int) -> Comment | None:
+        """The provider's first public answer on a request, if there is one yet."""
+        return next(iter(self.iter_comments(request_id, role="agent", page_size=1)), None)
+
+    def update_request(self, request_id: int, payload: dict[str, Any]) -> Request:
+        """`PUT /api/v2/requests/{id}` (comment, solved, CCs)."""
+        data = self.http.json("PUT", f"/api/v2/requests/{request_id}.json", json=payload)
+        return parse_request(data["request"], self.web_base)
+
+    def add_comment(
+        self, request_id: int, body: str, upload_tokens: list[str] | None = None
+    ) -> Request:
+        """Add a public comment (with uploaded files) to a request."""
+        comment: dict[str, Any] = {"body": body}
+        if upload_tokens:
+            comment["uploads"] = upload_tokens
+        return self.update_request(request_id, {"request": {"comment": comment}})
+
+    def solve(self, request_id: int) -> Request:
+        """Mark a request solved (only allowed when `can_be_solved_by_me`)."""
+        return self.update_request(request_id, {"request": {"solved": True}})
+
+    def find_comment(self, request_id: int, marker: str, *, newest: int = 200) -> Comment | None:
+        """The request's recent comment whose text carries `marker`, if any."""
+        for index, comment in enumerate(self.iter_comments(request_id, newest_first=True)):
+            if marker in comment.body:
+                return comment
+            if index + 1 >= newest:
+                break
+        return None
 
     def find_by_reference(self, client_ref: str, *, newest: int = 300) -> Request | None:
         """The caller's recent request whose body carries this client reference, if any.

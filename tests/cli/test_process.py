@@ -199,14 +199,6 @@ def test_escalation_without_a_reason_names_the_flag(cli):
     assert "--reason" in result.stderr
 
 
-def test_escalation_by_email_is_not_available_yet(cli):
-    result = cli(
-        "--sandbox", "--no-input", "escalate", "1001", "--reason", "r", "--full-name", "J D",
-        "--via", "email",
-    )  # fmt: skip
-    assert result.code != 0
-
-
 def test_matrix_json_for_the_tier(cli):
     data = cli("--sandbox", "--json", "matrix").json()["data"]
     assert data["tier"] == "professional"

@@ -70,9 +70,19 @@ def test_version_imports_nothing_heavy():
 
 
 def test_help_does_not_import_rich_or_the_heavy_stack():
-    out, modules = imported(["--help"], {})
+    out, modules = imported(["--help"], {"COLUMNS": "60"})  # narrow: Typer wraps it
     assert "Usage: ctlsupport" in out
+    assert "typer" in modules
     assert not modules & {"rich", "questionary", "keyring", "requests"}, sorted(modules)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["-h", "--sandbox"], []])
+def test_top_level_help_comes_from_the_table_and_matches_typer(args):
+    from ctlsupport.cli.docgen import root_help
+
+    out, modules = imported(args, {"COLUMNS": "120"})
+    assert not modules & set(HEAVY), sorted(modules & set(HEAVY))
+    assert out == root_help()  # what Typer prints, with every command
 
 
 def test_the_slow_path_still_works_for_what_the_fast_path_declines():

@@ -28,6 +28,29 @@ def test_migrations_apply_once_and_are_numbered(tmp_path):
     assert again.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def test_a_database_of_an_earlier_release_gets_every_later_migration(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path)
+    for number, _name, sql in db.migrations():
+        if number <= 4:  # what the first release with an outbox shipped
+            old.executescript(sql)
+            old.execute(f"PRAGMA user_version = {number}")
+    old.commit()
+    old.close()
+    conn = db.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == db.migrations()[-1][0]
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(requests)")}
+    assert "first_reply_at" in columns  # a migration numbered after 4 ran
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    assert "mail_messages" in tables
+
+
+def test_migration_numbers_only_grow():
+    numbers = [number for number, _name, _sql in db.migrations()]
+    assert numbers == sorted(set(numbers))
+    assert numbers[0] == 1 and 2 not in numbers and 3 not in numbers  # never released
+
+
 def test_concurrent_first_open_migrates_once(tmp_path):
     path = tmp_path / "race.sqlite3"
     errors = []

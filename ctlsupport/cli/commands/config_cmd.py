@@ -167,7 +167,8 @@ def resolved(state: AppState) -> list[dict[str, str]]:
             continue
         value = getattr(profile, key)
         source = "file" if key in raw else "default"
-        if state.sandbox and key in ("desk_url", "alias", "auth"):
+        # --sandbox sets these (the embedded desk, and its email channel).
+        if state.sandbox and (key in ("desk_url", "alias", "auth") or key.startswith("smtp_")):
             source = "flag"
         if not value and key == "oauth_authorize_url":
             value = derived.authorize_url
@@ -176,10 +177,11 @@ def resolved(state: AppState) -> list[dict[str, str]]:
         elif not value and key == "oauth_client_id":
             value = derived.client_id
         rows.append({"key": key, "value": str(value), "source": source})
-    for route, address in sorted(profile.routes.items()):
-        rows.append({"key": f"routes.{route}", "value": address, "source": "file"})
-    if not profile.routes:
-        rows.append({"key": "routes", "value": "(the email route's defaults)", "source": "default"})
+    from ctlsupport.core import mailroutes
+
+    for route, (address, origin) in mailroutes.table(profile.routes).items():
+        source = "file" if origin == "profile" else "default"
+        rows.append({"key": f"routes.{route}", "value": address or "(not set)", "source": source})
     return rows
 
 

@@ -13,7 +13,7 @@ from ctlsupport.cli.context import AppState
 from ctlsupport.cli.options import Yes
 from ctlsupport.core import compose, fields
 from ctlsupport.core.errorlog import DEFAULT_LINES as DEFAULT_ERROR_LINES
-from ctlsupport.errors import Interrupted, InvalidInput, NotFound
+from ctlsupport.errors import ConfigError, CtlError, Interrupted, InvalidInput, NotFound
 from ctlsupport.secret import SCRUBBER, Secret
 
 HELP = "Open a new ticket with every field the provider requires."
@@ -77,6 +77,15 @@ def open_ticket(
             "(the rest of stdin is the error text).",
         ),
     ] = False,
+    via: Annotated[
+        str | None,
+        typer.Option(
+            "--via",
+            metavar="ROUTE",
+            help="api (the desk's API) or email (a message from the support alias to the "
+            "address for the priority); default: the profile's `via`, else api.",
+        ),
+    ] = None,
     yes: Yes = False,
     dry_run: Annotated[
         bool,
@@ -111,6 +120,7 @@ def open_ticket(
 
     asking = prompts.interactive(state.no_input)
     profile = _profile_or_blank(state)
+    route = _route(via, profile.via)
     values = compose.Values()
     given = {
         "subject": subject,
@@ -144,6 +154,8 @@ def open_ticket(
             compose.require_complete(values)
     if not dry_run:
         profile = state.profile()  # no profile: say so before waiting on stdin
+        if route == "email":  # an incomplete email route: say so before anything is typed
+            _check_email_route(profile, values, kind)
     values.set(
         "error_text",
         _read_error_text(
@@ -157,7 +169,10 @@ def open_ticket(
 
         try:
             with prompts.Prompter() as prompter:
-                draft = collect(prompter, values, state, yes=yes or dry_run, redactor=redactor)
+                draft = collect(
+                    prompter, values, state, yes=yes or dry_run, redactor=redactor,
+                    mail_to=_mail_to(state, kind) if route == "email" else None,
+                )  # fmt: skip
         except KeyboardInterrupt:
             saved = _save_draft(state, values, draft_id, "interrupted")
             raise Interrupted(
@@ -182,11 +197,69 @@ def open_ticket(
     if not open_checks.before_submit(state, draft, process, asking=asking):
         return  # answered another way (a comment on an open request)
     if dry_run:
-        _print_dry_run(state, draft, profile)
+        if route == "email":
+            from ctlsupport.cli.open_mail import print_dry_run
+
+            print_dry_run(state, draft, profile)
+        else:
+            _print_dry_run(state, draft, profile)
         return
-    _submit(state, draft, redactor)
+    if route == "email":
+        from ctlsupport.cli.open_mail import submit
+
+        try:
+            submit(state, draft, redactor)
+        except ConfigError as exc:  # the route has no address: keep what was typed
+            if not asking:
+                raise
+            saved = _save_draft(state, values, draft_id, exc.message)
+            exc.hint = f"{exc.hint or ''} Then `ctlsupport open --resume {saved}`.".strip()
+            raise
+    else:
+        _submit(state, draft, redactor)
     if draft_id is not None:
         _drop_draft(draft_id)
+
+
+def _route(via: str | None, default: str) -> str:
+    route = (via or default or "api").strip().lower()
+    if route not in ("api", "email"):
+        raise InvalidInput(f"--via must be api or email, not {route!r}")
+    return route
+
+
+def _check_email_route(profile, values: compose.Values, kind: str) -> None:
+    from ctlsupport.cli.mail_delivery import smtp_settings
+    from ctlsupport.core import mailroutes
+
+    smtp_settings(profile)
+    priority = values.get("priority")
+    if priority:
+        mailroutes.resolve(
+            profile.routes, priority=str(priority), ticket_type=_ticket_type(kind),
+            tier=profile.tier,
+        )  # fmt: skip
+
+
+def _ticket_type(kind: str) -> str:
+    return "task" if kind == "task" else "incident"
+
+
+def _mail_to(state: AppState, kind: str):
+    """For the preview: the address a draft will be mailed to."""
+    from ctlsupport.core import mailroutes
+
+    def to(draft) -> str:
+        profile = state.profile()
+        try:
+            return mailroutes.resolve(
+                profile.routes, priority=draft.priority, ticket_type=_ticket_type(kind),
+                tier=profile.tier,
+            ).address  # fmt: skip
+        except CtlError as exc:
+            return f"(no address: {exc.message})"
+
+    return to
 
 
 def _profile_or_blank(state: AppState):

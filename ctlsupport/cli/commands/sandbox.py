@@ -78,6 +78,15 @@ def serve(
         ),
     ] = None,
     slow_seconds: Annotated[float, typer.Option(help="How late a `slow` fault answers.")] = 35.0,
+    smtp_port: Annotated[
+        int | None,
+        typer.Option(
+            "--smtp-port",
+            metavar="N",
+            help="Also take mail on this port of 127.0.0.1 (0: a free one), as the desk's "
+            "email channel.",
+        ),
+    ] = None,
 ) -> None:
     """Run the sandbox desk in the foreground until Ctrl-C."""
     from ctlsupport.config import paths
@@ -92,6 +101,7 @@ def serve(
         token=token,
         fault_rates=_fault_rates(faults, fault or []),
         slow_seconds=slow_seconds,
+        smtp_port=smtp_port,
     )
     server = SandboxServer(config, log=True)
     out = sys.stdout
@@ -102,6 +112,12 @@ def serve(
         f"  use it:   ctlsupport setup --profile sandbox-serve --desk-url {server.url} "
         f"--alias {email} --auth token\n"
     )
+    if server.smtp_port is not None:
+        out.write(f"  mail:     smtp://127.0.0.1:{server.smtp_port} (no TLS, no sign-in)\n")
+        out.write(
+            "  by email: ctlsupport --profile sandbox-serve config set smtp_host 127.0.0.1; "
+            f"... smtp_port {server.smtp_port}; ... smtp_security none\n"
+        )
     out.write("Press Ctrl-C to stop.\n")
     out.flush()
     try:
@@ -127,6 +143,25 @@ def _fault_rates(total: float, kinds: list[str]) -> dict[str, float]:
     except (SandboxError, ValueError) as exc:
         raise InvalidInput(f"--faults/--fault: {exc}") from None
     return rates
+
+
+@app.command("suspended")
+def list_suspended(ctx: typer.Context, data: DataDir = None) -> None:
+    """List mail the desk suspended instead of turning it into a ticket, newest first."""
+    from ctlsupport.sandbox.mail_intake import suspended
+
+    state: AppState = ctx.obj
+    rows = suspended(_state(data))
+
+    def human() -> None:
+        if not rows:
+            state.out.note("No suspended mail.")
+        for row in rows:
+            line = [str(row["id"]), row["created_at"], row["cause"], row["sender"],
+                    row["recipient"] or "-", row["subject"]]  # fmt: skip
+            sys.stdout.write("\t".join(line) + "\n")
+
+    state.out.result({"suspended_emails": rows}, human)
 
 
 @app.command("reply")

@@ -1,0 +1,210 @@
+"""Sending outbox items by email from the CLI: SMTP settings and password, the look at
+the desk that gives a mailed ticket its number, and local history."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ctlsupport.errors import AuthError, CtlError, DeskUnreachable, Queued
+
+if TYPE_CHECKING:
+    from ctlsupport.cli.context import AppState
+    from ctlsupport.cli.delivery import Report
+    from ctlsupport.config.settings import Profile
+    from ctlsupport.model import Request
+    from ctlsupport.secret import Secret
+    from ctlsupport.store.outbox import Outbox, OutboxItem
+    from ctlsupport.transport.mail import SmtpSettings
+
+
+def smtp_settings(profile: Profile) -> SmtpSettings:
+    """The profile's SMTP server (ConfigError when it is incomplete)."""
+    from ctlsupport.transport.mail import SmtpSettings
+
+    return SmtpSettings.from_values(
+        profile.smtp_host, profile.smtp_port, profile.smtp_security, profile.smtp_user
+    )
+
+
+def _password(state: AppState, profile: Profile, ask: bool) -> tuple[Secret | None, bool]:
+    """(password, typed now): env, then keyring, then a prompt in a terminal."""
+    if not profile.smtp_user:
+        return None, False
+    if profile.name in state.smtp_passwords:  # asked at most once per run
+        return state.smtp_passwords[profile.name], False
+    secret = state.secret("smtp-password", profile)
+    typed = False
+    if secret is None:
+        from ctlsupport.cli import prompts
+
+        if ask and prompts.interactive(state.no_input):
+            from ctlsupport.secret import SCRUBBER, Secret
+
+            with prompts.Prompter() as prompter:
+                value = prompter.secret(
+                    f"SMTP password for {profile.smtp_user} at {profile.smtp_host}"
+                )
+            SCRUBBER.add(value)
+            secret, typed = (Secret(value), True) if value else (None, False)
+    if secret is not None:
+        state.smtp_passwords[profile.name] = secret
+    return secret, typed
+
+
+def _keep_password(state: AppState, profile: Profile, secret: Secret) -> None:
+    """A password that worked is kept in the keyring, so it is asked only once."""
+    from ctlsupport.config import secrets
+
+    try:
+        secrets.store(profile.name, "smtp-password", secret)
+        state.out.note("The SMTP password is kept in the OS keyring.")
+    except CtlError as exc:
+        state.out.warn(f"the SMTP password was not kept: {exc.message}")
+
+
+def _finder(state: AppState, profile: Profile, item: OutboxItem):
+    """A look at the desk for this item's client reference, when the API can be used."""
+    try:
+        client = state.client(profile)
+    except CtlError as exc:
+        state.out.debug_line(f"no desk API for matching mail: {exc.message}")
+        return None
+    return lambda: client.find_by_reference(item.client_ref)
+
+
+def send_mail_one(
+    state: AppState,
+    profile: Profile,
+    outbox: Outbox,
+    item: OutboxItem,
+    pin: Secret | None,
+    root_password: Secret | None = None,
+    *,
+    explicit: bool = False,
+    ask: bool = True,
+) -> dict:
+    """Send one leased mail item; raises on failure (the item is back in the queue)."""
+    from ctlsupport.core import mailout
+    from ctlsupport.store.mail_log import MailLog
+
+    try:
+        settings = smtp_settings(profile)
+    except CtlError as exc:
+        outbox.release(item, exc.message)
+        raise
+    root = root_password
+    if item.kind == "request" and item.payload.get("login_required") and root is None:
+        from ctlsupport.cli.delivery import _root_password
+
+        root = _root_password(state, item)
+        if root is None:
+            outbox.release(item, "needs the root/admin password: run `outbox send` in a terminal")
+            raise Queued(f"outbox item {item.id} needs the root/admin password")
+    if item.kind == "request" and pin is None:
+        outbox.release(item, "needs the PIN: set CTLSUPPORT_PIN or store it with setup")
+        raise Queued(f"outbox item {item.id} needs the PIN")
+    password, typed = _password(state, profile, ask)
+    find = _finder(state, profile, item)
+    log = MailLog(outbox.conn)
+    debug = state.out.debug_line if state.debug else None
+    sent = mailout.send(
+        outbox, log, item, settings=settings, alias=profile.alias, password=password, pin=pin,
+        root_password=root, find=find, explicit=explicit, debug=debug,
+    )  # fmt: skip
+    if typed and password is not None:
+        _keep_password(state, profile, password)
+    request = sent.request or _match(state, find)
+    if request is not None and not sent.adopted:
+        outbox.mark_sent(item, request.id)
+        log.accepted(item.client_ref, request.id)
+    _remember(state, profile.name, item, request, sent.message_id)
+    refused = sent.receipt.refused if sent.receipt else {}
+    for address, reply in refused.items():
+        state.out.warn(f"the mail server would not take CC {address}: {reply}")
+    return {
+        "outbox_id": item.id,
+        "route": "email",
+        "kind": item.kind,
+        "to": sent.to,
+        "cc": item.payload.get("meta", {}).get("mail", {}).get("cc", []),
+        "message_id": sent.message_id,
+        "client_ref": item.client_ref,
+        "adopted": sent.adopted,
+        "id": request.id if request else None,
+        "subject": item.payload.get("subject", ""),
+        "web_url": request.web_url if request else None,
+        "request": request,
+    }
+
+
+def _match(state: AppState, find) -> Request | None:
+    """One look for the mailed ticket (the desk numbers it when it processes the mail;
+    at a real desk that may take a while, so not finding it is normal)."""
+    if find is None:
+        return None
+    try:
+        return find()
+    except CtlError as exc:
+        state.out.debug_line(f"mailed ticket not looked up: {exc.message}")
+        return None
+
+
+def _remember(
+    state: AppState, profile_name: str, item: OutboxItem, request: Request | None, message_id: str
+) -> None:
+    import sqlite3
+
+    from ctlsupport.store import db
+
+    try:
+        if item.kind == "escalation":
+            from ctlsupport.store.escalations import Escalations
+
+            Escalations(db.connect()).record(
+                profile_name, int(item.payload["original_id"]), route="email",
+                reason=item.payload.get("reason", ""), message_id=message_id,
+            )  # fmt: skip
+        elif request is not None:
+            from ctlsupport.core.submission import draft_from_payload
+            from ctlsupport.store.history import History
+
+            History(db.connect()).record_submitted(
+                profile_name, request, draft_from_payload(item.payload), client_ref=item.client_ref
+            )
+    except (OSError, sqlite3.Error) as exc:
+        state.out.warn(f"could not record the message in local history: {exc}")
+
+
+def send_pending_mail(
+    state: AppState,
+    profile: Profile,
+    outbox: Outbox,
+    item: OutboxItem,
+    pin: Secret | None,
+    report: Report,
+    *,
+    explicit: bool,
+    interactive: bool,
+) -> bool:
+    """One mail item of `outbox send`; False when the rest would fail the same way."""
+    subject = item.payload.get("subject", "")
+    try:
+        sent = send_mail_one(state, profile, outbox, item, pin, explicit=explicit, ask=interactive)
+    except (DeskUnreachable, AuthError) as exc:
+        report.failed.append({"outbox_id": item.id, "error": exc.message})
+        report.lines.append(f"{item.id}\tnot sent: {exc.message}\t{subject}")
+        return False
+    except CtlError as exc:
+        report.failed.append({"outbox_id": item.id, "error": exc.message})
+        report.lines.append(f"{item.id}\tnot sent: {exc.message}\t{subject}")
+        return True
+    sent.pop("request")
+    report.sent.append(sent)
+    if sent["adopted"]:
+        how = f"found already at the desk as request #{sent['id']}"
+    elif sent["id"]:
+        how = f"sent by email to {sent['to']}, request #{sent['id']}"
+    else:
+        how = f"sent by email to {sent['to']}"
+    report.lines.append(f"{item.id}\t{how}\t{subject}")
+    return True

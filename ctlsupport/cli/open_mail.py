@@ -1,0 +1,118 @@
+"""`open --via email`: the ticket as a message from the support alias, queued in the
+outbox first like every submission, then handed to the SMTP server."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ctlsupport.cli.context import AppState
+    from ctlsupport.config.settings import Profile
+    from ctlsupport.core.redact import Redactor
+    from ctlsupport.model import TicketDraft
+
+
+def _route(profile: Profile, draft: TicketDraft):
+    from ctlsupport.core import mailroutes
+
+    return mailroutes.resolve(
+        profile.routes, priority=draft.priority, ticket_type=draft.type, tier=profile.tier
+    )
+
+
+def submit(state: AppState, draft: TicketDraft, redactor: Redactor | None) -> None:
+    """Queue (Message-ID fixed now), send, and say where it went."""
+    from ctlsupport.cli.mail_delivery import send_mail_one
+    from ctlsupport.core import mailout
+    from ctlsupport.errors import ConfigError, CtlError, Queued
+    from ctlsupport.store import db
+    from ctlsupport.store.mail_log import MailLog
+    from ctlsupport.store.outbox import Outbox
+
+    profile = state.profile()
+    if not profile.alias:
+        raise ConfigError(
+            f"profile {profile.name!r} has no support alias to send from",
+            hint="Run `ctlsupport setup --alias support@your-company.example`.",
+        )
+    route = _route(profile, draft)
+    outbox = Outbox(db.connect())
+    item = mailout.queue_ticket(
+        outbox, MailLog(outbox.conn), profile.name, draft, alias=profile.alias,
+        account_rep=profile.account_rep, route=route, redactor=redactor,
+    )  # fmt: skip
+    try:
+        sent = send_mail_one(state, profile, outbox, item, draft.pin, draft.root_password)
+    except CtlError as exc:
+        text = exc.message if exc.message.startswith("not ") else f"not delivered: {exc.message}"
+        raise Queued(
+            text,
+            hint=f"Kept in the outbox as item {item.id}: `ctlsupport outbox send` tries again.",
+        ) from None
+    request = sent.pop("request")
+    data = {
+        **sent,
+        "priority": draft.priority,
+        "route_name": route.name,
+        "status": request.status if request else None,
+        "attachments": [Path(p).name for p in draft.attachments],
+    }
+
+    def human() -> None:
+        out = sys.stdout
+        out.write(f"Sent by email to {sent['to']}: {draft.subject}\n")
+        out.write(f"  Message-ID {sent['message_id']}\n")
+        if request is not None:
+            out.write(f"  the desk opened request #{request.id} ")
+            out.write(f"(priority {request.priority or '-'}, status {request.status})\n")
+            out.write(f"  {request.web_url}\n")
+        else:
+            out.write(
+                f"  The desk numbers the ticket when it processes the mail; its "
+                f"acknowledgement goes to {profile.alias}.\n"
+            )
+
+    state.out.result(data, human)
+
+
+def print_dry_run(state: AppState, draft: TicketDraft, profile: Profile) -> None:
+    """The message that would be sent, secrets masked; nothing is queued or sent."""
+    from ctlsupport.cli.mail_delivery import smtp_settings
+    from ctlsupport.core.tickets import cc_list, render_body
+    from ctlsupport.errors import CtlError
+    from ctlsupport.transport import mail
+
+    body = render_body(draft, alias=profile.alias, mask=True)
+    try:
+        to = _route(profile, draft).address
+    except CtlError as exc:
+        to = f"(no address: {exc.message})"
+    try:
+        server = smtp_settings(profile)
+        via = f"{server.where} ({server.security})"
+    except CtlError as exc:
+        via = f"(not set: {exc.message})"
+    message = mail.build_ticket(
+        alias=profile.alias or "(no alias)", to=to, cc=cc_list(draft, profile.account_rep),
+        subject=draft.subject, body=body, message_id="<assigned-when-queued@localhost>",
+    )  # fmt: skip
+    uploads = [{"file": Path(p).name, "size": Path(p).stat().st_size} for p in draft.attachments]
+    headers = {k: str(v) for k, v in message.items() if k not in ("Content-Type",
+               "Content-Transfer-Encoding", "MIME-Version")}  # fmt: skip
+
+    def human() -> None:
+        out = sys.stdout
+        out.write(f"Would send by email through {via}:\n")
+        for name, value in headers.items():
+            out.write(f"{name}: {value}\n")
+        for item in uploads:
+            out.write(f"Attachment: {item['file']} ({item['size']} bytes)\n")
+        out.write("\n" + body)
+
+    state.out.result(
+        {"dry_run": True, "route": "email", "smtp": via, "headers": headers, "body": body,
+         "attachments": uploads},
+        human,
+    )  # fmt: skip

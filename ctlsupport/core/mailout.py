@@ -1,0 +1,245 @@
+"""Tickets and escalations by email, through the outbox like every submission.
+
+Exactly once, for mail: the Message-ID (and the client reference in the body) are fixed
+when the message is queued, so every try sends the very same message. A failure before
+the end of DATA means the server has nothing: the message is sent again freely. When
+the connection is lost after the whole message was handed over, the server may have
+taken it: the message is marked doubtful and is NOT sent again blindly. It is looked
+for at the desk (when the API can be used); otherwise it waits until a person names it
+(`ctlsupport outbox send N`) or drops it.
+
+No bursts: consecutive messages from one alias leave at least CTLSUPPORT_MAIL_GAP
+seconds apart (default 10), booked in the local database so that several processes
+keep the gap too.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ctlsupport.core.mailroutes import Route
+from ctlsupport.errors import CtlError, DeskUnreachable, Queued
+from ctlsupport.model import Request, TicketDraft
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
+
+    from ctlsupport.core.redact import Redactor
+    from ctlsupport.secret import Secret
+    from ctlsupport.store.mail_log import MailLog
+    from ctlsupport.store.outbox import Outbox, OutboxItem
+    from ctlsupport.transport.mail import Receipt, SmtpSettings
+
+DEFAULT_GAP_SECONDS = 10.0
+
+
+def gap_seconds() -> float:
+    """The minimum time between two messages from one alias (CTLSUPPORT_MAIL_GAP)."""
+    return max(0.0, float(os.environ.get("CTLSUPPORT_MAIL_GAP", DEFAULT_GAP_SECONDS)))
+
+
+def doubt_text(item_id: int) -> str:
+    return (
+        "may already be at the desk (the connection dropped after the whole message was "
+        "handed over), so it is not sent again on its own; if the desk's acknowledgement "
+        f"reached the shared mailbox, `ctlsupport outbox drop {item_id}`, else "
+        f"`ctlsupport outbox send {item_id}` sends it again (same Message-ID)"
+    )
+
+
+def _mail_meta(alias: str, route: Route, cc: list[str]) -> dict[str, Any]:
+    from email.utils import formatdate
+
+    from ctlsupport.transport.mail import new_message_id
+
+    return {
+        "message_id": new_message_id(alias),
+        "to": route.address,
+        "route": route.name,
+        "cc": cc,
+        "date": formatdate(usegmt=True),
+    }
+
+
+def queue_ticket(
+    outbox: Outbox,
+    log: MailLog,
+    profile: str,
+    draft: TicketDraft,
+    *,
+    alias: str,
+    account_rep: str,
+    route: Route,
+    redactor: Redactor | None = None,
+) -> OutboxItem:
+    """Queue a ticket as mail: the draft (no secrets), its route and its Message-ID."""
+    from ctlsupport.core.submission import queue
+    from ctlsupport.core.tickets import cc_list
+
+    mail = _mail_meta(alias, route, cc_list(draft, account_rep))
+    item = queue(
+        outbox, profile, draft, alias=alias, account_rep=account_rep, route="email",
+        redactor=redactor, mail=mail,
+    )  # fmt: skip
+    log.record(
+        item.client_ref, mail["message_id"], profile=profile, kind="request",
+        route=route.name, recipient=route.address, subject=draft.subject,
+    )  # fmt: skip
+    return item
+
+
+def queue_escalation(
+    outbox: Outbox,
+    log: MailLog,
+    profile: str,
+    *,
+    alias: str,
+    route: Route,
+    ticket_id: int,
+    subject: str,
+    body: str,
+    reason: str,
+) -> OutboxItem:
+    """Queue an escalation message (it holds no secret at all)."""
+    ref = f"ctlsupport-esc-{uuid.uuid4().hex[:16]}"
+    mail = _mail_meta(alias, route, [])
+    payload = {
+        "subject": subject,
+        "body": body + f"\nClient reference: {ref}\n",
+        "original_id": ticket_id,
+        "reason": reason,
+        "meta": {"alias": alias, "mail": mail},
+    }
+    item = outbox.add(profile, "escalation", payload, route="email", client_ref=ref)
+    log.record(
+        ref, mail["message_id"], profile=profile, kind="escalation", route=route.name,
+        recipient=route.address, subject=subject,
+    )  # fmt: skip
+    return item
+
+
+def _date(mail: dict[str, Any]) -> float | None:
+    from email.utils import mktime_tz, parsedate_tz
+
+    parsed = parsedate_tz(mail.get("date", ""))
+    return None if parsed is None else float(mktime_tz(parsed))
+
+
+def build(
+    item: OutboxItem, *, pin: Secret | None = None, root_password: Secret | None = None
+) -> EmailMessage:
+    """The message of a queued item, exactly as on every earlier try."""
+    from datetime import UTC, datetime
+
+    from ctlsupport.core.submission import draft_from_payload
+    from ctlsupport.core.tickets import render_body
+    from ctlsupport.transport import mail
+
+    meta = item.payload.get("meta", {})
+    info = meta["mail"]
+    alias = meta.get("alias", "")
+    if item.kind == "escalation":
+        return mail.build_escalation(
+            alias=alias, to=info["to"], ticket_id=int(item.payload["original_id"]),
+            body=item.payload["body"], message_id=info["message_id"], date=_date(info),
+        )  # fmt: skip
+    draft = draft_from_payload(item.payload)
+    draft.pin, draft.root_password = pin, root_password
+    reported = datetime.strptime(meta["reported_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    body = render_body(draft, alias=alias, now=reported, mask=pin is None)
+    body += f"\nClient reference: {item.client_ref}\n"
+    return mail.build_ticket(
+        alias=alias, to=info["to"], cc=info.get("cc", []), subject=draft.subject, body=body,
+        message_id=info["message_id"], attachments=draft.attachments, date=_date(info),
+    )  # fmt: skip
+
+
+@dataclass
+class MailSent:
+    item: OutboxItem
+    message_id: str
+    to: str
+    receipt: Receipt | None  # None when found at the desk instead of sent again
+    adopted: bool = False
+    request: Request | None = None
+
+
+def send(
+    outbox: Outbox,
+    log: MailLog,
+    item: OutboxItem,
+    *,
+    settings: SmtpSettings,
+    alias: str,
+    password: Secret | None = None,
+    pin: Secret | None = None,
+    root_password: Secret | None = None,
+    find: Callable[[], Request | None] | None = None,
+    explicit: bool = False,
+    sleep: Callable[[float], None] = time.sleep,
+    debug: Callable[[str], None] | None = None,
+) -> MailSent:
+    """Send one leased mail item; any failure puts it back in the queue with the reason.
+
+    `alias` is the profile's alias NOW: a message queued from another alias is refused.
+    `find` looks for the message at the desk by its client reference (API route).
+    `explicit`: a person named this item, so a doubtful message may go again.
+    """
+    from ctlsupport.transport import mail
+
+    info = item.payload["meta"]["mail"]
+    record = log.get(item.client_ref)
+    try:
+        if record is not None and record.state == "doubtful":
+            found = _look(find)
+            if found is not None:
+                outbox.mark_sent(item, found.id, adopted=True)
+                log.accepted(item.client_ref, found.id)
+                return MailSent(item, info["message_id"], info["to"], None, True, found)
+            if not explicit:
+                raise Queued(f"not sent again: {doubt_text(item.id)}")
+        message = build(item, pin=pin, root_password=root_password)
+        mail.check_sender(message, alias)  # before any connection
+        wait = log.reserve_slot(alias, gap_seconds())
+        if wait > 0:
+            if debug:
+                debug(f"mail: waiting {wait:.1f} s (no bursts: CTLSUPPORT_MAIL_GAP)")
+            sleep(wait)
+        outbox.attempt(item)
+        log.attempted(item.client_ref)
+        receipt = mail.send(message, settings, alias=alias, password=password, debug=debug)
+    except DeskUnreachable as exc:
+        if exc.maybe_sent:
+            log.doubtful(item.client_ref)
+            outbox.release(item, f"{exc.message}; {doubt_text(item.id)}")
+        else:
+            outbox.release(item, exc.message)
+        raise
+    except CtlError as exc:
+        outbox.release(item, exc.message)
+        raise
+    except BaseException:
+        outbox.release(item, "interrupted")
+        raise
+    outbox.mark_sent(item, None)
+    log.accepted(item.client_ref)
+    return MailSent(item, info["message_id"], info["to"], receipt)
+
+
+def _look(find: Callable[[], Request | None] | None) -> Request | None:
+    if find is None:
+        return None
+    try:
+        return find()
+    except CtlError:
+        return None  # still unknown: a person decides
+
+
+def attachment_names(item: OutboxItem) -> list[str]:
+    return [Path(p).name for p in item.payload.get("attachments", [])]
