@@ -103,6 +103,13 @@ def test_row_has_customer_clock_and_mine(cli):
     assert [r["id"] for r in _listed(cli, "--mine")] == [request_id]
 
 
+def test_an_answer_within_the_target_stops_the_clock(cli):
+    request_id = _open(cli)
+    _desk().agent_reply(request_id, "Please check the disk.")  # status becomes open
+    (row,) = _listed(cli)
+    assert (row["status"], row["sla"]["state"]) == ("open", "answered")
+
+
 def test_agent_moves_show_in_list_status_and_clock(cli):
     request_id = _open(cli)
     desk = _desk()

@@ -18,7 +18,7 @@ from ctlsupport.errors import InvalidInput, MissingFields
 HELP = "Escalate a ticket to the provider's escalation team, with the reason."
 EPILOG = (
     "Examples:\n\n"
-    "  ctlsupport escalate 1042 --reason 'Customer's store is down for 3 hours, no answer yet'\n\n"
+    '  ctlsupport escalate 1042 --reason "Customer\'s store is down for 3 hours, no answer yet"\n\n'
     "  ctlsupport --no-input escalate 1042 --reason '...' --yes"
 )
 

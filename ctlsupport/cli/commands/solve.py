@@ -12,7 +12,7 @@ from ctlsupport.errors import InvalidInput
 
 HELP = "Mark a request solved (only when the desk allows you to)."
 EPILOG = (
-    "The desk lets you solve a request only once an agent is assigned and its type is a\n\n"
+    "The desk lets you solve a request only once an agent is assigned and its type is a "
     "question, incident or task; otherwise the reason is printed and the exit code is 3.\n\n"
     "Example:\n\n  ctlsupport solve 1042"
 )

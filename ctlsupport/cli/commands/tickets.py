@@ -33,6 +33,7 @@ SHOW_EPILOG = "Examples:\n\n  ctlsupport show 1042\n\n  ctlsupport show 1042 --w
 # At most this many open requests per `list` are checked for a first answer from the
 # provider (one small call each); answers found are kept in the local history.
 ANSWER_LOOKUPS = 20
+RUNNING = ("on track", "due soon", "breached")  # clock states that an answer would stop
 HISTORY_BATCH = 100
 
 
@@ -176,7 +177,8 @@ def _desk_rows(
                 request, tier=profile.tier, now=now, alias=alias,
                 answered=request.id in replies, mine=request.id in mine_ids,
             )  # fmt: skip
-            if row.clock.state in ("due soon", "breached") and request.status == "open":
+            # `open` (not `new`) means an agent has touched it: it may have been answered.
+            if row.clock.state in RUNNING and request.status == "open":
                 row = _check_answered(state, client, history, profile, row, budget, now)
             yield row
 

@@ -18,7 +18,7 @@ from ctlsupport.exitcodes import ExitCode
 
 HELP = "Watch requests and print each change: status, priority, new public comments."
 EPILOG = (
-    "Without ids, every request that is not closed is watched. The terminal bell rings\n\n"
+    "Without ids, every request that is not closed is watched. The terminal bell rings "
     "on a new comment from the provider. Stop with Ctrl-C (exit code 130).\n\n"
     "Examples:\n\n"
     "  ctlsupport watch\n\n"
