@@ -106,8 +106,11 @@ def request_ids(args: list[str], incomplete: str) -> Candidates:
             [*params, MAX_IDS],
         ).fetchall()
     conn.close()
+    given = set(args)  # `watch 4201 42<TAB>` does not offer 4201 again
     return [
-        (str(id_), f"{subject} [{status}]" if status else subject) for id_, subject, status in rows
+        (str(id_), f"{subject} [{status}]" if status else subject)
+        for id_, subject, status in rows
+        if str(id_) not in given
     ]
 
 
@@ -186,6 +189,51 @@ def paths(args: list[str], incomplete: str) -> Candidates:
 def shells(args: list[str], incomplete: str) -> Candidates:
     """The shells a completion script exists for."""
     return _matching([(s, "") for s in ("bash", "zsh", "fish", "powershell")], incomplete)
+
+
+@completer
+def list_statuses(args: list[str], incomplete: str) -> Candidates:
+    """What `list --status` filters on."""
+    known = [("open", ""), ("pending", ""), ("solved", ""), ("closed", ""), ("all", "")]
+    return _matching(known, incomplete)
+
+
+@completer
+def desk_statuses(args: list[str], incomplete: str) -> Candidates:
+    """The statuses an agent can give a request."""
+    known = ("new", "open", "pending", "hold", "solved", "closed")
+    return _matching([(s, "") for s in known], incomplete)
+
+
+@completer
+def routes(args: list[str], incomplete: str) -> Candidates:
+    """How a ticket or an escalation travels."""
+    known = [("api", "the desk's API"), ("email", "a message to the provider's address")]
+    return _matching(known, incomplete)
+
+
+@completer
+def auth_methods(args: list[str], incomplete: str) -> Candidates:
+    """How to sign in to the desk."""
+    known = [
+        ("oauth", "sign in in the browser"),
+        ("password", "legacy"),
+        ("token", "legacy API token"),
+    ]
+    return _matching(known, incomplete)
+
+
+@completer
+def setting_keys(args: list[str], incomplete: str) -> Candidates:
+    """The settings `config set` takes, with the email routes."""
+    from dataclasses import fields
+
+    from ctlsupport.config.settings import Profile
+    from ctlsupport.core.mailroutes import ROUTE_NAMES
+
+    keys = [f.name for f in fields(Profile) if f.name not in ("name", "routes")]
+    keys += [f"routes.{name}" for name in ROUTE_NAMES]
+    return _matching([(key, "") for key in keys], incomplete)
 
 
 # What each `open` field completes with (fields.py names).

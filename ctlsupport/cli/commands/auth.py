@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ctlsupport.cli import complete
 from ctlsupport.cli.context import AppState
 from ctlsupport.config import secrets, settings
 from ctlsupport.errors import KeyringUnavailable, UsageError
@@ -34,7 +35,12 @@ SANDBOX_REFUSAL = (
 def login(
     ctx: typer.Context,
     method: Annotated[
-        str, typer.Option("--method", help="oauth (default), or legacy password or token.")
+        str,
+        typer.Option(
+            "--method",
+            help="oauth (default), or legacy password or token.",
+            autocompletion=complete.auth_methods,
+        ),
     ] = "oauth",
     no_browser: Annotated[
         bool,

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from ctlsupport.cli import complete
 from ctlsupport.cli.context import AppState
 from ctlsupport.cli.options import RequestId
 from ctlsupport.core import comments
@@ -35,12 +36,22 @@ def comment(
     body_file: Annotated[
         str | None,
         typer.Option(
-            "--body-file", "-F", help="Read the text from FILE (- for stdin).", metavar="FILE"
+            "--body-file",
+            "-F",
+            help="Read the text from FILE (- for stdin).",
+            metavar="FILE",
+            autocompletion=complete.paths,
         ),
     ] = None,
     attach: Annotated[
         list[str] | None,
-        typer.Option("--attach", "-a", help="Attach a file (repeatable).", metavar="FILE"),
+        typer.Option(
+            "--attach",
+            "-a",
+            help="Attach a file (repeatable).",
+            metavar="FILE",
+            autocompletion=complete.paths,
+        ),
     ] = None,
     full_name: Annotated[
         str | None,

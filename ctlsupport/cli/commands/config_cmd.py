@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ctlsupport.cli import complete
 from ctlsupport.cli.context import AppState
 from ctlsupport.config import paths, settings
 from ctlsupport.core import validate
@@ -216,7 +217,12 @@ def show(ctx: typer.Context) -> None:
 @app.command("set")
 def set_value(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help="A setting, e.g. alias or routes.urgent.")],
+    key: Annotated[
+        str,
+        typer.Argument(
+            help="A setting, e.g. alias or routes.urgent.", autocompletion=complete.setting_keys
+        ),
+    ],
     value: Annotated[str, typer.Argument(help="Its new value ('' clears it).")],
 ) -> None:
     """Change one setting of the profile (validated); secrets are refused."""
@@ -247,7 +253,10 @@ def set_value(
 @app.command("use")
 def use(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The profile to make the default.")],
+    name: Annotated[
+        str,
+        typer.Argument(help="The profile to make the default.", autocompletion=complete.profiles),
+    ],
 ) -> None:
     """Make a profile the default one."""
     state: AppState = ctx.obj
@@ -288,7 +297,9 @@ def team_settings(profile: settings.Profile) -> dict[str, Any]:
 @app.command("export")
 def export(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(help="Where to write (- for stdout).")],
+    file: Annotated[
+        str, typer.Argument(help="Where to write (- for stdout).", autocompletion=complete.paths)
+    ],
 ) -> None:
     """Write the profile's team settings to a file to share (no secrets, no personal items)."""
     import tomli_w
@@ -366,7 +377,10 @@ IMPORT_EPILOG = (
 @app.command("import", epilog=IMPORT_EPILOG)
 def import_(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(help="A team settings file (- for stdin).")],
+    file: Annotated[
+        str,
+        typer.Argument(help="A team settings file (- for stdin).", autocompletion=complete.paths),
+    ],
     profile_name: Annotated[
         str | None, typer.Option("--profile", help="Profile to create (default: the file's).")
     ] = None,
@@ -379,7 +393,11 @@ def import_(
     ] = False,
     method: Annotated[
         str | None,
-        typer.Option("--method", help="Sign in now: oauth, password or token (secret on stdin)."),
+        typer.Option(
+            "--method",
+            help="Sign in now: oauth, password or token (secret on stdin).",
+            autocompletion=complete.auth_methods,
+        ),
     ] = None,
     no_browser: Annotated[
         bool, typer.Option("--no-browser", help="OAuth: print the address, do not open it.")

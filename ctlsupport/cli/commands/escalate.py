@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from ctlsupport.cli import complete
 from ctlsupport.cli.context import AppState
 from ctlsupport.cli.options import RequestId, Yes
 from ctlsupport.core import escalation
@@ -33,7 +34,10 @@ def escalate(
     via: Annotated[
         str | None,
         typer.Option(
-            "--via", help="api (a new request) or email (a new message).", metavar="ROUTE"
+            "--via",
+            help="api (a new request) or email (a new message).",
+            metavar="ROUTE",
+            autocompletion=complete.routes,
         ),
     ] = None,
     full_name: Annotated[

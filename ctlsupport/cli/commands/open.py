@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ctlsupport.cli import open_checks
+from ctlsupport.cli import complete, open_checks
 from ctlsupport.cli.context import AppState
 from ctlsupport.cli.options import Yes
 from ctlsupport.core import compose, fields
@@ -82,6 +82,7 @@ def open_ticket(
         typer.Option(
             "--via",
             metavar="ROUTE",
+            autocompletion=complete.routes,
             help="api (the desk's API) or email (a message from the support alias to the "
             "address for the priority); default: the profile's `via`, else api.",
         ),

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ctlsupport.cli import complete
 from ctlsupport.cli.context import AppState
 from ctlsupport.cli.options import RequestId
 
@@ -199,7 +200,13 @@ def assign(
 def set_status(
     ctx: typer.Context,
     request_id: RequestId,
-    status: Annotated[str, typer.Argument(help="new, open, pending, hold, solved or closed.")],
+    status: Annotated[
+        str,
+        typer.Argument(
+            help="new, open, pending, hold, solved or closed.",
+            autocompletion=complete.desk_statuses,
+        ),
+    ],
     data: DataDir = None,
 ) -> None:
     """Set a request's status as the provider would."""
@@ -212,7 +219,9 @@ def set_status(
 def set_priority(
     ctx: typer.Context,
     request_id: RequestId,
-    priority: Annotated[str, typer.Argument(help="urgent, high, normal or low.")],
+    priority: Annotated[
+        str, typer.Argument(help="urgent, high, normal or low.", autocompletion=complete.priorities)
+    ],
     data: DataDir = None,
 ) -> None:
     """Change a request's priority as the provider's triage would."""

@@ -49,6 +49,7 @@ def list_requests(
             "--status",
             "-s",
             metavar="STATUS",
+            autocompletion=complete.list_statuses,
             help="open, pending, solved, closed or all (default: all but closed).",
         ),
     ] = None,

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from ctlsupport.cli import complete
 from ctlsupport.cli.context import AppState
 from ctlsupport.core import tracking
 from ctlsupport.errors import DeskError, DeskUnreachable, RateLimited, UsageError
@@ -33,7 +34,11 @@ CALLS_PER_MINUTE = 120
 def watch(
     ctx: typer.Context,
     request_ids: Annotated[
-        list[int] | None, typer.Argument(help="Requests to watch (default: all not closed).")
+        list[int] | None,
+        typer.Argument(
+            help="Requests to watch (default: all not closed).",
+            autocompletion=complete.request_ids,
+        ),
     ] = None,
     interval: Annotated[
         float,
