@@ -12,6 +12,7 @@ from ctlsupport.secret import MASK, SCRUBBER, Secret
 
 if TYPE_CHECKING:
     from ctlsupport.cli.context import AppState
+    from ctlsupport.cli.open_checks import ProcessQuestions
     from ctlsupport.cli.prompts import Prompter
     from ctlsupport.core.redact import Redactor
     from ctlsupport.model import TicketDraft
@@ -24,11 +25,15 @@ PRIORITY_CHOICES = [
 ]
 
 
-def ask(prompter: Prompter, spec: Field, values: compose.Values) -> None:
+def ask(
+    prompter: Prompter, spec: Field, values: compose.Values, process: ProcessQuestions | None = None
+) -> None:
     """Ask for one field, re-asking until the value is valid."""
     current = values.get(spec.name)
     label = spec.label
     if spec.name == "priority":
+        if process is not None:  # the matrix for this tier, right where the choice is made
+            process.show_matrix(prompter)
         values.set(spec.name, prompter.select(label, PRIORITY_CHOICES, str(current or "normal")))
     elif spec.name == "datacenter":
         from ctlsupport.core.datacenters import datacenters
@@ -114,10 +119,13 @@ def collect(
     yes: bool,
     redactor: Redactor | None = None,
     mail_to: Callable[[TicketDraft], str] | None = None,
-) -> TicketDraft:
+    check: ProcessQuestions | None = None,
+) -> TicketDraft | None:
     """Ask for every missing or invalid field and the optional ones, then preview.
 
     `mail_to`: the email route's address for a draft (the preview names it).
+    `check`: the provider's process, run on each draft before its preview (it may ask
+    more, and change the priority); when it returns False, no ticket is wanted: None.
     """
     problems = compose.check_all(values)
     for spec in FIELDS:
@@ -126,7 +134,7 @@ def collect(
             prompter.say(f"  ! {spec.flag}: {problems[spec.name]}")
         elif value not in (None, "", []):
             continue
-        ask(prompter, spec, values)
+        ask(prompter, spec, values, check)
     if values.root_password is None:
         values.login_required = values.login_required or prompter.confirm(
             "Must the provider log in to the server (you give the root/admin password)?",
@@ -136,6 +144,10 @@ def collect(
             _ask_root_password(prompter, values)
     while True:
         draft = compose.to_draft(values)
+        if check is not None:
+            if not check(prompter, draft):
+                return None
+            values.set("priority", draft.priority)  # triage may have changed it
         if redactor is not None:
             redactor.found.clear()
             draft.error_text = redactor.text(draft.error_text)
@@ -163,7 +175,7 @@ def collect(
                 _ask_root_password(prompter, values)
         else:
             values.set(name, None)
-            ask(prompter, BY_NAME[name], values)
+            ask(prompter, BY_NAME[name], values, check)
 
 
 def _ask_root_password(prompter: Prompter, values: compose.Values) -> None:
@@ -211,6 +223,11 @@ def _preview(
         ("Steps taken", draft.steps),
         ("Error output", _shorten(draft.error_text)),
     ]
+    if draft.priority_justification:  # urgent and high say why, as the matrix asks
+        rows[2:2] = [
+            (f"Why {draft.priority}", draft.priority_justification),
+            ("Business impact", draft.business_impact),
+        ]
     for label, value in rows:
         table.add_row(label, Text(value))  # Text: user input is never markup
     console = prompter.console()

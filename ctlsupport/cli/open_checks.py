@@ -5,7 +5,7 @@ on stderr and flags."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -33,18 +33,36 @@ class Options:
     duplicate_check: bool = True
     suggest: bool | None = None  # None: in a terminal only
     dry_run: bool = False
+    # What the person has already answered, so that going back to the preview (after
+    # "Edit a field") does not ask it again.
+    asked: set[str] = field(default_factory=set)
 
 
-def before_submit(state: AppState, draft: TicketDraft, options: Options, *, asking: bool) -> bool:
-    """Apply the process to the draft; False when the ticket should not be opened."""
-    from ctlsupport.cli import prompts
-
+def before_submit(state: AppState, draft: TicketDraft, options: Options) -> bool:
+    """Apply the process to a scripted draft (warnings, flags); always True."""
     kind = triage.check_kind(options.kind)
     _apply_kind(draft, kind, options)
-    if not asking:
-        return _scripted(state, draft, kind, options)
-    with prompts.Prompter() as prompter:
-        return _interactive(state, prompter, draft, kind, options)
+    return _scripted(state, draft, kind, options)
+
+
+class ProcessQuestions:
+    """The process as questions, run on each draft just before its preview (and the
+    matrix shown where the priority is chosen)."""
+
+    def __init__(self, state: AppState, options: Options) -> None:
+        self.state, self.options = state, options
+
+    def show_matrix(self, prompter: Prompter) -> None:
+        from ctlsupport.cli.commands import matrix
+
+        prompter.console().print(matrix.table(_tier(self.state)))
+        self.options.asked.add("matrix")
+
+    def __call__(self, prompter: Prompter, draft: TicketDraft) -> bool:
+        """False when the person chose not to open a ticket (a comment on a duplicate)."""
+        kind = triage.check_kind(self.options.kind)
+        _apply_kind(draft, kind, self.options)
+        return _interactive(self.state, prompter, draft, kind, self.options)
 
 
 def _apply_kind(draft: TicketDraft, kind: str, options: Options) -> None:
@@ -105,53 +123,64 @@ def _interactive(
 ) -> bool:
     from ctlsupport.cli.commands import matrix
 
+    asked = options.asked
     if kind == "security":
-        breach = (
-            options.breach
-            or prompter.select(
+        if "security" not in asked:
+            asked.add("security")
+            options.breach = options.breach or prompter.select(
                 "Security: an incident or a breach?",
                 [
                     ("incident", "security incident (high): suspicious activity, an attack"),
                     ("breach", "security breach (urgent): data or systems compromised"),
                 ],
                 "incident",
-            )
-            == "breach"
-        )
-        draft.priority, criterion = triage.security_priority(breach)
+            ) == "breach"  # fmt: skip
+            for line in triage.SECURITY_GUIDANCE:
+                prompter.say(f"  * {line}")
+        draft.priority, criterion = triage.security_priority(options.breach)
         options.criterion = options.criterion or criterion
-        for line in triage.SECURITY_GUIDANCE:
-            prompter.say(f"  * {line}")
-    banner = _incident_banner(state, draft.datacenter)
-    if banner:
-        prompter.say(f"  ! {banner}")
+    if "banner" not in asked:
+        asked.add("banner")
+        banner = _incident_banner(state, draft.datacenter)
+        if banner:
+            prompter.say(f"  ! {banner}")
     tier = _tier(state)
-    if triage.needs_justification(draft.priority) and kind != "security":
-        # Urgent and high page the provider's people: check the choice against the matrix.
-        prompter.console().print(matrix.table(tier))
-        draft.priority = prompter.select(
-            "Priority (checked against the matrix above)",
-            [(p, f"{p:<7}- {matrix.summary(tier, p)}") for p in matrix.PRIORITIES],
-            draft.priority,
-        )
-    if triage.needs_justification(draft.priority):
-        criteria = matrix.criteria(draft.priority)
-        if options.criterion is None:
-            options.criterion = prompter.select(
-                f"Which {draft.priority} criterion applies?",
-                [(c, c) for c in criteria],
-                criteria[0],
+    # Urgent and high page the provider's people: the choice is checked against the
+    # matrix, and they need the criterion and the business impact (asked again only when
+    # the priority changes).
+    if triage.needs_justification(draft.priority) and f"triage:{draft.priority}" not in asked:
+        if kind != "security" and "matrix" not in asked:  # a --priority flag: check it
+            prompter.console().print(matrix.table(tier))
+            draft.priority = prompter.select(
+                "Priority (checked against the matrix above)",
+                [(p, f"{p:<7}- {matrix.summary(tier, p)}") for p in matrix.PRIORITIES],
+                draft.priority,
             )
-        if not (options.impact or "").strip():
-            options.impact = prompter.text("Business impact, in one line", check=_one_line_required)
-        _justify(draft, options.criterion, options.impact)
-    prompter.say(f"  {draft.priority}: {matrix.summary(tier, draft.priority)}")
-    if kind == "task":
+        asked.add(f"triage:{draft.priority}")
+        if triage.needs_justification(draft.priority):
+            criteria = matrix.criteria(draft.priority)
+            if options.criterion not in criteria:
+                options.criterion = prompter.select(
+                    f"Which {draft.priority} criterion applies?",
+                    [(c, c) for c in criteria],
+                    criteria[0],
+                )
+            if not (options.impact or "").strip():
+                options.impact = prompter.text(
+                    "Business impact, in one line", check=_one_line_required
+                )
+        prompter.say(f"  {draft.priority}: {matrix.summary(tier, draft.priority)}")
+    _justify(draft, options.criterion, options.impact)
+    if kind == "task" and "task" not in asked:
+        asked.add("task")
         prompter.say(f"  {_task_note(state)}")
     findings = _scope(draft)
-    if findings and not options.out_of_scope_ok and not _scope_go_on(prompter, findings):
-        raise Cancelled("not opened: outside the provider's support scope")
+    if findings and not options.out_of_scope_ok:
+        if not _scope_go_on(prompter, findings):
+            raise Cancelled("not opened: outside the provider's support scope")
+        options.out_of_scope_ok = True
     if options.suggest is not False:
+        options.suggest = False  # once
         articles = _suggestions(state, draft)
         if articles:
             prompter.say("Knowledge-base articles that may already answer it:")
@@ -160,6 +189,7 @@ def _interactive(
             if not prompter.confirm("Open the ticket anyway?", default=True):
                 raise Cancelled("not opened: answered by the knowledge base")
     if options.duplicate_check and not options.dry_run:
+        options.duplicate_check = False  # once
         found = _duplicates(state, draft)
         if found:
             return _offer_comment(state, prompter, draft, found)
@@ -292,33 +322,22 @@ def _offer_comment(
 
 
 def comment_body(draft: TicketDraft) -> str:
-    """The new ticket's text as a comment on an existing one, signed."""
+    """The new ticket's text as a comment on an existing one (the signature is added
+    when it is sent)."""
     parts = [draft.description.strip()]
     if draft.steps.strip():
         parts += ["", "Troubleshooting steps taken:", draft.steps.strip()]
     if draft.error_text.strip():
         parts += ["", "Error output:", draft.error_text.strip()]
-    parts += ["", "--", draft.full_name]
     return "\n".join(parts) + "\n"
 
 
 def _comment(state: AppState, request_id: int, draft: TicketDraft) -> None:
-    import sys
+    """What `ctlsupport comment` does: signed, exactly once, kept as a draft on failure."""
+    from ctlsupport.cli.commands.comment import post
 
-    client = state.client()
-    add = getattr(client, "add_comment", None)
-    if add is None:
-        raise CtlError(
-            "commenting is not available in this version",
-            hint=f"Open the ticket anyway, or comment on #{request_id} at the desk.",
-        )
-    add(request_id, comment_body(draft))
-    data = {"commented_on": request_id, "opened": None}
-
-    def human() -> None:
-        sys.stdout.write(f"Added a comment to #{request_id} instead of opening a new ticket\n")
-
-    state.out.result(data, human)
+    post(state, state.profile(), request_id, text=comment_body(draft), name=draft.full_name,
+         files=list(draft.attachments), follow_up=None, asking=True)  # fmt: skip
 
 
 # -- the options `open` (and `task`) declare for the process ------------------------------

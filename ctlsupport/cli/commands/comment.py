@@ -79,9 +79,6 @@ def comment(
     asking = prompts.interactive(state.no_input)
     profile = state.profile()
     saved = _load_draft(resume, request_id) if resume else None
-    draft_id = saved.id if saved else None
-    reference = saved.payload.get("reference") if saved else None
-    tried_before = bool(saved and saved.payload.get("maybe_sent"))
     files = [str(Path(p).expanduser()) for p in (attach or [])]
     if saved and not files:
         files = list(saved.payload.get("attachments") or [])
@@ -98,6 +95,28 @@ def comment(
             hint="Pass --full-name NAME, or set it: `ctlsupport config set full_name 'Jo Doe'`.",
             details={"missing": ["--full-name"]},
         )
+
+    post(state, profile, request_id, text=text, name=name, files=files, follow_up=follow_up,
+         asking=asking, saved=saved)  # fmt: skip
+
+
+def post(
+    state: AppState,
+    profile,
+    request_id: int,
+    *,
+    text: str | None,
+    name: str,
+    files: list[str],
+    follow_up: bool | None,
+    asking: bool,
+    saved=None,
+) -> None:
+    """Add a signed comment to a request exactly once (a follow-up when it is closed);
+    what cannot be sent is kept as a comment draft. `open` uses it for duplicates too."""
+    draft_id = saved.id if saved else None
+    reference = saved.payload.get("reference") if saved else None
+    tried_before = bool(saved and saved.payload.get("maybe_sent"))
 
     def keep(why: str, maybe_sent: bool = False, typed: str | None = None) -> int:
         """Save what there is as a draft (the reference too: a resend looks first)."""

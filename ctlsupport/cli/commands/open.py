@@ -165,6 +165,10 @@ def open_ticket(
     )
 
     redactor = None if no_redact else _redactor(values)
+    process = open_checks.Options(
+        kind, breach, impact, criterion, due, out_of_scope_ok, not no_duplicate_check, suggest,
+        dry_run,
+    )  # fmt: skip
     if asking:
         from ctlsupport.cli.compose_prompts import collect
 
@@ -173,6 +177,7 @@ def open_ticket(
                 draft = collect(
                     prompter, values, state, yes=yes or dry_run, redactor=redactor,
                     mail_to=_mail_to(state, kind) if route == "email" else None,
+                    check=open_checks.ProcessQuestions(state, process),
                 )  # fmt: skip
         except KeyboardInterrupt:
             saved = _save_draft(state, values, draft_id, "interrupted")
@@ -190,13 +195,11 @@ def open_ticket(
             if redactor.found:
                 state.out.note(f"Redacted from the error text: {redactor.summary()}")
 
-    SCRUBBER.add(draft.pin, draft.root_password)
-    process = open_checks.Options(
-        kind, breach, impact, criterion, due, out_of_scope_ok, not no_duplicate_check, suggest,
-        dry_run,
-    )  # fmt: skip
-    if not open_checks.before_submit(state, draft, process, asking=asking):
+    if draft is None:
         return  # answered another way (a comment on an open request)
+    SCRUBBER.add(draft.pin, draft.root_password)
+    if not asking:
+        open_checks.before_submit(state, draft, process)
     if dry_run:
         if route == "email":
             from ctlsupport.cli.open_mail import print_dry_run
