@@ -244,6 +244,18 @@ COMMANDS = {'': {'group': True,
                           'On a closed request: open a follow-up request instead (asked if not '
                           'given).',
                           ''),
+                         (('--via',),
+                          True,
+                          False,
+                          "api (the desk's API) or email (a reply to the mail that opened the "
+                          "ticket from here); default: the profile's `via`, else api.",
+                          'routes'),
+                         (('--in-reply-to',),
+                          True,
+                          False,
+                          '--via email without API access: the Message-ID that `open --via email` '
+                          'printed for the mail that became this ticket (remembered from then on).',
+                          ''),
                          (('--resume',),
                           True,
                           False,

@@ -1,5 +1,6 @@
 """Sending outbox items by email from the CLI: SMTP settings and password, the look at
-the desk that gives a mailed ticket its number, and local history."""
+the desk that gives a mailed ticket its number (or finds a mailed comment), and local
+history."""
 
 from __future__ import annotations
 
@@ -23,6 +24,27 @@ def smtp_settings(profile: Profile) -> SmtpSettings:
 
     return SmtpSettings.from_values(
         profile.smtp_host, profile.smtp_port, profile.smtp_security, profile.smtp_user
+    )
+
+
+def ready(profile: Profile) -> SmtpSettings:
+    """The SMTP server, once the profile can send at all: an alias to send from and a
+    complete server (ConfigError otherwise, before anything is queued)."""
+    from ctlsupport.errors import ConfigError
+
+    if not profile.alias:
+        raise ConfigError(
+            f"profile {profile.name!r} has no support alias to send from",
+            hint="Run `ctlsupport setup --alias support@your-company.example`.",
+        )
+    return smtp_settings(profile)
+
+
+def kept(exc: CtlError, item: OutboxItem) -> Queued:
+    """The one-line error for a message that was queued but not delivered."""
+    text = exc.message if exc.message.startswith("not ") else f"not delivered: {exc.message}"
+    return Queued(
+        text, hint=f"Kept in the outbox as item {item.id}: `ctlsupport outbox send` tries again."
     )
 
 
@@ -63,12 +85,21 @@ def _keep_password(state: AppState, profile: Profile, secret: Secret) -> None:
 
 
 def _finder(state: AppState, profile: Profile, item: OutboxItem):
-    """A look at the desk for this item's client reference, when the API can be used."""
+    """A look at the desk for this item's client reference, when the API can be used:
+    the request it opened, or for a comment the ticket that now carries it."""
     try:
         client = state.client(profile)
     except CtlError as exc:
         state.out.debug_line(f"no desk API for matching mail: {exc.message}")
         return None
+    if item.kind == "comment" and not item.payload.get("follow_up"):
+        ticket = int(item.payload["ticket_id"])
+
+        def commented() -> Request | None:
+            found = client.find_comment(ticket, item.client_ref)
+            return None if found is None else client.get_request(ticket)
+
+        return commented
     return lambda: client.find_by_reference(item.client_ref)
 
 
@@ -164,7 +195,7 @@ def _remember(
                 profile_name, int(item.payload["original_id"]), route="email",
                 reason=item.payload.get("reason", ""), message_id=message_id,
             )  # fmt: skip
-        elif request is not None:
+        elif request is not None and item.kind == "request":
             from ctlsupport.core.submission import draft_from_payload
             from ctlsupport.store.history import History
 

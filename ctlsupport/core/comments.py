@@ -3,6 +3,7 @@ and a short client reference so a lost answer can be checked before sending agai
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -10,11 +11,18 @@ from ctlsupport.errors import InvalidInput
 
 REFERENCE_PREFIX = "Client reference: "
 COMMENT_MAX_CHARS = 64 * 1024
+_REFERENCE = re.compile(rf"^{REFERENCE_PREFIX}(\S+)[ \t]*$", re.MULTILINE)
 
 
 def new_reference() -> str:
     """A short reference that goes into the comment (the Requests API has no idempotency)."""
     return f"ctlsupport-c-{uuid.uuid4().hex[:16]}"
+
+
+def reference_in(text: str) -> str | None:
+    """The client reference a ticket body or comment written by ctlsupport ends with."""
+    found = _REFERENCE.findall(text or "")
+    return found[-1] if found else None
 
 
 def check_text(text: str) -> str:

@@ -1,4 +1,4 @@
-"""Tickets and escalations by email, through the outbox like every submission.
+"""Tickets, comments and escalations by email, through the outbox like every submission.
 
 Exactly once, for mail: the Message-ID (and the client reference in the body) are fixed
 when the message is queued, so every try sends the very same message. A failure before
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from ctlsupport.core.redact import Redactor
     from ctlsupport.secret import Secret
-    from ctlsupport.store.mail_log import MailLog
+    from ctlsupport.store.mail_log import MailLog, MailRecord
     from ctlsupport.store.outbox import Outbox, OutboxItem
     from ctlsupport.transport.mail import Receipt, SmtpSettings
 
@@ -124,6 +124,43 @@ def queue_escalation(
     return item
 
 
+def queue_comment(
+    outbox: Outbox,
+    log: MailLog,
+    profile: str,
+    *,
+    alias: str,
+    ticket_id: int,
+    opening: MailRecord,
+    body: str,
+    reference: str,
+    attachments: list[str],
+    follow_up: bool = False,
+) -> OutboxItem:
+    """Queue a comment on ticket `ticket_id` as a reply to `opening`, the message that
+    opened it: same address, `Re:` subject, In-Reply-To/References its Message-ID.
+    `follow_up`: the ticket is closed, so the desk makes the reply a follow-up request."""
+    from ctlsupport.transport.mail import reply_subject
+
+    route = Route(opening.route, opening.recipient)
+    mail = {**_mail_meta(alias, route, []), "in_reply_to": opening.message_id}
+    subject = reply_subject(opening.subject)
+    payload = {
+        "subject": subject,
+        "body": body,
+        "ticket_id": ticket_id,
+        "follow_up": follow_up,
+        "meta": {"alias": alias, "mail": mail},
+    }
+    item = outbox.add(profile, "comment", payload, route="email", attachments=attachments,
+                      client_ref=reference)  # fmt: skip
+    log.record(
+        reference, mail["message_id"], profile=profile, kind="comment", route=route.name,
+        recipient=route.address, subject=subject, desk_id=None if follow_up else ticket_id,
+    )  # fmt: skip
+    return item
+
+
 def _date(mail: dict[str, Any]) -> float | None:
     from email.utils import mktime_tz, parsedate_tz
 
@@ -148,6 +185,13 @@ def build(
         return mail.build_escalation(
             alias=alias, to=info["to"], ticket_id=int(item.payload["original_id"]),
             body=item.payload["body"], message_id=info["message_id"], date=_date(info),
+        )  # fmt: skip
+    if item.kind == "comment":
+        return mail.build_reply(
+            alias=alias, to=info["to"], subject=item.payload["subject"],
+            body=item.payload["body"], message_id=info["message_id"],
+            in_reply_to=info["in_reply_to"], attachments=item.payload.get("attachments", []),
+            date=_date(info),
         )  # fmt: skip
     draft = draft_from_payload(item.payload)
     draft.pin, draft.root_password = pin, root_password

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -46,12 +47,15 @@ class MailLog:
         route: str,
         recipient: str,
         subject: str,
+        desk_id: int | None = None,
     ) -> None:
-        """Remember a message when it is queued (its Message-ID never changes after)."""
+        """Remember a message when it is queued (its Message-ID never changes after).
+
+        `kind` is request, escalation or comment (a reply on the ticket `desk_id`)."""
         self.conn.execute(
             "INSERT OR IGNORE INTO mail_messages (client_ref, message_id, profile, kind, route, "
-            "recipient, subject, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (client_ref, message_id, profile, kind, route, recipient, subject, _stamp()),
+            "recipient, subject, desk_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (client_ref, message_id, profile, kind, route, recipient, subject, desk_id, _stamp()),
         )
 
     def get(self, client_ref: str) -> MailRecord | None:
@@ -65,6 +69,26 @@ class MailLog:
             "SELECT * FROM mail_messages WHERE message_id = ?", (message_id,)
         ).fetchone()
         return None if row is None else MailRecord(**dict(row))
+
+    def opening(self, profile: str, desk_id: int) -> MailRecord | None:
+        """The first message of ours the desk filed under ticket `desk_id`: the mail that
+        opened it (or the reply that became it, for a follow-up). A reply threads onto the
+        ticket only through the Message-ID of such a message."""
+        row = self.conn.execute(
+            "SELECT * FROM mail_messages WHERE profile = ? AND desk_id = ? "
+            "AND kind IN ('request', 'comment') "
+            "ORDER BY kind = 'request' DESC, created_at, rowid LIMIT 1",
+            (profile, desk_id),
+        ).fetchone()
+        return None if row is None else MailRecord(**dict(row))
+
+    def link(self, found: Iterable[tuple[str, int]]) -> None:
+        """(client reference, desk id) pairs read from the desk: the ticket each mailed
+        message became, where that was not known yet."""
+        self.conn.executemany(
+            "UPDATE mail_messages SET desk_id = ? WHERE client_ref = ? AND desk_id IS NULL",
+            [(desk_id, ref) for ref, desk_id in found],
+        )
 
     def attempted(self, client_ref: str) -> None:
         self.conn.execute(
@@ -80,8 +104,8 @@ class MailLog:
 
     def accepted(self, client_ref: str, desk_id: int | None = None) -> None:
         self.conn.execute(
-            "UPDATE mail_messages SET state = 'accepted', accepted_at = ?, desk_id = ? "
-            "WHERE client_ref = ?",
+            "UPDATE mail_messages SET state = 'accepted', accepted_at = ?, "
+            "desk_id = COALESCE(?, desk_id) WHERE client_ref = ?",
             (_stamp(), desk_id, client_ref),
         )
 

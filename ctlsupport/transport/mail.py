@@ -2,8 +2,10 @@
 
 The desk turns mail into tickets only from the registered alias, and suspends mail that
 looks automated (contract §8.1): so a message here is From the alias and nothing else,
-carries no Auto-Submitted, Precedence or auto-reply headers and no Reply-To, and is a
-new message (no In-Reply-To or References). Pacing (no bursts) is the caller's job.
+and carries no Auto-Submitted, Precedence or auto-reply headers and no Reply-To. A ticket
+or an escalation is a new message (no In-Reply-To or References); a comment is a reply
+to the message that opened its ticket, as the desk threads replies by those headers
+(§8.2). Pacing (no bursts) is the caller's job.
 
 Sending is split into the steps of one SMTP transaction so that a failure can be told
 apart: before the end of DATA the server surely has nothing (send again freely); after
@@ -128,6 +130,34 @@ def build_ticket(
     for path in attachments:
         _attach(message, Path(path))
     return message
+
+
+def build_reply(
+    *,
+    alias: str,
+    to: str,
+    subject: str,
+    body: str,
+    message_id: str,
+    in_reply_to: str,
+    attachments: Iterable[str | Path] = (),
+    date: float | None = None,
+) -> EmailMessage:
+    """A comment as mail: a reply to the message `in_reply_to` that opened the ticket.
+    The desk threads it by In-Reply-To/References alone; no `#id` in the subject (that
+    is only the old mail API's way, contract §8.2)."""
+    message = build_ticket(
+        alias=alias, to=to, subject=subject, body=body, message_id=message_id,
+        attachments=attachments, date=date,
+    )  # fmt: skip
+    message["In-Reply-To"] = in_reply_to
+    message["References"] = in_reply_to
+    return message
+
+
+def reply_subject(subject: str) -> str:
+    """`Re: <subject>`, once."""
+    return subject if subject[:3].lower() == "re:" else f"Re: {subject}"
 
 
 def build_escalation(

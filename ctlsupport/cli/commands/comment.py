@@ -1,5 +1,6 @@
 """`ctlsupport comment`: answer on a ticket, signed with your full name, sent exactly
-once; anything that does not reach the desk is kept as a draft."""
+once; anything that does not reach the desk is kept as a draft. By email (cli/
+comment_mail.py) the comment is a reply to the ticket's own mail, kept in the outbox."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from ctlsupport.cli import complete
+from ctlsupport.cli import complete, options
 from ctlsupport.cli.context import AppState
 from ctlsupport.cli.options import RequestId
 from ctlsupport.core import comments
@@ -22,7 +23,9 @@ EPILOG = (
     "  ctlsupport comment 1042 --body 'The customer confirms the server is back.'\n\n"
     "  ctlsupport comment 1042 --body-file notes.txt --attach ping.log\n\n"
     "  dmesg | tail -50 | ctlsupport --no-input comment 1042 --body-file -\n\n"
-    "  ctlsupport comment 1042 --resume        (a draft saved by Ctrl-C or a failure)"
+    "  ctlsupport comment 1042 --resume        (a draft saved by Ctrl-C or a failure)\n\n"
+    "  ctlsupport comment 1042 --via email --body '...'   (a reply to the ticket's mail)\n\n"
+    "  ctlsupport comment 1042 --via email --in-reply-to '<...@partner.example>' --body '...'"
 )
 DRAFT_KIND = "comment"
 
@@ -64,6 +67,22 @@ def comment(
             help="On a closed request: open a follow-up request instead (asked if not given).",
         ),
     ] = None,
+    via: Annotated[
+        str | None,
+        options.via_option(
+            "api (the desk's API) or email (a reply to the mail that opened the ticket "
+            "from here); default: the profile's `via`, else api."
+        ),
+    ] = None,
+    in_reply_to: Annotated[
+        str | None,
+        typer.Option(
+            "--in-reply-to",
+            metavar="MESSAGE-ID",
+            help="--via email without API access: the Message-ID that `open --via email` "
+            "printed for the mail that became this ticket (remembered from then on).",
+        ),
+    ] = None,
     resume: Annotated[
         str | None,
         typer.Option(
@@ -78,6 +97,7 @@ def comment(
 
     asking = prompts.interactive(state.no_input)
     profile = state.profile()
+    route = options.route(via, profile.via)
     saved = _load_draft(resume, request_id) if resume else None
     files = [str(Path(p).expanduser()) for p in (attach or [])]
     if saved and not files:
@@ -96,7 +116,17 @@ def comment(
             details={"missing": ["--full-name"]},
         )
 
-    post(state, profile, request_id, text=text, name=name, files=files, follow_up=follow_up,
+    send = post
+    if in_reply_to is not None and route != "email":
+        raise InvalidInput("--in-reply-to goes with --via email")
+    if route == "email":
+        from ctlsupport.cli.comment_mail import post as send
+
+        if in_reply_to is not None:
+            from ctlsupport.cli.comment_mail import link_message
+
+            link_message(profile.name, request_id, in_reply_to)
+    send(state, profile, request_id, text=text, name=name, files=files, follow_up=follow_up,
          asking=asking, saved=saved)  # fmt: skip
 
 
@@ -121,8 +151,8 @@ def post(
     def keep(why: str, maybe_sent: bool = False, typed: str | None = None) -> int:
         """Save what there is as a draft (the reference too: a resend looks first)."""
         kept = text if typed is None else typed
-        return _save_draft(state, profile.name, request_id, kept or "", files, reference,
-                           why, draft_id, maybe_sent or tried_before)  # fmt: skip
+        return save_draft(state, profile.name, request_id, kept or "", files, reference,
+                          why, draft_id, maybe_sent or tried_before)  # fmt: skip
 
     client = state.client(profile)
     try:
@@ -132,29 +162,12 @@ def post(
             number = keep(exc.message)
             raise _kept(exc, number, request_id) from None
         raise
-    follow = follow_up
-    if request.status == "closed" and follow is None and asking:
-        follow = _confirm_follow_up(request_id)
-    target = comments.target_for(request_id, request.status, follow_up=follow)
-
-    if text is None or not name:
-        if not asking:
-            raise MissingFields(
-                "missing required input: --body or --body-file",
-                hint="Pass the text as a flag, or run in a terminal without --no-input.",
-                details={"missing": ["--body"]},
-            )
-        text, name = _ask(state, request, name, keep)
-    text = comments.check_text(text)
-    if target.reopens:
-        state.out.note(f"#{request_id} is solved: this comment reopens it.")
-    if target.follow_up:
-        state.out.note(f"#{request_id} is closed: sending a follow-up request that refers to it.")
-
+    where = target(state, request_id, request.status, follow_up, asking)
+    text, name = text_and_name(state, request, text, name, asking, keep)
     reference = reference or comments.new_reference()
     rendered = comments.render(text, full_name=name, alias=profile.alias, reference=reference)
     try:
-        result = _send(state, client, request, target, rendered, files, reference, tried_before)
+        result = _send(state, client, request, where, rendered, files, reference, tried_before)
     except DeskValidation as exc:
         number = keep(exc.message)
         exc.hint = (
@@ -175,8 +188,40 @@ def post(
             "(it is checked at the desk first, never sent twice).",
         ) from None
     if draft_id is not None:
-        _drop_draft(draft_id)
+        drop_draft(draft_id)
     _print(state, result)
+
+
+def target(
+    state: AppState, request_id: int, status: str, follow_up: bool | None, asking: bool
+) -> comments.Target:
+    """Where the comment goes (asking about a follow-up on a closed request), said aloud;
+    `status` is "" when the request could not be read."""
+    follow = follow_up
+    if status == "closed" and follow is None and asking:
+        follow = _confirm_follow_up(request_id)
+    found = comments.target_for(request_id, status, follow_up=follow)
+    if found.reopens:
+        state.out.note(f"#{request_id} is solved: this comment reopens it.")
+    if found.follow_up:
+        state.out.note(f"#{request_id} is closed: sending a follow-up request that refers to it.")
+    return found
+
+
+def text_and_name(
+    state: AppState, request, text: str | None, name: str, asking: bool, keep
+) -> tuple[str, str]:
+    """The checked comment text and signature name: as given, else asked in a terminal
+    (`request` needs only `id` and `subject`); `keep` saves a draft on Ctrl-C."""
+    if text is None or not name:
+        if not asking:
+            raise MissingFields(
+                "missing required input: --body or --body-file",
+                hint="Pass the text as a flag, or run in a terminal without --no-input.",
+                details={"missing": ["--body"]},
+            )
+        text, name = _ask(state, request, name, keep)
+    return comments.check_text(text), name
 
 
 def _given_text(body: str | None, body_file: str | None) -> str | None:
@@ -354,7 +399,7 @@ def _load_draft(which: str, request_id: int):
     return draft
 
 
-def _save_draft(
+def save_draft(
     state: AppState,
     profile: str,
     request_id: int,
@@ -386,7 +431,7 @@ def _save_draft(
     )
 
 
-def _drop_draft(draft_id: int) -> None:
+def drop_draft(draft_id: int) -> None:
     from ctlsupport.store import db
     from ctlsupport.store.drafts import Drafts
 

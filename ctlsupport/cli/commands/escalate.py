@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ctlsupport.cli import complete
+from ctlsupport.cli import options
 from ctlsupport.cli.context import AppState
 from ctlsupport.cli.options import RequestId, Yes
 from ctlsupport.core import escalation
@@ -32,13 +32,7 @@ def escalate(
         typer.Option("--reason", "-r", help="Why the ticket needs escalation (asked if missing)."),
     ] = None,
     via: Annotated[
-        str | None,
-        typer.Option(
-            "--via",
-            help="api (a new request) or email (a new message).",
-            metavar="ROUTE",
-            autocompletion=complete.routes,
-        ),
+        str | None, options.via_option("api (a new request) or email (a new message).")
     ] = None,
     full_name: Annotated[
         str | None, typer.Option("--full-name", help="Your full name (default: the profile's).")
@@ -50,9 +44,7 @@ def escalate(
 
     profile = state.profile()
     escalation.check_allowed(profile.tier, "", request_id)  # the tier, before any network
-    route = (via or profile.via or "api").strip().lower()
-    if route not in ("api", "email"):
-        raise InvalidInput(f"--via must be api or email, not {route!r}")
+    route = options.route(via, profile.via)
     asking = prompts.interactive(state.no_input)
     name = (full_name or profile.full_name or "").strip()
     reason = (reason or "").strip()

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ctlsupport.cli import complete, open_checks
+from ctlsupport.cli import open_checks, options
 from ctlsupport.cli.context import AppState
 from ctlsupport.cli.options import Yes
 from ctlsupport.core import compose, fields
@@ -79,12 +79,9 @@ def open_ticket(
     ] = False,
     via: Annotated[
         str | None,
-        typer.Option(
-            "--via",
-            metavar="ROUTE",
-            autocompletion=complete.routes,
-            help="api (the desk's API) or email (a message from the support alias to the "
-            "address for the priority); default: the profile's `via`, else api.",
+        options.via_option(
+            "api (the desk's API) or email (a message from the support alias to the "
+            "address for the priority); default: the profile's `via`, else api."
         ),
     ] = None,
     yes: Yes = False,
@@ -121,7 +118,7 @@ def open_ticket(
 
     asking = prompts.interactive(state.no_input)
     profile = _profile_or_blank(state)
-    route = _route(via, profile.via)
+    route = options.route(via, profile.via)
     values = compose.Values()
     given = {
         "subject": subject,
@@ -223,13 +220,6 @@ def open_ticket(
         _submit(state, draft, redactor)
     if draft_id is not None:
         _drop_draft(draft_id)
-
-
-def _route(via: str | None, default: str) -> str:
-    route = (via or default or "api").strip().lower()
-    if route not in ("api", "email"):
-        raise InvalidInput(f"--via must be api or email, not {route!r}")
-    return route
 
 
 def _check_email_route(profile, values: compose.Values, kind: str) -> None:

@@ -222,6 +222,10 @@ def _record(state: AppState, history: History | None, name: str, requests_: list
     try:
         history.record_seen(name, requests_, alias_of=lambda r: tracking.customer_alias(
             r.description))  # fmt: skip
+        from ctlsupport.cli.comment_mail import link_references
+        from ctlsupport.store.mail_log import MailLog
+
+        link_references(MailLog(history.conn), requests_)  # mailed tickets get their number
     except sqlite3.Error as exc:
         state.out.debug_line(f"history not updated: {exc}")
 
