@@ -133,8 +133,10 @@ class AppState:
             )
         return Credentials(profile.alias, kind, secret)
 
-    def client(self, profile: Profile | None = None) -> DeskClient:
-        from ctlsupport.transport.http import DeskSession
+    def client(self, profile: Profile | None = None, *, quick: bool = False) -> DeskClient:
+        """A client of the profile's desk; `quick`: one try with a short wait, for lookups
+        that only help (a duplicate check must not hold a ticket up)."""
+        from ctlsupport.transport.http import QUICK_TIMEOUT, DeskSession
         from ctlsupport.transport.zendesk import DeskClient
 
         profile = profile or self.profile()
@@ -142,7 +144,10 @@ class AppState:
         debug = self.out.debug_line if self.debug else None
         credentials = self.credentials(profile)
         renew = None if self.sandbox else self._token_renewer(profile)
-        session = DeskSession(profile.desk_url, credentials, debug=debug, on_invalid_token=renew)
+        extra = {"retries": 0, "timeout": QUICK_TIMEOUT} if quick else {}
+        session = DeskSession(
+            profile.desk_url, credentials, debug=debug, on_invalid_token=renew, **extra
+        )
         return DeskClient(session)
 
     @staticmethod

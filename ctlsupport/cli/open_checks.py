@@ -297,7 +297,7 @@ def _duplicates(state: AppState, draft: TicketDraft) -> list[triage.Candidate]:
         state.out.debug_line(f"local history not read: {exc}")
         return []
     try:
-        client = state.client(profile)
+        client = state.client(profile, quick=True)
         for query in (draft.server, draft.customer_alias):
             if query:
                 desk += [vars(r) for r in client.search_requests(query)]

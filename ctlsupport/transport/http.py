@@ -27,6 +27,8 @@ from ctlsupport.secret import SCRUBBER, Secret
 CONNECT_TIMEOUT = 5.0
 # How long to wait for an answer; CTLSUPPORT_HTTP_TIMEOUT changes it (slow links, tests).
 READ_TIMEOUT = float(os.environ.get("CTLSUPPORT_HTTP_TIMEOUT", "30"))
+# Lookups that only help (duplicates, the status banner) wait less, and never longer.
+QUICK_TIMEOUT = (2.0, min(3.0, READ_TIMEOUT))
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class DeskSession:
         timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
         debug: Callable[[str], None] | None = None,
         on_invalid_token: Callable[[], Credentials] | None = None,
+        retries: int = 3,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.credentials = credentials
@@ -72,10 +75,10 @@ class DeskSession:
         # Reads are safe to repeat: retry them on 429/503 and broken connections,
         # honouring Retry-After. Creates are never retried blindly (no duplicates).
         retry = Retry(
-            total=3,
-            connect=3,
-            read=3,  # only for the allowed (idempotent) methods below
-            status=3,
+            total=retries,
+            connect=retries,
+            read=retries,  # only for the allowed (idempotent) methods below
+            status=retries,
             backoff_factor=0.2,
             status_forcelist=(429, 503),
             allowed_methods=frozenset({"GET", "DELETE"}),

@@ -131,11 +131,12 @@ def fetch(
     debug: Callable[[str], None] | None = None,
     timeout: tuple[float, float] | None = None,
 ) -> Summary:
-    """Read the status page's summary (no credentials: the page is public)."""
+    """Read the status page's summary (no credentials: the page is public). With a
+    `timeout` (a banner's quick look), one try only."""
     if timeout is None:
         session = DeskSession(base_url, None, debug=debug)
     else:
-        session = DeskSession(base_url, None, debug=debug, timeout=timeout)
+        session = DeskSession(base_url, None, debug=debug, timeout=timeout, retries=0)
     try:
         data = session.json("GET", SUMMARY_PATH)
     except DeskUnreachable as exc:

@@ -38,6 +38,7 @@ SHAREABLE = (
     "oauth_authorize_url",
     "oauth_token_url",
     "oauth_client_id",
+    "status_url",
     "routes",
 )
 PERSONAL = ("portal_username", "full_name", "smtp_user")
@@ -98,6 +99,7 @@ VALIDATORS = {
     "smtp_port": _optional(_port),
     "smtp_user": _optional(validate.line("SMTP user", 255)),
     "smtp_security": _optional(_one_of("starttls", "tls", "none")),
+    "status_url": _url,
 }
 
 
