@@ -803,6 +803,31 @@ COMMANDS = {'': {'group': True,
                            (('-h', '--help'), False, False, 'Show this message and exit.', '')],
                'arguments': [('query', -1, '')]}}
 
+SETTING_KEYS = ('desk_url',
+ 'alias',
+ 'portal_username',
+ 'full_name',
+ 'tier',
+ 'account_rep',
+ 'datacenter',
+ 'auth',
+ 'oauth_client_id',
+ 'oauth_authorize_url',
+ 'oauth_token_url',
+ 'via',
+ 'smtp_host',
+ 'smtp_port',
+ 'smtp_user',
+ 'smtp_security',
+ 'status_url',
+ 'routes.urgent',
+ 'routes.high',
+ 'routes.normal',
+ 'routes.low',
+ 'routes.task',
+ 'routes.escalation',
+ 'routes.enterprise')
+
 # `ctlsupport --help` at 80 columns or more, for the fast path in entry.py
 ROOT_HELP = "Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n\n  Open, track and escalate support tickets at the provider's desk.\n\nOptions:\n  -p, --profile <str>  Profile to use (default: CTLSUPPORT_PROFILE).\n  --sandbox            Use the embedded local sandbox desk: no account needed.\n  --json               Print exactly one JSON object on stdout.\n  --no-input           Never prompt; fail on missing input.\n  --debug              Show HTTP traffic (secrets masked) and tracebacks.\n  --version            Show the version.\n  -h, --help           Show this message and exit.\n\nCommands:\n  open        Open a new ticket with every field the provider requires.\n  list        List your requests with their first-response clocks, most...\n  show        Show one request: every field, its service-level clocks and...\n  comment     Add a comment to a request (signed with your full name),...\n  solve       Mark a request solved (only when the desk allows you to).\n  watch       Watch requests and print each change: status, priority, new...\n  setup       Create or edit a profile: desk, support alias, your...\n  completion  Print the TAB-completion script for bash, zsh, fish or...\n  doctor      Check that everything needed to reach the desk works, and...\n  task        Request a service task: routine work done by the provider's...\n  escalate    Escalate a ticket to the provider's escalation team, with...\n  matrix      Show the priority matrix: criteria and this tier's response...\n  status      Show the platform status: data centers, services, incidents...\n  sandbox     Run the local sandbox desk and act as the provider's agents...\n  outbox      Submissions kept until the desk confirms them: list, send...\n  drafts      Interrupted tickets and comments: list, drop (resume with...\n  auth        Sign in to the desk (OAuth, or the legacy password or API...\n  config      Show and change settings: profiles, values and where they...\n  kb          Search the provider's knowledge base before opening a ticket.\n\n  Try it with no account: ctlsupport --sandbox open\n"
 # fmt: on

@@ -225,15 +225,10 @@ def auth_methods(args: list[str], incomplete: str) -> Candidates:
 
 @completer
 def setting_keys(args: list[str], incomplete: str) -> Candidates:
-    """The settings `config set` takes, with the email routes."""
-    from dataclasses import fields
+    """The settings `config set` takes, with the email routes (recorded by docgen)."""
+    from ctlsupport.cli.command_table import SETTING_KEYS
 
-    from ctlsupport.config.settings import Profile
-    from ctlsupport.core.mailroutes import ROUTE_NAMES
-
-    keys = [f.name for f in fields(Profile) if f.name not in ("name", "routes")]
-    keys += [f"routes.{name}" for name in ROUTE_NAMES]
-    return _matching([(key, "") for key in keys], incomplete)
+    return _matching([(key, "") for key in SETTING_KEYS], incomplete)
 
 
 # What each `open` field completes with (fields.py names).

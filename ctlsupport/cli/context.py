@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -133,26 +134,28 @@ class AppState:
             )
         return Credentials(profile.alias, kind, secret)
 
+    @property
+    def debug_sink(self) -> Callable[[str], None] | None:
+        """Where --debug lines go, or None without --debug."""
+        return self.out.debug_line if self.debug else None
+
     def client(self, profile: Profile | None = None, *, quick: bool = False) -> DeskClient:
         """A client of the profile's desk; `quick`: one try with a short wait, for lookups
         that only help (a duplicate check must not hold a ticket up)."""
-        from ctlsupport.transport.http import QUICK_TIMEOUT, DeskSession
+        from ctlsupport.cli import signin
+        from ctlsupport.transport.http import DeskSession
         from ctlsupport.transport.zendesk import DeskClient
 
         profile = profile or self.profile()
         self.talked_to_desk = True
-        debug = self.out.debug_line if self.debug else None
         credentials = self.credentials(profile)
-        renew = None if self.sandbox else self._token_renewer(profile)
-        extra = {"retries": 0, "timeout": QUICK_TIMEOUT} if quick else {}
+        # OAuth: renews the access token once when the desk calls it invalid.
+        renew = None if self.sandbox else signin.refresher(profile)
         session = DeskSession(
-            profile.desk_url, credentials, debug=debug, on_invalid_token=renew, **extra
+            profile.desk_url,
+            credentials,
+            debug=self.debug_sink,
+            on_invalid_token=renew,
+            quick=quick,
         )
         return DeskClient(session)
-
-    @staticmethod
-    def _token_renewer(profile: Profile):
-        """OAuth: renews the access token once when the desk calls it invalid."""
-        from ctlsupport.cli import signin
-
-        return signin.refresher(profile)

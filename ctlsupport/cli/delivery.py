@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ctlsupport.errors import AuthError, CtlError, DeskUnreachable, Queued
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from ctlsupport.cli.context import AppState
     from ctlsupport.config.settings import Profile
+    from ctlsupport.model import Request
     from ctlsupport.secret import Secret
     from ctlsupport.store.outbox import Outbox, OutboxItem
 
@@ -60,15 +64,22 @@ def send_one(
     profile: Profile,
     outbox: Outbox,
     item: OutboxItem,
-    pin: Secret,
+    pin: Secret | None,
     root_password: Secret | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    *,
+    explicit: bool = False,
+    ask: bool = True,
 ) -> dict:
-    """Deliver one leased item; raises on failure (the item is back in the queue)."""
+    """Deliver one leased item; raises on failure (the item is back in the queue).
+
+    By email, `explicit`: a person named the item; `ask`: the SMTP password may be asked."""
     if item.route == "email":
         from ctlsupport.cli.mail_delivery import send_mail_one
 
-        return send_mail_one(state, profile, outbox, item, pin, root_password)
+        return send_mail_one(
+            state, profile, outbox, item, pin, root_password, explicit=explicit, ask=ask
+        )
     from ctlsupport.core.submission import send
 
     root = root_password
@@ -85,7 +96,7 @@ def send_one(
 
     result = send(client, outbox, item, pin=pin, root_password=root, on_retry=retrying)
     request = result.delivered.result
-    _remember(state, profile.name, request, item)
+    remember(state, outbox.conn, profile.name, request, item)
     return {
         "outbox_id": item.id,
         "id": request.id,
@@ -129,30 +140,16 @@ def send_pending(
             outbox.release(item, item.last_error or "waiting for `outbox send`")
             continue
         subject = item.payload.get("subject", "")
-        if item.route == "email":
-            from ctlsupport.cli.mail_delivery import send_pending_mail
-
-            if not send_pending_mail(
-                state,
-                profile,
-                outbox,
-                item,
-                pin,
-                report,
-                explicit=item_id is not None,
-                interactive=interactive,
-            ):
-                break  # fmt: skip
-            if item_id is not None:
-                break
-            continue
-        if pin is None:
+        # A mailed ticket says itself that it needs the PIN, after its own checks.
+        if pin is None and item.kind == "request" and item.route != "email":
             outbox.release(item, "needs the PIN: set CTLSUPPORT_PIN or store it with setup")
             report.failed.append({"outbox_id": item.id, "error": "needs the PIN"})
             report.lines.append(f"{item.id}\tnot sent: needs the PIN (CTLSUPPORT_PIN)\t{subject}")
             continue
         try:
-            sent = send_one(state, profile, outbox, item, pin)
+            sent = send_one(
+                state, profile, outbox, item, pin, explicit=item_id is not None, ask=interactive
+            )
         except (DeskUnreachable, AuthError) as exc:
             report.failed.append({"outbox_id": item.id, "error": exc.message})
             report.lines.append(f"{item.id}\tnot sent: {exc.message}\t{subject}")
@@ -163,23 +160,64 @@ def send_pending(
             continue
         sent.pop("request")
         report.sent.append(sent)
-        how = "found already at the desk" if sent["adopted"] else "sent"
-        report.lines.append(f"{item.id}\t{how} as request #{sent['id']}\t{subject}")
+        report.lines.append(f"{item.id}\t{_how(item, sent)}\t{subject}")
         if item_id is not None:
             break
     return report
 
 
-def _remember(state: AppState, profile_name: str, request, item: OutboxItem) -> None:
+def _how(item: OutboxItem, sent: dict) -> str:
+    """How an item went, for the report line."""
+    if sent["adopted"]:
+        return f"found already at the desk as request #{sent['id']}"
+    if item.route != "email":
+        return f"sent as request #{sent['id']}"
+    if sent["id"]:
+        return f"sent by email to {sent['to']}, request #{sent['id']}"
+    return f"sent by email to {sent['to']}"
+
+
+@contextmanager
+def _local_history(state: AppState, what: str) -> Iterator[None]:
+    """Local history is a convenience: a failure to write it only warns."""
     import sqlite3
 
+    try:
+        yield
+    except (OSError, sqlite3.Error) as exc:
+        state.out.warn(f"could not record {what} in local history: {exc}")
+
+
+def remember(
+    state: AppState, conn: sqlite3.Connection, profile_name: str, request: Request, item: OutboxItem
+) -> None:
+    """A request sent from here, in local history (for `list --mine` and completion)."""
     from ctlsupport.core.submission import draft_from_payload
-    from ctlsupport.store import db
     from ctlsupport.store.history import History
 
-    try:
-        History(db.connect()).record_submitted(
+    with _local_history(state, f"request #{request.id}"):
+        History(conn).record_submitted(
             profile_name, request, draft_from_payload(item.payload), client_ref=item.client_ref
         )
-    except (OSError, sqlite3.Error) as exc:
-        state.out.warn(f"could not record request #{request.id} in local history: {exc}")
+
+
+def remember_escalation(
+    state: AppState,
+    conn: sqlite3.Connection | None,
+    profile_name: str,
+    original_id: int,
+    *,
+    route: str,
+    reason: str,
+    escalation_id: int | None = None,
+    message_id: str | None = None,
+) -> None:
+    """An escalation sent from here, by either route (`conn`: None opens the database)."""
+    from ctlsupport.store import db
+    from ctlsupport.store.escalations import Escalations
+
+    with _local_history(state, "the escalation"):
+        Escalations(conn or db.connect()).record(
+            profile_name, original_id, route=route, reason=reason,
+            escalation_id=escalation_id, message_id=message_id,
+        )  # fmt: skip

@@ -132,8 +132,15 @@ def _table_entry(command, ctx) -> dict:
 def command_table_module() -> str:
     """cli/command_table.py: commands, options and completers, for the TAB fast path."""
     import pprint
+    from dataclasses import fields
+
+    from ctlsupport.config.settings import Profile
+    from ctlsupport.core.mailroutes import ROUTE_NAMES
 
     table = _table(_commands(), [])
+    # What `config set` takes (a TAB must not import the settings to learn it).
+    setting_keys = [f.name for f in fields(Profile) if f.name not in ("name", "routes")]
+    setting_keys += [f"routes.{name}" for name in ROUTE_NAMES]
     root_flags = sorted(
         name for names, takes_value, *_ in table[""]["options"] if not takes_value
         for name in names if name not in ("-h", "--help")
@@ -146,6 +153,7 @@ def command_table_module() -> str:
         "# fmt: off\n"
         f"ROOT_FLAGS = frozenset({pprint.pformat(root_flags, width=100)})\n\n"
         f"COMMANDS = {pprint.pformat(table, width=100, sort_dicts=False)}\n\n"
+        f"SETTING_KEYS = {pprint.pformat(tuple(setting_keys), width=100)}\n\n"
         "# `ctlsupport --help` at 80 columns or more, for the fast path in entry.py\n"
         f"ROOT_HELP = {root_help()!r}\n"
         "# fmt: on\n"

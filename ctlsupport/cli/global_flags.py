@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-# The root's options: flags, and those that take a value.
-FLAGS = frozenset({"--json", "--debug", "--no-input", "--sandbox"})
-WITH_VALUE = frozenset({"--profile", "-p"})
+# Root options that are never moved: they act on their own, before any subcommand.
+NOT_GLOBAL = frozenset({"--version", "-h", "--help"})
 
 
 def hoist(argv: list[str], root: Any) -> list[str]:
     """argv with the global flags given after the subcommand moved before it."""
+    # The root's options: those that take a value, and plain flags.
+    with_value = _value_options(root) - NOT_GLOBAL
+    flags = _option_names(root) - with_value - NOT_GLOBAL
     index = 0
     command = root
     # Walk the root's own options and the chain of groups down to the leaf command.
@@ -24,7 +26,7 @@ def hoist(argv: list[str], root: Any) -> list[str]:
         if arg == "--":
             return argv
         if arg.startswith("-"):
-            index += 2 if arg in WITH_VALUE and command is root else 1
+            index += 2 if arg in with_value and command is root else 1
             continue
         sub = getattr(command, "commands", {}).get(arg)
         if sub is None:
@@ -42,9 +44,9 @@ def hoist(argv: list[str], root: Any) -> list[str]:
         if arg == "--":
             kept.extend(argv[index:])
             break
-        if arg not in own and arg in FLAGS:
+        if arg not in own and arg in flags:
             moved.append(arg)
-        elif arg not in own and arg in WITH_VALUE and index + 1 < len(argv):
+        elif arg not in own and arg in with_value and index + 1 < len(argv):
             moved.extend(argv[index : index + 2])
             index += 1
         elif arg in takes_value and index + 1 < len(argv):

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ctlsupport.errors import AuthError, CtlError, DeskUnreachable, Queued
+from ctlsupport.errors import CtlError, Queued
 
 if TYPE_CHECKING:
     from ctlsupport.cli.context import AppState
-    from ctlsupport.cli.delivery import Report
     from ctlsupport.config.settings import Profile
     from ctlsupport.model import Request
     from ctlsupport.secret import Secret
@@ -116,13 +115,11 @@ def send_mail_one(
 ) -> dict:
     """Send one leased mail item; raises on failure (the item is back in the queue)."""
     from ctlsupport.core import mailout
+    from ctlsupport.core.submission import releasing
     from ctlsupport.store.mail_log import MailLog
 
-    try:
+    with releasing(outbox, item):
         settings = smtp_settings(profile)
-    except CtlError as exc:
-        outbox.release(item, exc.message)
-        raise
     root = root_password
     if item.kind == "request" and item.payload.get("login_required") and root is None:
         from ctlsupport.cli.delivery import _root_password
@@ -144,11 +141,8 @@ def send_mail_one(
     )  # fmt: skip
     if typed and password is not None:
         _keep_password(state, profile, password)
-    request = sent.request or _match(state, find)
-    if request is not None and not sent.adopted:
-        outbox.mark_sent(item, request.id)
-        log.accepted(item.client_ref, request.id)
-    _remember(state, profile.name, item, request, sent.message_id)
+    request = sent.request
+    _remember(state, profile.name, outbox, item, request, sent.message_id)
     refused = sent.receipt.refused if sent.receipt else {}
     for address, reply in refused.items():
         state.out.warn(f"the mail server would not take CC {address}: {reply}")
@@ -168,74 +162,20 @@ def send_mail_one(
     }
 
 
-def _match(state: AppState, find) -> Request | None:
-    """One look for the mailed ticket (the desk numbers it when it processes the mail;
-    at a real desk that may take a while, so not finding it is normal)."""
-    if find is None:
-        return None
-    try:
-        return find()
-    except CtlError as exc:
-        state.out.debug_line(f"mailed ticket not looked up: {exc.message}")
-        return None
-
-
 def _remember(
-    state: AppState, profile_name: str, item: OutboxItem, request: Request | None, message_id: str
-) -> None:
-    import sqlite3
-
-    from ctlsupport.store import db
-
-    try:
-        if item.kind == "escalation":
-            from ctlsupport.store.escalations import Escalations
-
-            Escalations(db.connect()).record(
-                profile_name, int(item.payload["original_id"]), route="email",
-                reason=item.payload.get("reason", ""), message_id=message_id,
-            )  # fmt: skip
-        elif request is not None and item.kind == "request":
-            from ctlsupport.core.submission import draft_from_payload
-            from ctlsupport.store.history import History
-
-            History(db.connect()).record_submitted(
-                profile_name, request, draft_from_payload(item.payload), client_ref=item.client_ref
-            )
-    except (OSError, sqlite3.Error) as exc:
-        state.out.warn(f"could not record the message in local history: {exc}")
-
-
-def send_pending_mail(
     state: AppState,
-    profile: Profile,
+    profile_name: str,
     outbox: Outbox,
     item: OutboxItem,
-    pin: Secret | None,
-    report: Report,
-    *,
-    explicit: bool,
-    interactive: bool,
-) -> bool:
-    """One mail item of `outbox send`; False when the rest would fail the same way."""
-    subject = item.payload.get("subject", "")
-    try:
-        sent = send_mail_one(state, profile, outbox, item, pin, explicit=explicit, ask=interactive)
-    except (DeskUnreachable, AuthError) as exc:
-        report.failed.append({"outbox_id": item.id, "error": exc.message})
-        report.lines.append(f"{item.id}\tnot sent: {exc.message}\t{subject}")
-        return False
-    except CtlError as exc:
-        report.failed.append({"outbox_id": item.id, "error": exc.message})
-        report.lines.append(f"{item.id}\tnot sent: {exc.message}\t{subject}")
-        return True
-    sent.pop("request")
-    report.sent.append(sent)
-    if sent["adopted"]:
-        how = f"found already at the desk as request #{sent['id']}"
-    elif sent["id"]:
-        how = f"sent by email to {sent['to']}, request #{sent['id']}"
-    else:
-        how = f"sent by email to {sent['to']}"
-    report.lines.append(f"{item.id}\t{how}\t{subject}")
-    return True
+    request: Request | None,
+    message_id: str,
+) -> None:
+    from ctlsupport.cli import delivery
+
+    if item.kind == "escalation":
+        delivery.remember_escalation(
+            state, outbox.conn, profile_name, int(item.payload["original_id"]), route="email",
+            reason=item.payload.get("reason", ""), message_id=message_id,
+        )  # fmt: skip
+    elif request is not None and item.kind == "request":
+        delivery.remember(state, outbox.conn, profile_name, request, item)

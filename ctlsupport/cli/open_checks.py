@@ -87,7 +87,7 @@ def _scripted(state: AppState, draft: TicketDraft, kind: str, options: Options) 
     triage.require_justification(draft.priority, options.impact)
     _justify(draft, options.criterion, options.impact)
     if kind == "task":
-        out.note(_task_note(state))
+        out.note(_task_note())
     banner = _incident_banner(state, draft.datacenter)
     if banner:
         out.warn(banner)
@@ -122,6 +122,7 @@ def _interactive(
     state: AppState, prompter: Prompter, draft: TicketDraft, kind: str, options: Options
 ) -> bool:
     from ctlsupport.cli.commands import matrix
+    from ctlsupport.core import priority
 
     asked = options.asked
     if kind == "security":
@@ -153,12 +154,12 @@ def _interactive(
             prompter.console().print(matrix.table(tier))
             draft.priority = prompter.select(
                 "Priority (checked against the matrix above)",
-                [(p, f"{p:<7}- {matrix.summary(tier, p)}") for p in matrix.PRIORITIES],
+                [(p, f"{p:<7}- {matrix.summary(tier, p)}") for p in priority.PRIORITIES],
                 draft.priority,
             )
         asked.add(f"triage:{draft.priority}")
         if triage.needs_justification(draft.priority):
-            criteria = matrix.criteria(draft.priority)
+            criteria = priority.criteria(draft.priority)
             if options.criterion not in criteria:
                 options.criterion = prompter.select(
                     f"Which {draft.priority} criterion applies?",
@@ -173,7 +174,7 @@ def _interactive(
     _justify(draft, options.criterion, options.impact)
     if kind == "task" and "task" not in asked:
         asked.add("task")
-        prompter.say(f"  {_task_note(state)}")
+        prompter.say(f"  {_task_note()}")
     findings = _scope(draft)
     if findings and not options.out_of_scope_ok:
         if not _scope_go_on(prompter, findings):
@@ -214,7 +215,7 @@ def _tier(state: AppState) -> str:
         return "professional"
 
 
-def _task_note(state: AppState) -> str:
+def _task_note() -> str:
     from datetime import UTC, datetime
 
     from ctlsupport.core import escalation
@@ -275,7 +276,7 @@ def _suggestions(state: AppState, draft: TicketDraft, limit: int = 3):
     if not query:
         return []
     try:
-        return find_articles(state, query, limit=limit).articles[:limit]
+        return find_articles(state, query, limit=limit, quick=True).articles[:limit]
     except CtlError as exc:
         state.out.debug_line(f"knowledge base not searched: {exc.message}")
         return []

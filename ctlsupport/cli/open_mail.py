@@ -10,52 +10,56 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ctlsupport.cli.context import AppState
     from ctlsupport.config.settings import Profile
+    from ctlsupport.core.mailroutes import Route
     from ctlsupport.core.redact import Redactor
     from ctlsupport.model import TicketDraft
 
 
-def _route(profile: Profile, draft: TicketDraft):
+def route(profile: Profile, priority: str, ticket_type: str) -> Route:
+    """The route (address) a ticket of this priority and type is mailed to."""
     from ctlsupport.core import mailroutes
 
     return mailroutes.resolve(
-        profile.routes, priority=draft.priority, ticket_type=draft.type, tier=profile.tier
+        profile.routes, priority=priority, ticket_type=ticket_type, tier=profile.tier
     )
+
+
+def address(profile: Profile, priority: str, ticket_type: str) -> str:
+    """For a preview: the address a ticket would be mailed to, or why there is none."""
+    from ctlsupport.errors import CtlError
+
+    try:
+        return route(profile, priority, ticket_type).address
+    except CtlError as exc:
+        return f"(no address: {exc.message})"
 
 
 def submit(state: AppState, draft: TicketDraft, redactor: Redactor | None) -> None:
     """Queue (Message-ID fixed now), send, and say where it went."""
-    from ctlsupport.cli.mail_delivery import send_mail_one
+    from ctlsupport.cli.mail_delivery import kept, ready, send_mail_one
     from ctlsupport.core import mailout
-    from ctlsupport.errors import ConfigError, CtlError, Queued
+    from ctlsupport.errors import CtlError
     from ctlsupport.store import db
     from ctlsupport.store.mail_log import MailLog
     from ctlsupport.store.outbox import Outbox
 
     profile = state.profile()
-    if not profile.alias:
-        raise ConfigError(
-            f"profile {profile.name!r} has no support alias to send from",
-            hint="Run `ctlsupport setup --alias support@your-company.example`.",
-        )
-    route = _route(profile, draft)
+    ready(profile)  # an alias to send from and a complete SMTP server, before queueing
+    mail_route = route(profile, draft.priority, draft.type)
     outbox = Outbox(db.connect())
     item = mailout.queue_ticket(
         outbox, MailLog(outbox.conn), profile.name, draft, alias=profile.alias,
-        account_rep=profile.account_rep, route=route, redactor=redactor,
+        account_rep=profile.account_rep, route=mail_route, redactor=redactor,
     )  # fmt: skip
     try:
         sent = send_mail_one(state, profile, outbox, item, draft.pin, draft.root_password)
     except CtlError as exc:
-        text = exc.message if exc.message.startswith("not ") else f"not delivered: {exc.message}"
-        raise Queued(
-            text,
-            hint=f"Kept in the outbox as item {item.id}: `ctlsupport outbox send` tries again.",
-        ) from None
+        raise kept(exc, item) from None
     request = sent.pop("request")
     data = {
         **sent,
         "priority": draft.priority,
-        "route_name": route.name,
+        "route_name": mail_route.name,
         "status": request.status if request else None,
         "attachments": [Path(p).name for p in draft.attachments],
     }
@@ -85,10 +89,7 @@ def print_dry_run(state: AppState, draft: TicketDraft, profile: Profile) -> None
     from ctlsupport.transport import mail
 
     body = render_body(draft, alias=profile.alias, mask=True)
-    try:
-        to = _route(profile, draft).address
-    except CtlError as exc:
-        to = f"(no address: {exc.message})"
+    to = address(profile, draft.priority, draft.type)
     try:
         server = smtp_settings(profile)
         via = f"{server.where} ({server.security})"

@@ -63,11 +63,12 @@ def endpoints(profile: Profile) -> Endpoints:
 # -- stored tokens ----------------------------------------------------------------------
 
 
-def load_tokens(profile: Profile) -> TokenSet | None:
-    """The stored OAuth tokens of a profile, or None when it is not signed in."""
+def load_tokens(profile: Profile, access: Secret | None = None) -> TokenSet | None:
+    """The stored OAuth tokens of a profile, or None when it is not signed in (`access`:
+    the access token when the caller has already read it)."""
     from ctlsupport.transport.oauth import TokenSet
 
-    access = secrets.get(profile.name, "oauth-access")
+    access = access or secrets.get(profile.name, "oauth-access")
     if access is None:
         return None
     refresh = secrets.get(profile.name, "oauth-refresh")
@@ -93,10 +94,6 @@ def save_tokens(profile: Profile, tokens: TokenSet, *, insecure: bool) -> None:
         secrets.delete(name, "oauth-expiry")
 
 
-def _stored_insecurely(profile: Profile) -> bool:
-    return secrets.source(profile.name, "oauth-access") == "insecure file"
-
-
 def refresh_stored(profile: Profile, tokens: TokenSet | None = None) -> TokenSet:
     """Trade the stored refresh token for new tokens and store them; AuthError if not possible."""
     from ctlsupport.transport import oauth
@@ -106,7 +103,7 @@ def refresh_stored(profile: Profile, tokens: TokenSet | None = None) -> TokenSet
         raise AuthError(
             f"the desk sign-in of profile {profile.name!r} has expired", hint=LOGIN_HINT
         )
-    insecure = _stored_insecurely(profile)
+    insecure = secrets.stored_in_file(profile.name, "oauth-access")
     try:
         fresh = oauth.refresh(endpoints(profile), tokens.refresh)
     except AuthError:
@@ -208,6 +205,7 @@ def login(
     secret: Secret | None = None,
 ) -> LoginResult:
     """Sign the profile in with one method, verify the identity, then store and record it."""
+    refuse_if_env_set()
     if method not in settings.AUTH_METHODS:
         raise UsageError(f"--method must be one of {', '.join(settings.AUTH_METHODS)}")
     if not profile.alias:
@@ -221,7 +219,7 @@ def login(
     if method == "oauth":
         tokens = _oauth_tokens(state, profile, no_browser)
         verify_identity(profile, Credentials(profile.alias, "oauth", tokens.access))
-        _store(profile, insecure, lambda: save_tokens(profile, tokens, insecure=insecure))
+        _store(lambda: save_tokens(profile, tokens, insecure=insecure))
         if tokens.expires_at is not None:
             expires = iso_time(tokens.expires_at)
         stale = ("password", "token")
@@ -229,9 +227,7 @@ def login(
         state.out.warn(legacy_warning(method) or "")
         value = secret or read_legacy_secret(state, method, profile.alias)
         verify_identity(profile, Credentials(profile.alias, method, value))
-        _store(
-            profile, insecure, lambda: secrets.store(profile.name, method, value, insecure=insecure)
-        )
+        _store(lambda: secrets.store(profile.name, method, value, insecure=insecure))
         stale = tuple(k for k in secrets.DESK_KINDS if k != method)
     for kind in stale:  # one sign-in per profile: the old method's secrets go
         with contextlib.suppress(KeyringUnavailable):
@@ -241,7 +237,7 @@ def login(
     return LoginResult(profile.name, method, profile.alias, where, expires)
 
 
-def _store(profile: Profile, insecure: bool, write: Callable[[], None]) -> None:
+def _store(write: Callable[[], None]) -> None:
     try:
         write()
     except KeyringUnavailable as exc:

@@ -62,6 +62,10 @@ INSECURE_FILE_NAME = "secrets.insecure.json"
 
 T = TypeVar("T")
 
+# Set once a keyring call has hung: later calls in this process fail at once instead of
+# each waiting out its own timeout.
+_keyring_hung = False
+
 
 def entry_name(profile: str, kind: str, alias: str = "") -> str:
     """The keyring user name for a profile's secret of one kind."""
@@ -72,6 +76,9 @@ def entry_name(profile: str, kind: str, alias: str = "") -> str:
 
 def _call(fn: Callable[[], T]) -> T:
     """Run one keyring call in a thread: a locked Secret Service can block forever."""
+    global _keyring_hung
+    if _keyring_hung:
+        raise _timed_out()
     result: dict[str, object] = {}
 
     def run() -> None:
@@ -84,13 +91,18 @@ def _call(fn: Callable[[], T]) -> T:
     worker.start()
     worker.join(TIMEOUT_SECONDS)
     if worker.is_alive():
-        raise KeyringUnavailable(
-            f"the OS keyring did not answer within {TIMEOUT_SECONDS:g} s (is it locked?)",
-            hint=NO_BACKEND_HINT,
-        )
+        _keyring_hung = True
+        raise _timed_out()
     if "error" in result:
         raise _translate(result["error"])  # type: ignore[arg-type]
     return result.get("value")  # type: ignore[return-value]
+
+
+def _timed_out() -> KeyringUnavailable:
+    return KeyringUnavailable(
+        f"the OS keyring did not answer within {TIMEOUT_SECONDS:g} s (is it locked?)",
+        hint=NO_BACKEND_HINT,
+    )
 
 
 def _translate(exc: BaseException) -> BaseException:
@@ -160,26 +172,32 @@ def insecure_in_use() -> bool:
 # -- reads and writes ------------------------------------------------------------------
 
 
+def lookup(profile: str, kind: str, alias: str = "") -> tuple[Secret | None, str | None]:
+    """The secret and where it comes from: env first, then the insecure file, then the
+    keyring (raises KeyringUnavailable only when the keyring is needed)."""
+    env = from_env(kind)
+    if env is not None:
+        return env, "env"
+    stored = _file_load().get(entry_name(profile, kind, alias))
+    if stored:
+        return _remember(kind, stored), "insecure file"
+    value = _keyring_get(profile, kind, alias)
+    return (_remember(kind, value), "keyring") if value else (None, None)
+
+
 def source(profile: str, kind: str, alias: str = "") -> str | None:
     """Where the value of this kind comes from: env, insecure file, keyring, or None."""
-    if from_env(kind) is not None:
-        return "env"
-    if entry_name(profile, kind, alias) in _file_load():
-        return "insecure file"
-    return "keyring" if _keyring_get(profile, kind, alias) is not None else None
+    return lookup(profile, kind, alias)[1]
 
 
 def get(profile: str, kind: str, alias: str = "") -> Secret | None:
-    """Env first, then the insecure file, then the keyring (raises KeyringUnavailable
-    only when the keyring is needed)."""
-    env = from_env(kind)
-    if env is not None:
-        return env
-    stored = _file_load().get(entry_name(profile, kind, alias))
-    if stored:
-        return _remember(kind, stored)
-    value = _keyring_get(profile, kind, alias)
-    return _remember(kind, value) if value else None
+    """The value of this kind (see lookup), or None."""
+    return lookup(profile, kind, alias)[0]
+
+
+def stored_in_file(profile: str, kind: str, alias: str = "") -> bool:
+    """Whether the value comes from the insecure file (no keyring call)."""
+    return from_env(kind) is None and entry_name(profile, kind, alias) in _file_load()
 
 
 def _keyring_get(profile: str, kind: str, alias: str) -> str | None:

@@ -72,6 +72,11 @@ class Profile:
         return cls(name=name, **values)  # type: ignore[arg-type]
 
 
+def named_profile(name: str | None = None) -> str | None:
+    """The profile asked for by name (a flag) or by CTLSUPPORT_PROFILE, if any."""
+    return name or os.environ.get("CTLSUPPORT_PROFILE") or None
+
+
 @dataclass
 class Settings:
     """The whole config file."""
@@ -80,10 +85,16 @@ class Settings:
     profiles: dict[str, Profile] = field(default_factory=dict)
     # Queued outbox items are sent by the next command that talks to the desk.
     auto_send_outbox: bool = True
+    # profile name -> the keys its table had in the file (the rest are defaults).
+    file_keys: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
+
+    def chosen_name(self, name: str | None = None) -> str:
+        """The profile name in use: the one given, else CTLSUPPORT_PROFILE, else the default."""
+        return named_profile(name) or self.default_profile
 
     def profile(self, name: str | None = None) -> Profile:
         """The named profile, else CTLSUPPORT_PROFILE, else the default one."""
-        chosen = name or os.environ.get("CTLSUPPORT_PROFILE") or self.default_profile
+        chosen = self.chosen_name(name)
         try:
             return self.profiles[chosen]
         except KeyError:
@@ -114,10 +125,12 @@ def load(path: Path | None = None) -> Settings:
     if not isinstance(profiles_raw, dict):
         raise ConfigError(f"{path}: [profiles] must be a table")
     profiles = {}
+    file_keys = {}
     for name, values in profiles_raw.items():
         if not isinstance(values, dict):
             raise ConfigError(f"{path}: [profiles.{name}] must be a table")
         profiles[name] = Profile.from_toml(name, values)
+        file_keys[name] = frozenset(values)
     auto_send = data.get("auto_send_outbox", True)
     if not isinstance(auto_send, bool):
         raise ConfigError(f"{path}: auto_send_outbox must be true or false")
@@ -125,6 +138,7 @@ def load(path: Path | None = None) -> Settings:
         default_profile=str(data.get("default_profile", DEFAULT_PROFILE)),
         profiles=profiles,
         auto_send_outbox=auto_send,
+        file_keys=file_keys,
     )
 
 

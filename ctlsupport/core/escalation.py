@@ -3,6 +3,7 @@ acknowledged, and what the escalation says. Pure functions; the clock is passed 
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -21,6 +22,11 @@ PAID_TIERS = ("professional", "enterprise")
 
 class EscalationRefused(InvalidInput):
     code = "escalation_refused"
+
+
+def new_reference() -> str:
+    """The client reference of one escalation, found again in its body at the desk."""
+    return f"ctlsupport-esc-{uuid.uuid4().hex[:16]}"
 
 
 def subject(ticket_id: int) -> str:

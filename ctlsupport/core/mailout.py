@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ctlsupport.core.mailroutes import Route
@@ -107,7 +105,9 @@ def queue_escalation(
     reason: str,
 ) -> OutboxItem:
     """Queue an escalation message (it holds no secret at all)."""
-    ref = f"ctlsupport-esc-{uuid.uuid4().hex[:16]}"
+    from ctlsupport.core.escalation import new_reference
+
+    ref = new_reference()
     mail = _mail_meta(alias, route, [])
     payload = {
         "subject": subject,
@@ -172,20 +172,12 @@ def build(
     item: OutboxItem, *, pin: Secret | None = None, root_password: Secret | None = None
 ) -> EmailMessage:
     """The message of a queued item, exactly as on every earlier try."""
-    from datetime import UTC, datetime
-
-    from ctlsupport.core.submission import draft_from_payload
-    from ctlsupport.core.tickets import render_body
+    from ctlsupport.core.submission import ticket_body
     from ctlsupport.transport import mail
 
     meta = item.payload.get("meta", {})
     info = meta["mail"]
     alias = meta.get("alias", "")
-    if item.kind == "escalation":
-        return mail.build_escalation(
-            alias=alias, to=info["to"], ticket_id=int(item.payload["original_id"]),
-            body=item.payload["body"], message_id=info["message_id"], date=_date(info),
-        )  # fmt: skip
     if item.kind == "comment":
         return mail.build_reply(
             alias=alias, to=info["to"], subject=item.payload["subject"],
@@ -193,11 +185,14 @@ def build(
             in_reply_to=info["in_reply_to"], attachments=item.payload.get("attachments", []),
             date=_date(info),
         )  # fmt: skip
-    draft = draft_from_payload(item.payload)
-    draft.pin, draft.root_password = pin, root_password
-    reported = datetime.strptime(meta["reported_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    body = render_body(draft, alias=alias, now=reported, mask=pin is None)
-    body += f"\nClient reference: {item.client_ref}\n"
+    if item.kind == "escalation":
+        # A NEW message, never a reply or a forward (the provider's automation would add
+        # the sender to the old ticket); its subject is `ESCALATION: Ticket - <number>`.
+        return mail.build_ticket(
+            alias=alias, to=info["to"], subject=item.payload["subject"],
+            body=item.payload["body"], message_id=info["message_id"], date=_date(info),
+        )  # fmt: skip
+    draft, body = ticket_body(item, pin=pin, root_password=root_password, mask=pin is None)
     return mail.build_ticket(
         alias=alias, to=info["to"], cc=info.get("cc", []), subject=draft.subject, body=body,
         message_id=info["message_id"], attachments=draft.attachments, date=_date(info),
@@ -235,11 +230,17 @@ def send(
     `find` looks for the message at the desk by its client reference (API route).
     `explicit`: a person named this item, so a doubtful message may go again.
     """
+    from ctlsupport.core.submission import releasing
     from ctlsupport.transport import mail
 
     info = item.payload["meta"]["mail"]
     record = log.get(item.client_ref)
-    try:
+
+    def why(exc: CtlError) -> str:
+        doubtful = isinstance(exc, DeskUnreachable) and exc.maybe_sent
+        return f"{exc.message}; {doubt_text(item.id)}" if doubtful else exc.message
+
+    with releasing(outbox, item, why):
         if record is not None and record.state == "doubtful":
             found = _look(find)
             if found is not None:
@@ -257,33 +258,32 @@ def send(
             sleep(wait)
         outbox.attempt(item)
         log.attempted(item.client_ref)
-        receipt = mail.send(message, settings, alias=alias, password=password, debug=debug)
-    except DeskUnreachable as exc:
-        if exc.maybe_sent:
-            log.doubtful(item.client_ref)
-            outbox.release(item, f"{exc.message}; {doubt_text(item.id)}")
-        else:
-            outbox.release(item, exc.message)
-        raise
-    except CtlError as exc:
-        outbox.release(item, exc.message)
-        raise
-    except BaseException:
-        outbox.release(item, "interrupted")
-        raise
-    outbox.mark_sent(item, None)
-    log.accepted(item.client_ref)
-    return MailSent(item, info["message_id"], info["to"], receipt)
+        try:
+            receipt = mail.send(message, settings, alias=alias, password=password, debug=debug)
+        except DeskUnreachable as exc:
+            if exc.maybe_sent:
+                log.doubtful(item.client_ref)
+            raise
+    # The desk numbers a mailed ticket when it processes the mail: one look for it (at a
+    # real desk that may take a while, so not finding it is normal).
+    found = None
+    try:
+        found = _look(find, debug)
+    finally:  # sent is sent, even when the look is interrupted
+        desk_id = found.id if found else None
+        outbox.mark_sent(item, desk_id)
+        log.accepted(item.client_ref, desk_id)
+    return MailSent(item, info["message_id"], info["to"], receipt, request=found)
 
 
-def _look(find: Callable[[], Request | None] | None) -> Request | None:
+def _look(
+    find: Callable[[], Request | None] | None, debug: Callable[[str], None] | None = None
+) -> Request | None:
     if find is None:
         return None
     try:
         return find()
-    except CtlError:
+    except CtlError as exc:
+        if debug:
+            debug(f"mailed ticket not looked up: {exc.message}")
         return None  # still unknown: a person decides
-
-
-def attachment_names(item: OutboxItem) -> list[str]:
-    return [Path(p).name for p in item.payload.get("attachments", [])]

@@ -8,11 +8,10 @@ address; everything else goes by priority.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from ctlsupport.data import load
 from ctlsupport.errors import ConfigError
 
 FILE_NAME = "mailroutes.toml"
@@ -31,8 +30,7 @@ class Route:
 @cache
 def defaults() -> dict[str, str]:
     """Route name -> address, as packaged (an empty address means: must be configured)."""
-    text = resources.files("ctlsupport.data").joinpath(FILE_NAME).read_text("utf-8")
-    table = tomllib.loads(text).get("routes", {})
+    table = load(FILE_NAME)[0].get("routes", {})
     return {str(name): str(address).strip() for name, address in table.items()}
 
 

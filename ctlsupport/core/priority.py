@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-PRIORITIES = ("urgent", "high", "normal", "low")
+from ctlsupport.core.validate import PRIORITIES
+
+__all__ = ["PRIORITIES", "criteria", "target"]
 TIERS = ("professional", "enterprise", "developer")
 
 # What each priority means (the provider's matrix); urgent/high must match one.

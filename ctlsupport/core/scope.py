@@ -7,13 +7,11 @@ whole in the subject and description.
 
 from __future__ import annotations
 
-import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 
-from ctlsupport.config import paths
+from ctlsupport.core.triage import mentions
+from ctlsupport.data import load
 from ctlsupport.errors import ConfigError
 
 FILE_NAME = "scope.toml"
@@ -48,14 +46,8 @@ class Finding:
 @cache
 def scope() -> Scope:
     """The scope table, from the user's file when present, else the packaged one."""
-    override = paths.config_dir() / FILE_NAME
-    if override.is_file():
-        text, origin = override.read_text("utf-8"), str(override)
-    else:
-        text = resources.files("ctlsupport.data").joinpath(FILE_NAME).read_text("utf-8")
-        origin = "packaged scope table"
+    data, origin = load(FILE_NAME, overridable=True)
     try:
-        data = tomllib.loads(text)
         rules = tuple(
             Rule(
                 name=str(r["name"]),
@@ -70,12 +62,8 @@ def scope() -> Scope:
             billable_note=" ".join(str(data.get("billable_note", "")).split()),
             rules=rules,
         )
-    except (tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+    except (KeyError, TypeError) as exc:
         raise ConfigError(f"{origin}: invalid scope table: {exc}") from None
-
-
-def _contains(text: str, phrase: str) -> bool:
-    return re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", text) is not None
 
 
 def check(subject: str, description: str, table: Scope | None = None) -> list[Finding]:
@@ -84,7 +72,7 @@ def check(subject: str, description: str, table: Scope | None = None) -> list[Fi
     found = []
     for rule in (table or scope()).rules:
         for group in rule.any:
-            if all(_contains(text, word) for word in group):
+            if all(mentions(text, word) for word in group):
                 found.append(Finding(rule.name, rule.reason, group))
                 break
     return found

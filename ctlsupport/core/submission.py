@@ -3,7 +3,8 @@ exactly once; a failure leaves it queued with the reason, to be sent again later
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +39,35 @@ def draft_from_payload(payload: dict[str, Any]) -> TicketDraft:
     """The draft back from the outbox, secrets still to be supplied."""
     names = {f.name for f in fields(TicketDraft)} - set(SECRET_FIELDS)
     return TicketDraft(**{k: v for k, v in payload.items() if k in names})
+
+
+def ticket_body(
+    item: OutboxItem, *, pin: Secret | None, root_password: Secret | None, mask: bool = False
+) -> tuple[TicketDraft, str]:
+    """A queued ticket's draft, secrets supplied, and its body exactly as on every try:
+    dated when it was queued, the client reference last (how the desk finds it again)."""
+    draft = draft_from_payload(item.payload)
+    draft.pin, draft.root_password = pin, root_password
+    meta = item.payload.get("meta", {})
+    reported = datetime.strptime(meta["reported_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    body = render_body(draft, alias=meta.get("alias", ""), now=reported, mask=mask)
+    return draft, body + f"\nClient reference: {item.client_ref}\n"
+
+
+@contextmanager
+def releasing(
+    outbox: Outbox, item: OutboxItem, why: Callable[[CtlError], str] = lambda exc: exc.message
+) -> Iterator[None]:
+    """Any failure inside puts the leased item back in the queue, with `why` (or
+    "interrupted"), and goes on."""
+    try:
+        yield
+    except CtlError as exc:
+        outbox.release(item, why(exc))
+        raise
+    except BaseException:
+        outbox.release(item, "interrupted")
+        raise
 
 
 def queue(
@@ -90,18 +120,14 @@ def send(
     on_retry: Callable[[int, str, float], None] | None = None,
 ) -> Sent:
     """Deliver one leased outbox item; on any failure it goes back to the queue."""
-    draft = draft_from_payload(item.payload)
-    draft.pin, draft.root_password = pin, root_password
     meta = item.payload.get("meta", {})
-    reported = datetime.strptime(meta["reported_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    try:
+    with releasing(outbox, item):
+        draft, body = ticket_body(item, pin=pin, root_password=root_password)
         token = None
         for path in draft.attachments:
             token = client.upload(Path(path), token=token)
             if on_upload:
                 on_upload(Path(path).name, Path(path).stat().st_size)
-        body = render_body(draft, alias=meta.get("alias", ""), now=reported)
-        body += f"\nClient reference: {item.client_ref}\n"
         payload = build_payload(
             draft,
             body=body,
@@ -117,12 +143,6 @@ def send(
             on_retry=on_retry,
             tried_before=tried_before,
         )
-    except CtlError as exc:
-        outbox.release(item, exc.message)
-        raise
-    except BaseException:
-        outbox.release(item, "interrupted")
-        raise
     outbox.mark_sent(
         item,
         delivered.result.id,

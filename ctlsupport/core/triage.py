@@ -149,7 +149,8 @@ class Candidate:
     source: str  # history | desk
 
 
-def _mentions(text: str, value: str) -> bool:
+def mentions(text: str, value: str) -> bool:
+    """Whether the text names the value as a whole word (not inside a longer one), any case."""
     return (
         bool(value)
         and re.search(rf"(?<![A-Za-z0-9]){re.escape(value)}(?![A-Za-z0-9])", text, re.I) is not None
@@ -173,12 +174,12 @@ def duplicates(
             if status not in OPEN_STATUSES:
                 continue
             text = f"{row.get('subject') or ''}\n{row.get('description') or ''}"
-            same_server = (row.get("server") or "").upper() == server.upper() or _mentions(
+            same_server = (row.get("server") or "").upper() == server.upper() or mentions(
                 text, server
             )
             same_customer = (
                 row.get("customer_alias") or ""
-            ).upper() == customer_alias.upper() or _mentions(text, customer_alias)
+            ).upper() == customer_alias.upper() or mentions(text, customer_alias)
             if not (same_server or same_customer):
                 continue
             why = f"server {server}" if same_server else f"customer {customer_alias}"

@@ -49,6 +49,36 @@ def line(what: str, max_len: int = 120):
     return check
 
 
+def url(value: str) -> str:
+    """An http(s) address, without a trailing slash."""
+    address = value.strip().rstrip("/")
+    if not address.startswith(("https://", "http://")):
+        raise FieldInvalid("must be an address starting with https://")
+    return address
+
+
+def optional(check):
+    """The validator `check`, but an empty value is allowed (and cleared)."""
+
+    def run(value: str) -> str:
+        return check(value) if value.strip() else ""
+
+    return run
+
+
+def one_of(*allowed: str, fold_case: bool = False):
+    """A validator for one of the allowed words (`fold_case`: stripped and lowercased first)."""
+
+    def check(value: str) -> str:
+        if fold_case:
+            value = value.strip().lower()
+        if value not in allowed:
+            raise FieldInvalid(f"must be one of {', '.join(allowed)}")
+        return value
+
+    return check
+
+
 def customer_alias(value: str) -> str:
     alias = value.strip().upper()
     if not _ALIAS.fullmatch(alias):

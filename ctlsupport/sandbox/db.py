@@ -144,6 +144,34 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             """CREATE INDEX suspended_mail_sender ON suspended_mail (sender, created_at)""",
         ],
     ),
+    (
+        3,
+        "oauth_and_status_page",
+        [
+            # IF NOT EXISTS: older files got these tables from the request that first
+            # needed them.
+            """CREATE TABLE IF NOT EXISTS oauth_codes (
+                code TEXT PRIMARY KEY, user_id INTEGER NOT NULL, client_id TEXT NOT NULL,
+                redirect_uri TEXT NOT NULL, challenge TEXT NOT NULL, scope TEXT NOT NULL,
+                expires_at TEXT NOT NULL, used INTEGER NOT NULL DEFAULT 0)""",
+            """CREATE TABLE IF NOT EXISTS oauth_refresh_tokens (
+                token TEXT PRIMARY KEY, user_id INTEGER NOT NULL, client_id TEXT NOT NULL,
+                scope TEXT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL)""",
+            """CREATE TABLE IF NOT EXISTS status_incidents (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, status TEXT NOT NULL,
+                impact TEXT NOT NULL, components TEXT NOT NULL, created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL, monitoring_at TEXT, resolved_at TEXT)""",
+            """CREATE TABLE IF NOT EXISTS status_updates (
+                id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, status TEXT NOT NULL,
+                body TEXT NOT NULL, created_at TEXT NOT NULL)""",
+            # Status page ids count from 1 (inc0001, upd00001), after any already made.
+            """INSERT INTO counters (name, value)
+                SELECT 'status_incidents', COUNT(*) FROM status_incidents""",
+            """INSERT INTO counters (name, value)
+                SELECT 'status_updates', COUNT(*) FROM status_updates""",
+        ],
+    ),
 ]
 
 

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-import tomllib
 from functools import cache
-from importlib import resources
 from typing import Any
 from urllib.parse import urlencode
 
@@ -69,8 +67,9 @@ _STOP = frozenset(
 @cache
 def articles() -> list[dict[str, Any]]:
     """The packaged article set."""
-    text = resources.files("ctlsupport.data").joinpath("articles.toml").read_text("utf-8")
-    return list(tomllib.loads(text)["articles"])
+    from ctlsupport.data import load
+
+    return list(load("articles.toml")[0]["articles"])
 
 
 def handles(path: str) -> bool:

@@ -347,7 +347,7 @@ class _Handler:
             raw = raw.encode("utf-8")
         try:
             with self.lock:
-                outcome = self._receive(list(envelope.rcpt_tos), raw)
+                outcome = receive(self.state, self.config, list(envelope.rcpt_tos), raw)
         except Exception:
             import traceback
 
@@ -359,9 +359,6 @@ class _Handler:
             what = f"#{outcome.request_id}" if outcome.request_id else outcome.cause
             sys.stderr.write(f"sandbox: mail from {envelope.mail_from}: {outcome.kind} {what}\n")
         return "250 2.0.0 Message accepted"
-
-    def _receive(self, rcpt_tos: list[str], raw: bytes) -> Outcome:
-        return receive(self.state, self.config, rcpt_tos, raw)
 
 
 class MailIntake:

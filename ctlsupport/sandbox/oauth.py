@@ -31,16 +31,6 @@ CODE_SECONDS = 600
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
 BODY_LIMIT = 64 * 1024
 
-_SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS oauth_codes (
-        code TEXT PRIMARY KEY, user_id INTEGER NOT NULL, client_id TEXT NOT NULL,
-        redirect_uri TEXT NOT NULL, challenge TEXT NOT NULL, scope TEXT NOT NULL,
-        expires_at TEXT NOT NULL, used INTEGER NOT NULL DEFAULT 0)""",
-    """CREATE TABLE IF NOT EXISTS oauth_refresh_tokens (
-        token TEXT PRIMARY KEY, user_id INTEGER NOT NULL, client_id TEXT NOT NULL,
-        scope TEXT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL)""",
-)
-
 
 def handles(path: str) -> bool:
     """Whether a path belongs to the OAuth endpoints."""
@@ -57,7 +47,6 @@ def handle(
     body: RequestBody,
 ) -> Response:
     """Answer one OAuth call."""
-    _ensure_schema(state)
     path = path.rstrip("/")
     if path == AUTHORIZE_PATH and method == "GET":
         return authorize(state, config, params)
@@ -68,12 +57,6 @@ def handle(
             return _error(400, "invalid_request", str(exc))
         return token(state, config, form)
     return invalid_endpoint().response
-
-
-def _ensure_schema(state: SandboxState) -> None:
-    with state.writing() as conn:
-        for statement in _SCHEMA:
-            conn.execute(statement)
 
 
 def _error(status: int, error: str, description: str) -> Response:

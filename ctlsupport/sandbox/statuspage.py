@@ -13,6 +13,7 @@ import sqlite3
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from . import db
 from .clock import iso, utcnow
 from .errors import Response, SandboxError, UnknownRequestError, invalid_endpoint, json_response
 
@@ -35,15 +36,6 @@ _DESCRIPTION = {
     "major": "Partial System Outage",
     "critical": "Major System Outage",
 }
-_SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS status_incidents (
-        id TEXT PRIMARY KEY, name TEXT NOT NULL, status TEXT NOT NULL, impact TEXT NOT NULL,
-        components TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
-        monitoring_at TEXT, resolved_at TEXT)""",
-    """CREATE TABLE IF NOT EXISTS status_updates (
-        id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, status TEXT NOT NULL,
-        body TEXT NOT NULL, created_at TEXT NOT NULL)""",
-)
 PATHS = {
     "/api/v2/summary",
     "/api/v2/status",
@@ -59,11 +51,6 @@ PATHS = {
 def handles(path: str) -> bool:
     """Whether a path is one of the status page's."""
     return path.rstrip("/").removesuffix(".json") in PATHS
-
-
-def _ensure(conn: sqlite3.Connection) -> None:
-    for statement in _SCHEMA:
-        conn.execute(statement)
 
 
 def _component_names() -> list[str]:
@@ -98,9 +85,7 @@ def raise_incident(
         raise SandboxError("a new incident needs an unresolved status (e.g. investigating)")
     now = iso(utcnow())
     with state.writing() as conn:
-        _ensure(conn)
-        number = conn.execute("SELECT COUNT(*) FROM status_incidents").fetchone()[0] + 1
-        incident_id = f"inc{number:04d}"
+        incident_id = f"inc{db.next_id(conn, 'status_incidents'):04d}"
         conn.execute(
             "INSERT INTO status_incidents (id, name, status, impact, components, created_at, "
             "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -114,7 +99,6 @@ def resolve_incident(state: SandboxState, incident_id: str, body: str = "") -> d
     """Mark an incident resolved, with a closing update."""
     now = iso(utcnow())
     with state.writing() as conn:
-        _ensure(conn)
         row = conn.execute("SELECT status FROM status_incidents WHERE id = ?", (incident_id,))
         found = row.fetchone()
         if found is None:
@@ -131,11 +115,11 @@ def resolve_incident(state: SandboxState, incident_id: str, body: str = "") -> d
 
 
 def _add_update(conn: sqlite3.Connection, incident_id: str, status: str, body: str, now: str):
-    count = conn.execute("SELECT COUNT(*) FROM status_updates").fetchone()[0]
+    number = db.next_id(conn, "status_updates")
     conn.execute(
         "INSERT INTO status_updates (id, incident_id, status, body, created_at) "
         "VALUES (?, ?, ?, ?, ?)",
-        (f"upd{count + 1:05d}", incident_id, status, body, now),
+        (f"upd{number:05d}", incident_id, status, body, now),
     )
 
 
@@ -149,8 +133,7 @@ def get_incident(state: SandboxState, incident_id: str) -> dict[str, Any]:
 
 def _incidents(state: SandboxState) -> list[dict[str, Any]]:
     """Every incident, newest first."""
-    with state.writing() as conn:
-        _ensure(conn)
+    with state.reading() as conn:
         rows = conn.execute("SELECT * FROM status_incidents ORDER BY created_at DESC, id DESC")
         incidents = [dict(r) for r in rows]
         updates = [dict(r) for r in conn.execute("SELECT * FROM status_updates ORDER BY id DESC")]

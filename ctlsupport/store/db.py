@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -18,6 +19,11 @@ from ctlsupport.config import paths
 
 FILE_NAME = "ctlsupport.sqlite3"
 _MIGRATION = re.compile(r"(\d{4})_[a-z0-9_]+\.sql")
+
+
+def stamp(moment: datetime | None = None) -> str:
+    """A time as the database keeps it: UTC, to the second (`2025-03-04T09:20:11Z`)."""
+    return (moment or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def db_path() -> Path:

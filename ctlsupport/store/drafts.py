@@ -5,14 +5,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from ctlsupport.errors import NotFound
-
-
-def _stamp() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+from ctlsupport.store.db import stamp
 
 
 @dataclass
@@ -42,7 +38,7 @@ class Drafts:
         draft_id: int | None = None,
     ) -> int:
         """Create or update a draft; returns its number."""
-        now = _stamp()
+        now = stamp()
         text = json.dumps(payload)
         if draft_id is not None:
             self.conn.execute(

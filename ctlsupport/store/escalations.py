@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
+
+from ctlsupport.store.db import stamp
 
 
 @dataclass
@@ -34,7 +35,7 @@ class Escalations:
         message_id: str | None = None,
     ) -> Escalation:
         """Remember one escalation sent."""
-        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        now = stamp()
         self.conn.execute(
             "INSERT INTO escalations (profile, original_id, escalation_id, message_id, route, "
             "reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -45,20 +46,11 @@ class Escalations:
     def for_ticket(self, profile: str, original_id: int) -> list[Escalation]:
         """The escalations of one ticket, oldest first."""
         rows = self.conn.execute(
-            "SELECT * FROM escalations WHERE profile = ? AND original_id = ? ORDER BY id",
+            "SELECT original_id, route, reason, created_at, escalation_id, message_id "
+            "FROM escalations WHERE profile = ? AND original_id = ? ORDER BY id",
             (profile, original_id),
         )
-        return [
-            Escalation(
-                original_id=row["original_id"],
-                route=row["route"],
-                reason=row["reason"],
-                created_at=row["created_at"],
-                escalation_id=row["escalation_id"],
-                message_id=row["message_id"],
-            )
-            for row in rows
-        ]
+        return [Escalation(**dict(row)) for row in rows]
 
 
 def escalations_for(profile: str, original_id: int) -> list[Escalation]:

@@ -6,13 +6,9 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
-from datetime import UTC, datetime
 
 from ctlsupport.model import Request, TicketDraft
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+from ctlsupport.store.db import stamp
 
 
 class History:
@@ -87,7 +83,7 @@ class History:
                 request.updated_at,
                 int(submitted_here),
                 client_ref,
-                _now(),
+                stamp(),
                 json.dumps(asdict(request)),
             ),
         )
@@ -147,7 +143,7 @@ class History:
             """INSERT INTO seen_values (kind, value, last_used) VALUES (?, ?, ?)
                ON CONFLICT (kind, value) DO UPDATE SET
                    last_used = excluded.last_used, uses = seen_values.uses + 1""",
-            (kind, value, _now()),
+            (kind, value, stamp()),
         )
 
     def values(self, kind: str) -> list[str]:

@@ -7,11 +7,8 @@ import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
-
-def _stamp() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+from ctlsupport.store.db import stamp
 
 
 @dataclass
@@ -55,7 +52,7 @@ class MailLog:
         self.conn.execute(
             "INSERT OR IGNORE INTO mail_messages (client_ref, message_id, profile, kind, route, "
             "recipient, subject, desk_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (client_ref, message_id, profile, kind, route, recipient, subject, desk_id, _stamp()),
+            (client_ref, message_id, profile, kind, route, recipient, subject, desk_id, stamp()),
         )
 
     def get(self, client_ref: str) -> MailRecord | None:
@@ -99,22 +96,15 @@ class MailLog:
         """The server may have taken it (the answer to the end of DATA was lost)."""
         self.conn.execute(
             "UPDATE mail_messages SET state = 'doubtful', doubtful_at = ? WHERE client_ref = ?",
-            (_stamp(), client_ref),
+            (stamp(), client_ref),
         )
 
     def accepted(self, client_ref: str, desk_id: int | None = None) -> None:
         self.conn.execute(
             "UPDATE mail_messages SET state = 'accepted', accepted_at = ?, "
             "desk_id = COALESCE(?, desk_id) WHERE client_ref = ?",
-            (_stamp(), desk_id, client_ref),
+            (stamp(), desk_id, client_ref),
         )
-
-    def recent(self, profile: str, limit: int = 50) -> list[MailRecord]:
-        rows = self.conn.execute(
-            "SELECT * FROM mail_messages WHERE profile = ? ORDER BY created_at DESC LIMIT ?",
-            (profile, limit),
-        )
-        return [MailRecord(**dict(r)) for r in rows]
 
     def reserve_slot(self, sender: str, gap: float) -> float:
         """Book the next sending moment for `sender`, at least `gap` seconds after the

@@ -20,14 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from ctlsupport.config import paths
+from ctlsupport.store.db import stamp
 
 # How long a sender holds an item; longer than one delivery with its retries, so a
 # live sender is never overtaken, short enough that a killed one delays little.
 LEASE_SECONDS = float(os.environ.get("CTLSUPPORT_OUTBOX_LEASE", "90"))
-
-
-def _stamp(moment: datetime | None = None) -> str:
-    return (moment or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _lease(seconds: float) -> str:
@@ -108,7 +105,7 @@ class Outbox:
                 (copy or shutil.copyfile)(source, target)
                 stored.append(str(target))
         payload = {**payload, "attachments": stored} if attachments is not None else payload
-        now = _stamp()
+        now = stamp()
         until = _lease(LEASE_SECONDS)
         cursor = self.conn.execute(
             """INSERT INTO outbox (client_ref, profile, kind, route, payload, state,
@@ -157,7 +154,7 @@ class Outbox:
             self.conn.execute(
                 "UPDATE outbox SET state = 'sending', lease_owner = ?, lease_until = ?, "
                 "updated_at = ? WHERE id = ?",
-                (self.owner, until, _stamp(now), row["id"]),
+                (self.owner, until, stamp(now), row["id"]),
             )
             self.conn.execute("COMMIT")
         except BaseException:
@@ -171,7 +168,7 @@ class Outbox:
         self.conn.execute(
             "UPDATE outbox SET attempts = attempts + 1, lease_until = ?, updated_at = ? "
             "WHERE id = ? AND lease_owner = ?",
-            (until, _stamp(), item.id, self.owner),
+            (until, stamp(), item.id, self.owner),
         )
         item.attempts += 1
 
@@ -184,7 +181,7 @@ class Outbox:
             "UPDATE outbox SET state = 'sent', desk_id = ?, adopted = ?, last_error = NULL, "
             "attempts = attempts + ?, lease_owner = NULL, lease_until = NULL, updated_at = ? "
             "WHERE id = ?",
-            (desk_id, int(adopted), retries, _stamp(), item.id),
+            (desk_id, int(adopted), retries, stamp(), item.id),
         )
         shutil.rmtree(item.files_dir, ignore_errors=True)
         item.state, item.desk_id, item.adopted = "sent", desk_id, adopted
@@ -194,7 +191,7 @@ class Outbox:
         self.conn.execute(
             "UPDATE outbox SET state = 'queued', last_error = ?, lease_owner = NULL, "
             "lease_until = NULL, updated_at = ? WHERE id = ?",
-            (error, _stamp(), item.id),
+            (error, stamp(), item.id),
         )
         item.state, item.last_error = "queued", error
 

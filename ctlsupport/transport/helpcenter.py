@@ -63,9 +63,10 @@ def search(
     page: int = 1,
     credentials: Credentials | None = None,
     debug: Callable[[str], None] | None = None,
+    quick: bool = False,
 ) -> SearchPage:
     """Search articles; anonymous unless credentials are given (a sign-in-only center)."""
-    session = DeskSession(base_url, credentials, debug=debug)
+    session = DeskSession(base_url, credentials, debug=debug, quick=quick)
     params = {"query": query, "per_page": per_page, "page": page}
     data = session.json("GET", SEARCH_PATH, params=params) or {}
     return SearchPage(
@@ -83,13 +84,13 @@ def search_any(
     page: int = 1,
     credentials: Callable[[], Credentials] | None = None,
     debug: Callable[[str], None] | None = None,
+    quick: bool = False,
 ) -> SearchPage:
     """Anonymous first; when the help center wants a sign-in, once more with credentials."""
+    options = {"per_page": per_page, "page": page, "debug": debug, "quick": quick}
     try:
-        return search(base_url, query, per_page=per_page, page=page, debug=debug)
+        return search(base_url, query, **options)
     except AuthError:
         if credentials is None:
             raise
-        return search(
-            base_url, query, per_page=per_page, page=page, credentials=credentials(), debug=debug
-        )
+        return search(base_url, query, credentials=credentials(), **options)

@@ -59,7 +59,11 @@ class DeskSession:
         debug: Callable[[str], None] | None = None,
         on_invalid_token: Callable[[], Credentials] | None = None,
         retries: int = 3,
+        quick: bool = False,
     ) -> None:
+        # A lookup that only helps: one try, and a short wait.
+        if quick:
+            retries, timeout = 0, QUICK_TIMEOUT
         self.base_url = base_url.rstrip("/")
         self.credentials = credentials
         # OAuth: renews the access token; used once per session, on the desk's invalid_token.

@@ -52,7 +52,7 @@ class SmtpSettings:
 
     @classmethod
     def from_values(
-        cls, host: str, port: str = "", security: str = "", user: str = "", timeout: float = 0
+        cls, host: str, port: str = "", security: str = "", user: str = ""
     ) -> SmtpSettings:
         """From profile values; refuses a plain connection anywhere but loopback."""
         import os
@@ -74,7 +74,7 @@ class SmtpSettings:
                 hint="Use `ctlsupport config set smtp_security starttls` (or tls).",
             )
         number = int(port) if str(port).strip() else DEFAULT_PORTS[mode]
-        wait = timeout or float(os.environ.get("CTLSUPPORT_SMTP_TIMEOUT", DEFAULT_TIMEOUT))
+        wait = float(os.environ.get("CTLSUPPORT_SMTP_TIMEOUT", DEFAULT_TIMEOUT))
         return cls(host, number, mode, user.strip(), wait)
 
     @property
@@ -160,27 +160,6 @@ def reply_subject(subject: str) -> str:
     return subject if subject[:3].lower() == "re:" else f"Re: {subject}"
 
 
-def build_escalation(
-    *,
-    alias: str,
-    to: str,
-    ticket_id: int,
-    body: str,
-    message_id: str,
-    date: float | None = None,
-) -> EmailMessage:
-    """An escalation: a NEW message with subject `ESCALATION: Ticket - <number>` and the
-    reason in its body. Never a reply or a forward: no In-Reply-To, no References, no
-    quoted ticket (the provider's automation would add the sender to the old ticket)."""
-    from ctlsupport.core.escalation import subject
-
-    message = _base(
-        alias=alias, to=to, cc=(), subject=subject(ticket_id), message_id=message_id, date=date
-    )
-    message.set_content(body, subtype="plain", charset="utf-8")
-    return message
-
-
 def _attach(message: EmailMessage, path: Path) -> None:
     kind, encoding = mimetypes.guess_type(path.name)
     if encoding == "gzip" or path.suffix == ".gz":
@@ -214,12 +193,9 @@ def recipients(message: EmailMessage) -> list[str]:
 
 @dataclass
 class Receipt:
-    """What the server said: the Message-ID it took, and any recipient it refused."""
+    """What the server said: any (CC) recipient it refused, with its reply."""
 
-    message_id: str
-    accepted: list[str]
     refused: dict[str, str] = field(default_factory=dict)
-    reply: str = ""
 
 
 class _Progress:
@@ -363,17 +339,16 @@ def _transaction(
         say(f"smtp: MAIL FROM:<{sender}> -> {code}")
         if code != 250:
             raise smtplib.SMTPSenderRefused(code, text, sender)
-        accepted, refused = [], {}
+        refused: dict[str, str] = {}
         main = parseaddr(str(message["To"]))[1]
         for address in targets:
             code, text = smtp.rcpt(address)
             say(f"smtp: RCPT TO:<{address}> -> {code}")
             if code in (250, 251):
-                accepted.append(address)
-            elif address == main:  # the desk's address: without it there is no ticket
+                continue
+            if address == main:  # the desk's address: without it there is no ticket
                 raise smtplib.SMTPRecipientsRefused({address: (code, text)})
-            else:  # a CC the server will not take: the ticket still goes
-                refused[address] = _reply(code, text)
+            refused[address] = _reply(code, text)  # a CC it will not take: the ticket goes
         code, text = smtp.docmd("DATA")
         if code != 354:
             raise smtplib.SMTPDataError(code, text)
@@ -383,7 +358,7 @@ def _transaction(
         say(f"smtp: end of DATA -> {code}")
         if code != 250:
             raise smtplib.SMTPDataError(code, text)
-        return Receipt(str(message["Message-ID"]), accepted, refused, _reply(code, text))
+        return Receipt(refused)
     finally:
         with contextlib.suppress(Exception):  # the outcome is known; a failed QUIT changes nothing
             smtp.quit()

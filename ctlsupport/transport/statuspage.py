@@ -129,14 +129,11 @@ def fetch(
     base_url: str,
     *,
     debug: Callable[[str], None] | None = None,
-    timeout: tuple[float, float] | None = None,
+    quick: bool = False,
 ) -> Summary:
-    """Read the status page's summary (no credentials: the page is public). With a
-    `timeout` (a banner's quick look), one try only."""
-    if timeout is None:
-        session = DeskSession(base_url, None, debug=debug)
-    else:
-        session = DeskSession(base_url, None, debug=debug, timeout=timeout, retries=0)
+    """Read the status page's summary (no credentials: the page is public); `quick` (a
+    banner's look): one try with a short wait."""
+    session = DeskSession(base_url, None, debug=debug, quick=quick)
     try:
         data = session.json("GET", SUMMARY_PATH)
     except DeskUnreachable as exc:

@@ -62,7 +62,6 @@ def login(
         raise UsageError(SANDBOX_REFUSAL)
     if method not in settings.AUTH_METHODS:
         raise UsageError(f"--method must be one of {', '.join(settings.AUTH_METHODS)}")
-    signin.refuse_if_env_set()
     profile = state.profile()
     result = signin.login(state, profile, method, no_browser=no_browser, insecure=insecure_storage)
     if insecure_storage:
@@ -97,10 +96,10 @@ def profile_status(profile: settings.Profile) -> dict[str, Any]:
     }
     warnings: list[str] = entry["warnings"]
     try:
-        entry["stored_in"] = secrets.source(profile.name, kind)
+        access, entry["stored_in"] = secrets.lookup(profile.name, kind)
         entry["pin_stored_in"] = secrets.source(profile.name, "pin", profile.alias)
         if method == "oauth" and entry["stored_in"] not in (None, "env"):
-            tokens = signin.load_tokens(profile)
+            tokens = signin.load_tokens(profile, access)
             if tokens is not None and tokens.expires_at is not None:
                 entry["expires_at"] = signin.iso_time(tokens.expires_at)
                 entry["expired"] = tokens.expired()
@@ -127,7 +126,7 @@ def status(ctx: typer.Context) -> None:
     """Show how each profile is signed in: method, identity, where the secret is, expiry."""
     state: AppState = ctx.obj
     config = state.settings()
-    if state.profile_name or os.environ.get("CTLSUPPORT_PROFILE"):
+    if settings.named_profile(state.profile_name):
         chosen = [state.profile()]
     else:
         chosen = [config.profiles[name] for name in sorted(config.profiles)]

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from ctlsupport.cli import complete
+from ctlsupport.cli.commands.setup import SETTINGS
 from ctlsupport.cli.context import AppState
 from ctlsupport.config import paths, settings
 from ctlsupport.core import validate
@@ -46,60 +47,25 @@ SECRET_WORDS = ("pin", "password", "token", "secret", "oauth-access", "oauth-ref
 ROUTE_NAME = re.compile(r"[a-z][a-z0-9_-]{0,30}")
 
 
-def _url(value: str) -> str:
-    url = value.strip().rstrip("/")
-    if not url.startswith(("https://", "http://")):
-        raise validate.FieldInvalid("must be an address starting with https://")
-    return url
-
-
-def _one_of(*allowed: str):
-    def check(value: str) -> str:
-        value = value.strip().lower()
-        if value not in allowed:
-            raise validate.FieldInvalid(f"must be one of {', '.join(allowed)}")
-        return value
-
-    return check
-
-
 def _port(value: str) -> str:
     if not value.strip().isdigit() or not 0 < int(value) < 65536:
         raise validate.FieldInvalid("must be a port number, 1-65535")
     return str(int(value))
 
 
-def _tier(value: str) -> str:
-    from ctlsupport.cli.commands.setup import _tier as check
-
-    return check(value)
-
-
-def _optional(check):
-    def run(value: str) -> str:
-        return check(value) if value.strip() else ""
-
-    return run
-
-
+# What setup asks, then the settings only `config set` changes.
 VALIDATORS = {
-    "desk_url": _url,
-    "alias": validate.email,
-    "portal_username": _optional(validate.line("portal username", 80)),
-    "full_name": _optional(validate.line("full name", 80)),
-    "tier": _tier,
-    "account_rep": _optional(validate.email),
-    "datacenter": _optional(validate.datacenter),
-    "auth": _one_of(*settings.AUTH_METHODS),
-    "oauth_client_id": _optional(validate.line("OAuth client id", 200)),
-    "oauth_authorize_url": _optional(_url),
-    "oauth_token_url": _optional(_url),
-    "via": _one_of("api", "email"),
-    "smtp_host": _optional(validate.line("SMTP host", 255)),
-    "smtp_port": _optional(_port),
-    "smtp_user": _optional(validate.line("SMTP user", 255)),
-    "smtp_security": _optional(_one_of("starttls", "tls", "none")),
-    "status_url": _url,
+    **{key: check for key, (_, _, check) in SETTINGS.items()},
+    "auth": validate.one_of(*settings.AUTH_METHODS, fold_case=True),
+    "oauth_client_id": validate.optional(validate.line("OAuth client id", 200)),
+    "oauth_authorize_url": validate.optional(validate.url),
+    "oauth_token_url": validate.optional(validate.url),
+    "via": validate.one_of("api", "email", fold_case=True),
+    "smtp_host": validate.optional(validate.line("SMTP host", 255)),
+    "smtp_port": validate.optional(_port),
+    "smtp_user": validate.optional(validate.line("SMTP user", 255)),
+    "smtp_security": validate.optional(validate.one_of("starttls", "tls", "none", fold_case=True)),
+    "status_url": validate.url,
 }
 
 
@@ -109,7 +75,7 @@ def check_value(key: str, value: str) -> str:
         name = key.removeprefix("routes.")
         if not ROUTE_NAME.fullmatch(name):
             raise InvalidInput(f"{key}: a route name is lowercase letters, digits, - or _")
-        check = _optional(validate.email)
+        check = validate.optional(validate.email)
     elif key in VALIDATORS:
         check = VALIDATORS[key]
     elif any(word in key.lower() for word in SECRET_WORDS):
@@ -128,24 +94,7 @@ def check_value(key: str, value: str) -> str:
         raise InvalidInput(f"{key}: {exc}") from None
 
 
-def _profile_name(state: AppState) -> str:
-    return (
-        state.profile_name
-        or os.environ.get("CTLSUPPORT_PROFILE")
-        or (state.settings().default_profile)
-    )
-
-
 # -- show ------------------------------------------------------------------------------
-
-
-def _raw_profile(name: str) -> dict[str, Any]:
-    try:
-        data = tomllib.loads(paths.config_file().read_text(encoding="utf-8"))
-    except (FileNotFoundError, tomllib.TOMLDecodeError):
-        return {}
-    found = (data.get("profiles") or {}).get(name)
-    return found if isinstance(found, dict) else {}
 
 
 def resolved(state: AppState) -> list[dict[str, str]]:
@@ -161,7 +110,7 @@ def resolved(state: AppState) -> list[dict[str, str]]:
         name_source = "flag"
     else:
         name_source = "file" if paths.config_file().exists() else "default"
-    raw = _raw_profile(profile.name)
+    in_file = state.settings().file_keys.get(profile.name, frozenset())
     rows = [{"key": "profile", "value": profile.name, "source": name_source}]
     derived = signin.endpoints(profile)
     for item in fields(settings.Profile):
@@ -169,7 +118,7 @@ def resolved(state: AppState) -> list[dict[str, str]]:
         if key in ("name", "routes"):
             continue
         value = getattr(profile, key)
-        source = "file" if key in raw else "default"
+        source = "file" if key in in_file else "default"
         # --sandbox sets these (the embedded desk, and its email channel).
         if state.sandbox and (key in ("desk_url", "alias", "auth") or key.startswith("smtp_")):
             source = "flag"
@@ -233,7 +182,7 @@ def set_value(
         raise UsageError("the sandbox profile is set by --sandbox; pick a profile with --profile")
     checked = check_value(key, value)
     config = state.settings()
-    name = _profile_name(state)
+    name = config.chosen_name(state.profile_name)
     profile = config.profiles.setdefault(name, settings.Profile(name=name))
     if key.startswith("routes."):
         route = key.removeprefix("routes.")
@@ -440,11 +389,8 @@ def import_(
     sign_in = method
     if ask:
         with prompts.Prompter() as prompter:
-            labels = {
-                "full_name": "Your full name",
-                "portal_username": "Your Control Portal username",
-            }
-            for key, label in labels.items():
+            for key in personal:
+                label = SETTINGS[key][1]
                 if personal[key] is None:
                     current = getattr(profile, key)
                     answer = prompter.text(label, default=current, check=VALIDATORS[key])
@@ -464,7 +410,6 @@ def import_(
     stored = store_pin(state, profile, pin)
     data: dict[str, Any] = {"profile": name, "config": str(saved), "stored": stored}
     if sign_in is not None:
-        signin.refuse_if_env_set()
         data["login"] = signin.login(state, profile, sign_in, no_browser=no_browser).as_data()
     else:
         state.out.note(f"Sign in to the desk with `ctlsupport --profile {name} auth login`.")

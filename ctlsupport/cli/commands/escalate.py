@@ -139,11 +139,10 @@ def _local(moment: datetime | None) -> str:
 
 def _send_api(state: AppState, client, profile, request, text, reason: str) -> dict:
     """A new request at the desk (type question), delivered exactly once."""
-    import uuid
-
+    from ctlsupport.cli.delivery import remember_escalation
     from ctlsupport.core.delivery import RetryPolicy, deliver
 
-    ref = f"ctlsupport-esc-{uuid.uuid4().hex[:16]}"
+    ref = escalation.new_reference()
     body = text.body + f"\nClient reference: {ref}\n"
     payload = {"request": {"subject": text.subject, "comment": {"body": body}, "type": "question"}}
     delivered = deliver(
@@ -152,7 +151,9 @@ def _send_api(state: AppState, client, profile, request, text, reason: str) -> d
         policy=RetryPolicy.from_env(),
     )
     new = delivered.result
-    _record(state, profile.name, request.id, "api", reason, escalation_id=new.id)
+    remember_escalation(
+        state, None, profile.name, request.id, route="api", reason=reason, escalation_id=new.id
+    )
     return {
         "route": "api",
         "original_id": request.id,
@@ -168,13 +169,12 @@ def _read_ticket(state: AppState, profile, request_id: int, route: str):
     escalates: the checks that need the ticket are skipped, and said so."""
     from ctlsupport.errors import AuthError, ConfigError, DeskUnreachable, KeyringUnavailable
 
-    if route != "email":
-        client = state.client(profile)
-        return client, client.get_request(request_id)
     try:
         client = state.client(profile)
         return client, client.get_request(request_id)
     except (AuthError, ConfigError, DeskUnreachable, KeyringUnavailable) as exc:
+        if route != "email":
+            raise
         state.out.warn(
             f"#{request_id} was not read from the desk ({exc.message}); escalating by email "
             "without checking its status or first-response target"
@@ -184,14 +184,14 @@ def _read_ticket(state: AppState, profile, request_id: int, route: str):
 
 def _send_email(state: AppState, profile, request_id: int, text, reason: str) -> dict:
     """A NEW message to the escalation address, through the outbox (kept on failure)."""
-    from ctlsupport.cli.mail_delivery import send_mail_one, smtp_settings
+    from ctlsupport.cli.mail_delivery import kept, ready, send_mail_one
     from ctlsupport.core import mailout, mailroutes
-    from ctlsupport.errors import CtlError, Queued
+    from ctlsupport.errors import CtlError
     from ctlsupport.store import db
     from ctlsupport.store.mail_log import MailLog
     from ctlsupport.store.outbox import Outbox
 
-    smtp_settings(profile)  # an incomplete email route fails before anything is queued
+    ready(profile)  # an incomplete email route fails before anything is queued
     route = mailroutes.resolve(profile.routes, kind="escalation")
     outbox = Outbox(db.connect())
     item = mailout.queue_escalation(
@@ -201,11 +201,7 @@ def _send_email(state: AppState, profile, request_id: int, text, reason: str) ->
     try:
         sent = send_mail_one(state, profile, outbox, item, None)
     except CtlError as exc:
-        text_ = exc.message if exc.message.startswith("not ") else f"not delivered: {exc.message}"
-        raise Queued(
-            text_,
-            hint=f"Kept in the outbox as item {item.id}: `ctlsupport outbox send` tries again.",
-        ) from None
+        raise kept(exc, item) from None
     return {
         "route": "email",
         "original_id": request_id,
@@ -215,17 +211,3 @@ def _send_email(state: AppState, profile, request_id: int, text, reason: str) ->
         "client_ref": sent["client_ref"],
         "escalation_id": sent["id"],
     }
-
-
-def _record(state: AppState, profile_name: str, original_id: int, route: str, reason: str, **ids):
-    import sqlite3
-
-    from ctlsupport.store import db
-    from ctlsupport.store.escalations import Escalations
-
-    try:
-        Escalations(db.connect()).record(
-            profile_name, original_id, route=route, reason=reason, **ids
-        )
-    except (OSError, sqlite3.Error) as exc:
-        state.out.warn(f"could not record the escalation in local history: {exc}")

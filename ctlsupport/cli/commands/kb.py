@@ -27,21 +27,21 @@ def desk_profile(state: AppState):
         return Profile()
 
 
-def find_articles(state: AppState, query: str, *, limit: int, page: int = 1):
-    """Search the desk's help center: anonymous, then signed in if it insists."""
+def find_articles(state: AppState, query: str, *, limit: int, page: int = 1, quick: bool = False):
+    """Search the desk's help center: anonymous, then signed in if it insists (`quick`: a
+    suggestion's short look)."""
     from ctlsupport.transport import helpcenter
 
     profile = desk_profile(state)
-    debug = state.out.debug_line if state.debug else None
-    result = helpcenter.search_any(
+    return helpcenter.search_any(
         profile.desk_url,
         query,
         per_page=limit,
         page=page,
         credentials=(lambda: state.credentials(profile)) if profile.alias else None,
-        debug=debug,
+        debug=state.debug_sink,
+        quick=quick,
     )
-    return result
 
 
 @app.command("search", epilog=SEARCH_EPILOG)

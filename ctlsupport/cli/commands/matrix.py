@@ -10,12 +10,6 @@ from ctlsupport.cli.context import AppState
 from ctlsupport.core import priority
 
 HELP = "Show the priority matrix: criteria and this tier's response and restoration targets."
-PRIORITIES = priority.PRIORITIES
-
-
-def criteria(level: str) -> tuple[str, ...]:
-    """The criteria of one priority."""
-    return priority.criteria(level)
 
 
 def summary(tier: str, level: str) -> str:
@@ -29,7 +23,7 @@ def summary(tier: str, level: str) -> str:
 def rows(tier: str) -> list[dict]:
     """The matrix for one tier, as plain data."""
     out = []
-    for level in PRIORITIES:
+    for level in priority.PRIORITIES:
         found = priority.target(tier, level)
         out.append(
             {

@@ -13,7 +13,7 @@ from ctlsupport.cli.context import AppState
 from ctlsupport.cli.options import Yes
 from ctlsupport.core import compose, fields
 from ctlsupport.core.errorlog import DEFAULT_LINES as DEFAULT_ERROR_LINES
-from ctlsupport.errors import ConfigError, CtlError, Interrupted, InvalidInput, NotFound
+from ctlsupport.errors import ConfigError, Interrupted, InvalidInput, NotFound
 from ctlsupport.secret import SCRUBBER, Secret
 
 HELP = "Open a new ticket with every field the provider requires."
@@ -224,36 +224,21 @@ def open_ticket(
 
 def _check_email_route(profile, values: compose.Values, kind: str) -> None:
     from ctlsupport.cli.mail_delivery import smtp_settings
-    from ctlsupport.core import mailroutes
+    from ctlsupport.cli.open_mail import route
+    from ctlsupport.core.triage import ticket_type
 
     smtp_settings(profile)
     priority = values.get("priority")
     if priority:
-        mailroutes.resolve(
-            profile.routes, priority=str(priority), ticket_type=_ticket_type(kind),
-            tier=profile.tier,
-        )  # fmt: skip
-
-
-def _ticket_type(kind: str) -> str:
-    return "task" if kind == "task" else "incident"
+        route(profile, str(priority), ticket_type(kind))
 
 
 def _mail_to(state: AppState, kind: str):
     """For the preview: the address a draft will be mailed to."""
-    from ctlsupport.core import mailroutes
+    from ctlsupport.cli.open_mail import address
+    from ctlsupport.core.triage import ticket_type
 
-    def to(draft) -> str:
-        profile = state.profile()
-        try:
-            return mailroutes.resolve(
-                profile.routes, priority=draft.priority, ticket_type=_ticket_type(kind),
-                tier=profile.tier,
-            ).address  # fmt: skip
-        except CtlError as exc:
-            return f"(no address: {exc.message})"
-
-    return to
+    return lambda draft: address(state.profile(), draft.priority, ticket_type(kind))
 
 
 def _profile_or_blank(state: AppState):

@@ -37,45 +37,30 @@ def _tier(value: str) -> str:
     return tier
 
 
-def _url(value: str) -> str:
-    url = value.strip().rstrip("/")
-    if not url.startswith(("https://", "http://")):
-        raise validate.FieldInvalid("the desk URL must start with https://")
-    return url
-
-
-def _optional(check):
-    def run(value: str) -> str:
-        return check(value) if value.strip() else ""
-
-    return run
-
-
 # Profile attribute -> (flag, prompt label, validator).
 SETTINGS = {
-    "desk_url": ("--desk-url", "Desk URL", _url),
+    "desk_url": ("--desk-url", "Desk URL", validate.url),
     "alias": ("--alias", "Support alias email (the shared mailbox)", validate.email),
     "portal_username": (
         "--portal-username",
         "Your Control Portal username",
-        _optional(validate.line("portal username", 80)),
+        validate.optional(validate.line("portal username", 80)),
     ),
-    "full_name": ("--full-name", "Your full name", _optional(validate.line("full name", 80))),
+    "full_name": (
+        "--full-name",
+        "Your full name",
+        validate.optional(validate.line("full name", 80)),
+    ),
     "tier": ("--tier", "Support tier", _tier),
     "account_rep": (
         "--account-rep",
         "Account representative email (CC)",
-        _optional(validate.email),
+        validate.optional(validate.email),
     ),
-    "datacenter": ("--datacenter", "Default data center", _optional(validate.datacenter)),
-    "auth": ("--auth", "Desk sign-in method", lambda v: _choice(v, settings.AUTH_METHODS)),
+    "datacenter": ("--datacenter", "Default data center", validate.optional(validate.datacenter)),
+    # The exact word here; `config set auth` also takes it in any case.
+    "auth": ("--auth", "Desk sign-in method", validate.one_of(*settings.AUTH_METHODS)),
 }
-
-
-def _choice(value: str, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise validate.FieldInvalid(f"must be one of {', '.join(allowed)}")
-    return value
 
 
 def setup(
@@ -166,13 +151,14 @@ def setup(
                 if key == "tier":
                     profile.tier = prompter.select(label, list(settings.TIERS), profile.tier)
                 elif key == "auth":
-                    new = name not in config.profiles
                     choices = [
                         ("oauth", "oauth (sign in in the browser)"),
                         ("password", "password (legacy: the desk stopped accepting it in 2026)"),
                         ("token", "token (legacy: API tokens stop working on 2027-04-30)"),
                     ]
-                    profile.auth = prompter.select(label, choices, "oauth" if new else profile.auth)
+                    profile.auth = prompter.select(
+                        label, choices, "oauth" if new_profile else profile.auth
+                    )
                 else:
                     current = getattr(profile, key)
                     setattr(profile, key, prompter.text(label, default=current, check=check))
@@ -233,7 +219,9 @@ def _stdin_secrets(pin_stdin: bool, secret_stdin: bool) -> tuple[Secret | None, 
 
 def ask_pin(prompter) -> Secret | None:
     """The Control Portal PIN from a hidden prompt; None when left empty (keep the stored)."""
-    value = prompter.secret("Control Portal PIN (Enter to keep)", check=_optional(validate.pin))
+    value = prompter.secret(
+        "Control Portal PIN (Enter to keep)", check=validate.optional(validate.pin)
+    )
     if not value:
         return None
     SCRUBBER.add(value)
@@ -247,9 +235,7 @@ def store_pin(state: AppState, profile: settings.Profile, pin: Secret | None) ->
     try:
         secrets.store(profile.name, "pin", pin, profile.alias)
     except KeyringUnavailable as exc:
-        state.out.warn(f"{exc.message}; secrets were not stored")
-        state.out.note(f"hint: {exc.hint}")
-        return []
+        return _not_stored(state, exc)
     return ["pin"]
 
 
@@ -260,7 +246,6 @@ def _sign_in(
     from ctlsupport.cli import signin
 
     try:
-        signin.refuse_if_env_set()
         result = signin.login(state, profile, profile.auth, secret=secret, no_browser=no_browser)
     except DeskUnreachable:
         if secret is None:
@@ -275,9 +260,7 @@ def _sign_in(
         state.out.warn(f"not signed in: {exc.message}")
         return []
     except KeyringUnavailable as exc:
-        state.out.warn(f"{exc.message}; secrets were not stored")
-        state.out.note(f"hint: {exc.hint}")
-        return []
+        return _not_stored(state, exc)
     return ["oauth-access"] if result.method == "oauth" else [result.method]
 
 
@@ -285,7 +268,12 @@ def _store_unchecked(state: AppState, profile: settings.Profile, secret: Secret)
     try:
         secrets.store(profile.name, profile.auth, secret)
     except KeyringUnavailable as exc:
-        state.out.warn(f"{exc.message}; secrets were not stored")
-        state.out.note(f"hint: {exc.hint}")
-        return []
+        return _not_stored(state, exc)
     return [profile.auth]
+
+
+def _not_stored(state: AppState, exc: KeyringUnavailable) -> list[str]:
+    """A missing keyring while storing: a warning (env still works); nothing was stored."""
+    state.out.warn(f"{exc.message}; secrets were not stored")
+    state.out.note(f"hint: {exc.hint}")
+    return []

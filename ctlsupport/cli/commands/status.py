@@ -19,13 +19,8 @@ def read_status(state: AppState, *, quick: bool = False):
     """The status page summary from the profile's status_url (`quick`: a banner's wait)."""
     from ctlsupport.cli.commands.kb import desk_profile
     from ctlsupport.transport import statuspage
-    from ctlsupport.transport.http import QUICK_TIMEOUT
 
-    profile = desk_profile(state)
-    debug = state.out.debug_line if state.debug else None
-    return statuspage.fetch(
-        profile.status_url, debug=debug, timeout=QUICK_TIMEOUT if quick else None
-    )
+    return statuspage.fetch(desk_profile(state).status_url, debug=state.debug_sink, quick=quick)
 
 
 def status(
