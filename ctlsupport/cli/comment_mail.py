@@ -42,8 +42,10 @@ def post(
     follow_up: bool | None,
     asking: bool,
     saved=None,
+    in_reply_to: str | None = None,
 ) -> None:
-    """Queue the signed comment as a reply on ticket `request_id`, then send it."""
+    """Queue the signed comment as a reply on ticket `request_id`, then send it;
+    `in_reply_to`: the Message-ID of the mail that became the ticket, given by hand."""
     from ctlsupport.cli.commands import comment as command
     from ctlsupport.cli.mail_delivery import kept, ready, send_mail_one
     from ctlsupport.core import comments, mailout
@@ -51,9 +53,11 @@ def post(
     from ctlsupport.store.mail_log import MailLog
     from ctlsupport.store.outbox import Outbox
 
-    ready(profile)  # settings that can never work fail before anything is queued
     outbox = Outbox(db.connect())
     log = MailLog(outbox.conn)
+    if in_reply_to is not None:
+        link_message(log, profile.name, request_id, in_reply_to)
+    ready(profile)  # settings that can never work fail before anything is queued
     request = _read(state, profile, request_id)
     if request is not None:
         link_references(log, [request])
@@ -90,15 +94,11 @@ def post(
     _print(state, request_id, sent, target.follow_up, opening.message_id, files)
 
 
-def link_message(profile_name: str, request_id: int, message_id: str) -> None:
+def link_message(log: MailLog, profile_name: str, request_id: int, message_id: str) -> None:
     """Note that our message `message_id` became ticket `request_id`: without the API,
     only the person knows it (from the desk's notification)."""
-    from ctlsupport.store import db
-    from ctlsupport.store.mail_log import MailLog
-
     wanted = message_id.strip()
     wanted = wanted if wanted.startswith("<") else f"<{wanted.strip('<>')}>"
-    log = MailLog(db.connect())
     record = log.by_message_id(wanted)
     if record is None or record.profile != profile_name or record.kind != "request":
         raise InvalidInput(

@@ -91,10 +91,7 @@ def send_one(
     client = state.client(profile)
     client.on_upload_progress = progress
 
-    def retrying(attempt: int, reason: str, wait: float) -> None:
-        state.out.note(f"  {reason}; trying again in {wait:.1f} s (attempt {attempt + 1})")
-
-    result = send(client, outbox, item, pin=pin, root_password=root, on_retry=retrying)
+    result = send(client, outbox, item, pin=pin, root_password=root, on_retry=retrying(state))
     request = result.delivered.result
     remember(state, outbox.conn, profile.name, request, item)
     return {
@@ -178,14 +175,27 @@ def _how(item: OutboxItem, sent: dict) -> str:
 
 
 @contextmanager
-def _local_history(state: AppState, what: str) -> Iterator[None]:
-    """Local history is a convenience: a failure to write it only warns."""
+def local_history(state: AppState, what: str, *, quiet: bool = False) -> Iterator[None]:
+    """Local history is a convenience: a failure to open or write it only warns, or with
+    `quiet` (where the history only helps, as in `list` and `show`) is a --debug line."""
     import sqlite3
 
     try:
         yield
     except (OSError, sqlite3.Error) as exc:
-        state.out.warn(f"could not record {what} in local history: {exc}")
+        if quiet:
+            state.out.debug_line(f"local history skipped ({what}): {exc}")
+        else:
+            state.out.warn(f"could not record {what} in local history: {exc}")
+
+
+def retrying(state: AppState) -> Callable[[int, str, float], None]:
+    """The `on_retry` callback of a delivery: one line per retry, with the wait."""
+
+    def note(attempt: int, reason: str, wait: float) -> None:
+        state.out.note(f"  {reason}; trying again in {wait:.1f} s (attempt {attempt + 1})")
+
+    return note
 
 
 def remember(
@@ -195,7 +205,7 @@ def remember(
     from ctlsupport.core.submission import draft_from_payload
     from ctlsupport.store.history import History
 
-    with _local_history(state, f"request #{request.id}"):
+    with local_history(state, f"request #{request.id}"):
         History(conn).record_submitted(
             profile_name, request, draft_from_payload(item.payload), client_ref=item.client_ref
         )
@@ -216,7 +226,7 @@ def remember_escalation(
     from ctlsupport.store import db
     from ctlsupport.store.escalations import Escalations
 
-    with _local_history(state, "the escalation"):
+    with local_history(state, "the escalation"):
         Escalations(conn or db.connect()).record(
             profile_name, original_id, route=route, reason=reason,
             escalation_id=escalation_id, message_id=message_id,

@@ -94,11 +94,7 @@ def _finder(state: AppState, profile: Profile, item: OutboxItem):
     if item.kind == "comment" and not item.payload.get("follow_up"):
         ticket = int(item.payload["ticket_id"])
 
-        def commented() -> Request | None:
-            found = client.find_comment(ticket, item.client_ref)
-            return None if found is None else client.get_request(ticket)
-
-        return commented
+        return lambda: client.find_commented(ticket, item.client_ref)
     return lambda: client.find_by_reference(item.client_ref)
 
 

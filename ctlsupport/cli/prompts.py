@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from typing import Any
 
-from ctlsupport.errors import Cancelled
+from ctlsupport.errors import Cancelled, CtlError
 
 Validator = Callable[[str], str]
 
@@ -80,15 +80,15 @@ class Prompter:
         self.tty_out.flush()
 
     @staticmethod
-    def _validator(check: Validator | None) -> Callable[[str], bool | str] | None:
+    def validator(check: Validator | None) -> Callable[[str], bool | str] | None:
         if check is None:
             return None
 
         def run(value: str) -> bool | str:
             try:
                 check(value)
-            except ValueError as exc:
-                return str(exc)
+            except (ValueError, CtlError) as exc:
+                return str(exc)  # a CtlError's str() is its message
             return True
 
         return run
@@ -99,7 +99,7 @@ class Prompter:
         import questionary
 
         answer = questionary.text(
-            label, default=default, validate=self._validator(check), instruction=help or None
+            label, default=default, validate=self.validator(check), instruction=help or None
         ).unsafe_ask()
         return check(answer) if check else answer
 
@@ -114,7 +114,7 @@ class Prompter:
     def secret(self, label: str, *, check: Validator | None = None) -> str:
         import questionary
 
-        answer = questionary.password(label, validate=self._validator(check)).unsafe_ask()
+        answer = questionary.password(label, validate=self.validator(check)).unsafe_ask()
         return check(answer) if check else answer
 
     def select(self, label: str, choices: Sequence[str | tuple[str, str]], default: str) -> str:
@@ -137,7 +137,7 @@ class Prompter:
             label,
             choices=list(choices),
             default=default,
-            validate=self._validator(check),
+            validate=self.validator(check),
             ignore_case=True,
         ).unsafe_ask()
         return check(answer)
@@ -152,22 +152,41 @@ class Prompter:
         import questionary
 
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-        if editor and sys.stdin.isatty():
-            import typer
-
-            while True:
-                text = typer.edit(f"\n# {label}. Lines starting with # are ignored.\n") or ""
-                text = "\n".join(ln for ln in text.splitlines() if not ln.startswith("#"))
-                try:
-                    return check(text)
-                except ValueError as exc:
-                    self.say(f"  {exc}")
-                    if not self.confirm("Edit again?", default=True):
-                        raise Cancelled("cancelled; nothing was sent") from None
+        template = f"\n# {label}. Lines starting with # are ignored.\n"
+        while editor and sys.stdin.isatty():
+            text = _edit(editor, template)
+            if text is None:  # the editor cannot be started: the prompt instead
+                break
+            text = "\n".join(ln for ln in text.splitlines() if not ln.startswith("#"))
+            try:
+                return check(text)
+            except (ValueError, CtlError) as exc:
+                self.say(f"  {exc}")
+                if not self.confirm("Edit again?", default=True):
+                    raise Cancelled("cancelled; nothing was sent") from None
         answer = questionary.text(
             label,
             multiline=True,
-            validate=self._validator(check),
+            validate=self.validator(check),
             instruction="(paste or type; finish with Esc then Enter)",
         ).unsafe_ask()
         return check(answer)
+
+
+def _edit(editor: str, text: str) -> str | None:
+    """`text` in the user's editor (Typer has no `edit`): what the file holds when the
+    editor exits, or None when the editor cannot be started. The file lives in a
+    private temporary folder and is gone afterwards."""
+    import shlex
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory(prefix="ctlsupport-") as folder:
+        path = Path(folder) / "text.txt"
+        path.write_text(text, encoding="utf-8")
+        try:
+            subprocess.run([*shlex.split(editor), str(path)], check=False)
+        except (OSError, ValueError):  # not found, not executable, unbalanced quotes
+            return None
+        return path.read_text(encoding="utf-8", errors="replace")

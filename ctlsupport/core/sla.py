@@ -11,6 +11,7 @@ business days skip weekends, in Pacific time.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -56,24 +57,25 @@ def add_business_days(start: datetime, days: int) -> datetime:
     return datetime.combine(day, local.time(), tzinfo=PACIFIC)
 
 
-def first_response_target(tier: str, prio: str | None, kind: str | None) -> tuple[str, bool]:
-    """The matrix's words for the first-response target, and whether there is one."""
+def _first_response(
+    tier: str, prio: str | None, kind: str | None
+) -> tuple[str, Callable[[datetime], datetime] | None]:
+    """The matrix's words for the first-response target, and the due time as a function
+    of the creation time (None where there is no target): one look at the matrix."""
     if kind == "task":
-        return "1 business day (service task, Mon-Fri 9-17 Pacific)", True
+        return "1 business day (service task, Mon-Fri 9-17 Pacific)", task_estimate_due
     found = priority.target(tier, prio or "normal")
     if found is None:
-        return f"none for {tier or 'this tier'} at {prio or 'normal'} priority", False
-    return found.first_response_text, True
+        return f"none for {tier or 'this tier'} at {prio or 'normal'} priority", None
+    return found.first_response_text, lambda created: created + found.first_response
 
 
 def first_response_due_at(
     created: datetime, tier: str, prio: str | None, kind: str | None
 ) -> datetime | None:
     """When the provider's first answer is due for a ticket created at `created`."""
-    if kind == "task":
-        return task_estimate_due(created)
-    found = priority.target(tier, prio or "normal")
-    return None if found is None else created + found.first_response
+    due_of = _first_response(tier, prio, kind)[1]
+    return None if due_of is None else due_of(created)
 
 
 def first_response_due(request, tier: str) -> datetime | None:
@@ -95,16 +97,15 @@ def clock(
     answered: bool = False,
 ) -> Clock:
     """The first-response clock: stopped when solved, closed or answered."""
-    target, exists = first_response_target(tier, prio, kind)
-    if not created_at or not exists:
+    target, due_of = _first_response(tier, prio, kind)
+    if not created_at or due_of is None:
         return Clock(NO_TARGET, None, target)
     created = parse_time(created_at)
-    due = first_response_due_at(created, tier, prio, kind)
+    due = due_of(created)
     if status in CLOCK_STOPPED:
         return Clock(STOPPED, due, target)
     if answered or status in ENGAGED:
         return Clock(ANSWERED, due, target)
-    assert due is not None
     if now >= due:
         return Clock(BREACHED, due, target)
     window = min((due - created) * DUE_SOON_SHARE, DUE_SOON_CAP)

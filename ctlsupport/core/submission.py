@@ -123,15 +123,10 @@ def send(
     meta = item.payload.get("meta", {})
     with releasing(outbox, item):
         draft, body = ticket_body(item, pin=pin, root_password=root_password)
-        token = None
-        for path in draft.attachments:
-            token = client.upload(Path(path), token=token)
-            if on_upload:
-                on_upload(Path(path).name, Path(path).stat().st_size)
         payload = build_payload(
             draft,
             body=body,
-            upload_tokens=[token] if token else None,
+            upload_tokens=client.upload_all(draft.attachments, on_upload),
             account_rep=meta.get("account_rep", ""),
         )
         tried_before = item.attempts > 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from ctlsupport.core import sla
 from ctlsupport.core.escalation import parse_time
@@ -108,10 +108,11 @@ class Row:
 
 
 def clock_data(clock: sla.Clock) -> dict:
-    due = clock.due.astimezone(UTC) if clock.due else None
+    from ctlsupport.store.db import stamp
+
     return {
         "state": clock.state,
-        "first_response_due": due.strftime("%Y-%m-%dT%H:%M:%SZ") if due else None,
+        "first_response_due": stamp(clock.due) if clock.due else None,
         "target": clock.target,
     }
 
@@ -125,7 +126,7 @@ def row(
     answered: bool = False,
     mine: bool = False,
 ) -> Row:
-    """The list row of a request; the alias from its body, else the one given."""
+    """The list row of a request; `alias`: its customer (callers look in the body first)."""
     created = parse_time(request.created_at) if request.created_at else now
     clock = sla.clock(
         created_at=request.created_at,
@@ -138,7 +139,7 @@ def row(
     )
     return Row(
         request=request,
-        customer=customer_alias(request.description) or alias,
+        customer=alias,
         clock=clock,
         age_seconds=max(0, int((now - created).total_seconds())),
         mine=mine,
@@ -195,10 +196,8 @@ class Change:
         return data
 
 
-def changes(before: Seen | None, request: Request) -> Iterator[Change]:
+def changes(before: Seen, request: Request) -> Iterator[Change]:
     """Status and priority changes between two looks (comments are compared apart)."""
-    if before is None:
-        return
     if before.status != request.status:
         yield Change("status", request.id, request.subject, before.status, request.status)
     if (before.priority or None) != (request.priority or None):

@@ -22,8 +22,9 @@ _MIGRATION = re.compile(r"(\d{4})_[a-z0-9_]+\.sql")
 
 
 def stamp(moment: datetime | None = None) -> str:
-    """A time as the database keeps it: UTC, to the second (`2025-03-04T09:20:11Z`)."""
-    return (moment or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """A time as the database keeps it (and the CLI prints it): UTC, to the second
+    (`2025-03-04T09:20:11Z`); `moment` must be timezone-aware."""
+    return (moment or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def db_path() -> Path:

@@ -51,13 +51,3 @@ class Escalations:
             (profile, original_id),
         )
         return [Escalation(**dict(row)) for row in rows]
-
-
-def escalations_for(profile: str, original_id: int) -> list[Escalation]:
-    """The escalations recorded here for one ticket (empty when the database is unusable)."""
-    from ctlsupport.store import db
-
-    try:
-        return Escalations(db.connect()).for_ticket(profile, original_id)
-    except (OSError, sqlite3.Error):
-        return []

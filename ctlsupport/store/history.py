@@ -130,10 +130,7 @@ class History:
 
     def known(self, profile: str) -> list[sqlite3.Row]:
         """Every known request of a profile, most recently updated first."""
-        return self.conn.execute(
-            "SELECT * FROM requests WHERE profile = ? ORDER BY updated_at DESC, id DESC",
-            (profile,),
-        ).fetchall()
+        return list(self.iter_known(profile))
 
     def remember(self, kind: str, value: str) -> None:
         """Note a value the user typed (customer alias, server name)."""

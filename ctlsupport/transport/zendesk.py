@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +144,12 @@ class DeskClient:
                 break
         return None
 
+    def find_commented(self, request_id: int, marker: str) -> Request | None:
+        """The request when a recent comment of it carries `marker` (the comment reached
+        the desk), else None: the look before sending a comment again."""
+        found = self.find_comment(request_id, marker)
+        return None if found is None else self.get_request(request_id)
+
     def find_by_reference(self, client_ref: str, *, newest: int = 300) -> Request | None:
         """The caller's recent request whose body carries this client reference, if any.
 
@@ -199,6 +205,19 @@ class DeskClient:
                 headers={"Content-Type": content_type, "Content-Length": str(size)},
             )
         return data["upload"]["token"]
+
+    def upload_all(
+        self, paths: Iterable[str | Path], on_upload: Callable[[str, int], None] | None = None
+    ) -> list[str] | None:
+        """Upload files under one token; the tokens to attach them (None without files).
+        `on_upload(name, size)` is called after each file."""
+        token = None
+        for name in paths:
+            path = Path(name)
+            token = self.upload(path, token=token)
+            if on_upload:
+                on_upload(path.name, path.stat().st_size)
+        return [token] if token else None
 
 
 def _named(report: Callable[[str, int, int], None] | None, name: str) -> Progress | None:

@@ -17,9 +17,12 @@ CTRL_C = "\x03"
 def spawn():
     children = []
 
-    def start(*args: str) -> pexpect.spawn:
+    def start(*args: str, editor: str | None = None) -> pexpect.spawn:
         env = {k: v for k, v in os.environ.items() if k not in ("CTLSUPPORT_NO_INPUT", "EDITOR")}
         env.update(PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm", NO_COLOR="1")
+        env.pop("VISUAL", None)
+        if editor:
+            env["EDITOR"] = editor
         child = pexpect.spawn(sys.executable, ["-m", "ctlsupport", *args], env=env,
                               encoding="utf-8", timeout=20, dimensions=(50, 140))  # fmt: skip
         children.append(child)
@@ -86,3 +89,24 @@ def test_prompted_comment_is_sent_signed(spawn, cli, monkeypatch):
     child.expect(f"Commented on #{request_id}")
     child.expect(pexpect.EOF)
     assert _last_comment(request_id).startswith("Line one\nLine two\n\n--\nAnn Lee\n")
+
+
+def test_the_comment_is_written_in_the_editor(spawn, cli, monkeypatch, tmp_path):
+    monkeypatch.setenv("CTLSUPPORT_PIN", "4711")
+    request_id = _open(cli)
+    editor = tmp_path / "editor.sh"
+    # First an empty file (re-asked), then a real comment.
+    editor.write_text(
+        "#!/bin/sh\n"
+        f'if [ -e "{tmp_path}/once" ]; then echo "Disk replaced, all green" >> "$1"; '
+        f'else touch "{tmp_path}/once"; fi\n'
+    )
+    editor.chmod(0o755)
+    child = spawn("--sandbox", "comment", str(request_id), "--full-name", "Jo Doe",
+                  editor=str(editor))  # fmt: skip
+    child.expect("the comment is empty")
+    child.expect("Edit again")
+    child.send("y")
+    child.expect(f"Commented on #{request_id}")
+    child.expect(pexpect.EOF)
+    assert _last_comment(request_id).startswith("Disk replaced, all green")

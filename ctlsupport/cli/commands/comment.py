@@ -7,15 +7,17 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ctlsupport.cli import complete, options
 from ctlsupport.cli.context import AppState
 from ctlsupport.cli.options import RequestId
-from ctlsupport.core import comments
 from ctlsupport.errors import CtlError, DeskValidation, InvalidInput, MissingFields, NotFound
+
+if TYPE_CHECKING:
+    from ctlsupport.core import comments
 
 HELP = "Add a comment to a request (signed with your full name), with attachments."
 EPILOG = (
@@ -120,12 +122,11 @@ def comment(
     if in_reply_to is not None and route != "email":
         raise InvalidInput("--in-reply-to goes with --via email")
     if route == "email":
-        from ctlsupport.cli.comment_mail import post as send
+        from functools import partial
 
-        if in_reply_to is not None:
-            from ctlsupport.cli.comment_mail import link_message
+        from ctlsupport.cli.comment_mail import post as by_mail
 
-            link_message(profile.name, request_id, in_reply_to)
+        send = partial(by_mail, in_reply_to=in_reply_to)
     send(state, profile, request_id, text=text, name=name, files=files, follow_up=follow_up,
          asking=asking, saved=saved)  # fmt: skip
 
@@ -144,6 +145,8 @@ def post(
 ) -> None:
     """Add a signed comment to a request exactly once (a follow-up when it is closed);
     what cannot be sent is kept as a comment draft. `open` uses it for duplicates too."""
+    from ctlsupport.core import comments
+
     draft_id = saved.id if saved else None
     reference = saved.payload.get("reference") if saved else None
     tried_before = bool(saved and saved.payload.get("maybe_sent"))
@@ -197,6 +200,8 @@ def target(
 ) -> comments.Target:
     """Where the comment goes (asking about a follow-up on a closed request), said aloud;
     `status` is "" when the request could not be read."""
+    from ctlsupport.core import comments
+
     follow = follow_up
     if status == "closed" and follow is None and asking:
         follow = _confirm_follow_up(request_id)
@@ -213,6 +218,8 @@ def text_and_name(
 ) -> tuple[str, str]:
     """The checked comment text and signature name: as given, else asked in a terminal
     (`request` needs only `id` and `subject`); `keep` saves a draft on Ctrl-C."""
+    from ctlsupport.core import comments
+
     if text is None or not name:
         if not asking:
             raise MissingFields(
@@ -249,18 +256,13 @@ def _confirm_follow_up(request_id: int) -> bool:
         return prompter.confirm("Open a follow-up request that refers to it?", default=True)
 
 
-class _TypedSoFar(KeyboardInterrupt):
-    def __init__(self, text: str, name: str) -> None:
-        super().__init__()
-        self.text, self.name = text, name
-
-
 def _ask(state: AppState, request, name: str, keep) -> tuple[str, str]:
     """Ask for the signature name (if unknown) and the text: $EDITOR or a prompt.
 
     Ctrl-C keeps what was typed as a draft.
     """
     from ctlsupport.cli import prompts
+    from ctlsupport.core import comments
 
     typed = ""
     try:
@@ -275,7 +277,7 @@ def _ask(state: AppState, request, name: str, keep) -> tuple[str, str]:
             question = questionary.text(
                 "Your comment",
                 multiline=True,
-                validate=lambda value: _valid(value),
+                validate=prompts.Prompter.validator(comments.check_text),
                 instruction="(finish with Esc then Enter; Ctrl-C keeps a draft)",
             )
             try:
@@ -301,25 +303,13 @@ def _required(value: str) -> str:
     return value.strip()
 
 
-def _valid(value: str) -> bool | str:
-    try:
-        comments.check_text(value)
-    except CtlError as exc:
-        return exc.message
-    return True
-
-
 def _send(state, client, request, target, body, files, reference, tried_before) -> dict:
     """Upload the files, then deliver the comment (or follow-up) exactly once."""
+    from ctlsupport.cli.delivery import retrying
+    from ctlsupport.core import comments
     from ctlsupport.core.delivery import RetryPolicy, deliver
 
-    token = None
-    for path in files:
-        token = client.upload(Path(path), token=token)
-    tokens = [token] if token else None
-
-    def retrying(attempt: int, reason: str, wait: float) -> None:
-        state.out.note(f"  {reason}; trying again in {wait:.1f} s (attempt {attempt + 1})")
+    tokens = client.upload_all(files)
 
     if target.follow_up:
         payload = comments.follow_up_payload(request.id, request.subject, body)
@@ -328,7 +318,7 @@ def _send(state, client, request, target, body, files, reference, tried_before) 
         delivered = deliver(
             lambda: client.create_request(payload),
             lambda: client.find_by_reference(reference),
-            policy=RetryPolicy.from_env(), on_retry=retrying, tried_before=tried_before,
+            policy=RetryPolicy.from_env(), on_retry=retrying(state), tried_before=tried_before,
         )  # fmt: skip
         new = delivered.result
         return {
@@ -337,14 +327,10 @@ def _send(state, client, request, target, body, files, reference, tried_before) 
             "reopened": False, "attachments": [Path(p).name for p in files],
         }  # fmt: skip
 
-    def find():
-        found = client.find_comment(request.id, reference)
-        return None if found is None else client.get_request(request.id)
-
     delivered = deliver(
         lambda: client.add_comment(request.id, body, tokens),
-        find,
-        policy=RetryPolicy.from_env(), on_retry=retrying, tried_before=tried_before,
+        lambda: client.find_commented(request.id, reference),
+        policy=RetryPolicy.from_env(), on_retry=retrying(state), tried_before=tried_before,
     )  # fmt: skip
     updated = delivered.result
     return {

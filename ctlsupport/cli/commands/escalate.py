@@ -12,8 +12,6 @@ import typer
 from ctlsupport.cli import options
 from ctlsupport.cli.context import AppState
 from ctlsupport.cli.options import RequestId, Yes
-from ctlsupport.core import escalation
-from ctlsupport.core.sla import first_response_due
 from ctlsupport.errors import InvalidInput, MissingFields
 
 HELP = "Escalate a ticket to the provider's escalation team, with the reason."
@@ -41,6 +39,8 @@ def escalate(
 ) -> None:
     state: AppState = ctx.obj
     from ctlsupport.cli import prompts
+    from ctlsupport.core import escalation
+    from ctlsupport.core.sla import first_response_due
 
     profile = state.profile()
     escalation.check_allowed(profile.tier, "", request_id)  # the tier, before any network
@@ -140,6 +140,7 @@ def _local(moment: datetime | None) -> str:
 def _send_api(state: AppState, client, profile, request, text, reason: str) -> dict:
     """A new request at the desk (type question), delivered exactly once."""
     from ctlsupport.cli.delivery import remember_escalation
+    from ctlsupport.core import escalation
     from ctlsupport.core.delivery import RetryPolicy, deliver
 
     ref = escalation.new_reference()

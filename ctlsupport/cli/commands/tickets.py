@@ -14,9 +14,9 @@ import typer
 from ctlsupport.cli import complete
 from ctlsupport.cli.context import AppState
 from ctlsupport.cli.options import RequestId
-from ctlsupport.core import tracking
 
 if TYPE_CHECKING:
+    from ctlsupport.core import tracking
     from ctlsupport.model import Request
     from ctlsupport.store.history import History
 
@@ -33,7 +33,6 @@ SHOW_EPILOG = "Examples:\n\n  ctlsupport show 1042\n\n  ctlsupport show 1042 --w
 # At most this many open requests per `list` are checked for a first answer from the
 # provider (one small call each); answers found are kept in the local history.
 ANSWER_LOOKUPS = 20
-RUNNING = ("on track", "due soon", "breached")  # clock states that an answer would stop
 HISTORY_BATCH = 100
 
 
@@ -86,6 +85,8 @@ def list_requests(
         ),
     ] = False,
 ) -> None:
+    from ctlsupport.core import tracking
+
     state: AppState = ctx.obj
     if sort not in tracking.SORTS:
         from ctlsupport.errors import UsageError
@@ -93,13 +94,13 @@ def list_requests(
         raise UsageError("--sort must be updated or created")
     history = _history(state)
     name = _profile_name(state)
-    mine_ids = history.mine(name) if (mine and history is not None) else (set() if mine else None)
-    filters = tracking.Filters.build(status, priority, customer, mine_ids)
+    mine_ids = history.mine(name) if history is not None and (mine or not offline) else set()
+    filters = tracking.Filters.build(status, priority, customer, mine_ids if mine else None)
     cap = None if show_all else limit
     if offline:
         rows = _offline_rows(state, history, name, filters, sort)
     else:
-        rows = _desk_rows(state, history, filters, sort)
+        rows = _desk_rows(state, history, filters, sort, mine_ids)
     _render_rows(state, _take(rows, cap), offline=offline)
 
 
@@ -139,36 +140,39 @@ def _tier(state: AppState) -> str:
 
 def _history(state: AppState) -> History | None:
     """The local history, or None when it cannot be opened (the desk still answers)."""
-    import sqlite3
-
+    from ctlsupport.cli.delivery import local_history
     from ctlsupport.store import db
     from ctlsupport.store.history import History
 
-    try:
+    with local_history(state, "open", quiet=True):
         return History(db.connect())
-    except (OSError, sqlite3.Error) as exc:
-        state.out.debug_line(f"local history not available: {exc}")
-        return None
+    return None
 
 
 def _desk_rows(
-    state: AppState, history: History | None, filters: tracking.Filters, sort: str
+    state: AppState,
+    history: History | None,
+    filters: tracking.Filters,
+    sort: str,
+    mine_ids: set[int],
 ) -> Iterator[tracking.Row]:
     """Rows as the desk's pages arrive; each page also refreshes the local history."""
+    from ctlsupport.core import tracking
+
     profile = state.profile()
     client = state.client(profile)
     name = profile.name
     aliases = history.aliases(name) if history else {}
     replies = history.first_replies(name) if history else {}
-    mine_ids = history.mine(name) if history else set()
     budget = [ANSWER_LOOKUPS]
     now = _now()
     requests_ = client.iter_requests(sort_by=f"{sort}_at")
     for batch in _batches(requests_, HISTORY_BATCH):
-        _record(state, history, name, batch)
+        written = {r.id: tracking.customer_alias(r.description) for r in batch}
+        _record(state, history, name, batch, written)
         for request in batch:
             alias = (
-                tracking.customer_alias(request.description)
+                written[request.id]
                 or aliases.get(request.id)
                 or aliases.get(request.followup_source_id or 0, "")  # a follow-up's customer
             )
@@ -179,26 +183,22 @@ def _desk_rows(
                 answered=request.id in replies, mine=request.id in mine_ids,
             )  # fmt: skip
             # `open` (not `new`) means an agent has touched it: it may have been answered.
-            if row.clock.state in RUNNING and request.status == "open":
+            if row.clock.running and request.status == "open":
                 row = _check_answered(state, client, history, profile, row, budget, now)
             yield row
 
 
 def _check_answered(state, client, history, profile, row, budget, now) -> tracking.Row:
     """An open request may have been answered already: ask the desk (within budget)."""
+    from ctlsupport.core import tracking
+
     if budget[0] <= 0:
         return row
     budget[0] -= 1
     reply = client.first_agent_comment(row.request.id)
     if reply is None:
         return row
-    if history is not None:
-        import sqlite3
-
-        try:
-            history.set_first_reply(profile.name, row.request.id, reply.created_at)
-        except sqlite3.Error as exc:
-            state.out.debug_line(f"history not updated: {exc}")
+    _set_first_reply(state, history, profile.name, row.request.id, reply.created_at)
     return tracking.row(row.request, tier=profile.tier, now=now, alias=row.customer,
                         answered=True, mine=row.mine)  # fmt: skip
 
@@ -214,20 +214,31 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def _record(state: AppState, history: History | None, name: str, requests_: list) -> None:
-    import sqlite3
+def _record(
+    state: AppState, history: History | None, name: str, requests_: list, written: dict[int, str]
+) -> None:
+    """Remember the desk's answer locally (for --mine, --offline and completion);
+    `written`: the customer alias each request's body carries, by id."""
+    from ctlsupport.cli.delivery import local_history
 
     if history is None:
         return
-    try:
-        history.record_seen(name, requests_, alias_of=lambda r: tracking.customer_alias(
-            r.description))  # fmt: skip
+    with local_history(state, "requests seen", quiet=True):
+        history.record_seen(name, requests_, alias_of=lambda r: written[r.id])
         from ctlsupport.cli.comment_mail import link_references
         from ctlsupport.store.mail_log import MailLog
 
         link_references(MailLog(history.conn), requests_)  # mailed tickets get their number
-    except sqlite3.Error as exc:
-        state.out.debug_line(f"history not updated: {exc}")
+
+
+def _set_first_reply(
+    state: AppState, history: History | None, name: str, request_id: int, at: str
+) -> None:
+    from ctlsupport.cli.delivery import local_history
+
+    if history is not None:
+        with local_history(state, "first reply", quiet=True):
+            history.set_first_reply(name, request_id, at)
 
 
 def _offline_rows(
@@ -240,6 +251,7 @@ def _offline_rows(
     """Rows from the local history: what the desk said when last asked."""
     import json
 
+    from ctlsupport.core import tracking
     from ctlsupport.model import Request
 
     if history is None:
@@ -249,11 +261,11 @@ def _offline_rows(
     for stored in history.iter_known(name, sort=f"{sort}_at"):
         data = json.loads(stored["data"]) if stored["data"] else {}
         request = Request(**data) if data else _request_from_columns(stored)
-        alias = stored["customer_alias"] or tracking.customer_alias(request.description)
-        if not filters.keep(request, alias or ""):
+        written = tracking.customer_alias(request.description)
+        if not filters.keep(request, stored["customer_alias"] or written):
             continue
         row = tracking.row(
-            request, tier=tier, now=now, alias=alias or "",
+            request, tier=tier, now=now, alias=written or stored["customer_alias"] or "",
             answered=stored["first_reply_at"] is not None, mine=bool(stored["submitted_here"]),
         )  # fmt: skip
         row.seen_at = stored["seen_at"]
@@ -311,7 +323,9 @@ def _json_rows(state: AppState, rows: Iterator[tracking.Row], offline: bool) -> 
 
 
 def _iso(moment: datetime | None) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else "-"
+    from ctlsupport.store.db import stamp
+
+    return stamp(moment) if moment else "-"
 
 
 def _cell(text: str | None) -> str:
@@ -340,6 +354,8 @@ STATE_STYLES = {"breached": "bold red", "due soon": "yellow", "on track": "green
 
 
 def _relative(due: datetime | None, now: datetime) -> str:
+    from ctlsupport.core import tracking
+
     if due is None:
         return ""
     seconds = int((due - now).total_seconds())
@@ -353,6 +369,8 @@ def _table(state: AppState, rows: list[tracking.Row], offline: bool) -> None:
         return
     from rich.table import Table
     from rich.text import Text
+
+    from ctlsupport.core import tracking
 
     now = _now()
     title = "Last known state (offline, from local history)" if offline else None
@@ -384,31 +402,29 @@ def show_request(
     if web:
         _open_web(state, request_id)
         return
+    from ctlsupport.cli.delivery import local_history
+    from ctlsupport.core import tracking
+    from ctlsupport.store.escalations import Escalations
+
     profile = state.profile()
     client = state.client(profile)
     request = client.get_request(request_id)
     comments = list(client.iter_comments(request_id))
-    _seen(state, [request])
-    first_reply = next((c for c in comments if c.author_id != request.requester_id), None)
-    history = _history(state)
+    history = _history(state)  # one connection for everything local
     alias = tracking.customer_alias(request.description)
-    if history is not None and first_reply is not None:
-        import sqlite3
-
-        try:
-            history.set_first_reply(profile.name, request.id, first_reply.created_at)
-        except sqlite3.Error as exc:
-            state.out.debug_line(f"history not updated: {exc}")
-    if not alias and history is not None:
-        alias = history.aliases(profile.name).get(request.id, "")
+    _record(state, history, profile.name, [request], {request.id: alias})
+    first_reply = next((c for c in comments if c.author_id != request.requester_id), None)
+    if first_reply is not None:
+        _set_first_reply(state, history, profile.name, request.id, first_reply.created_at)
+    escalated = []
+    if history is not None:
+        with local_history(state, "aliases and escalations", quiet=True):
+            alias = alias or history.aliases(profile.name).get(request.id, "")
+            escalated = Escalations(history.conn).for_ticket(profile.name, request_id)
     row = tracking.row(
         request, tier=profile.tier, now=_now(), alias=alias, answered=first_reply is not None
     )
     panel = _sla_panel(row, profile.tier, first_reply)
-
-    from ctlsupport.store.escalations import escalations_for
-
-    escalated = escalations_for(profile.name, request_id)
     data = {
         "request": asdict(request),
         "customer_alias": row.customer or None,
@@ -427,7 +443,7 @@ def show_request(
 
 
 def _sla_panel(row: tracking.Row, tier: str, first_reply) -> dict:
-    from ctlsupport.core import priority, sla
+    from ctlsupport.core import priority, sla, tracking
 
     r = row.request
     found = priority.target(tier, r.priority or "normal")
@@ -547,9 +563,3 @@ def _open_web(state: AppState, request_id: int) -> None:
     else:
         state.out.note(f"Opening {url}")
     state.out.result({"web_url": url, "opened": bool(opened)})
-
-
-def _seen(state: AppState, requests_: list) -> None:
-    """Remember the desk's answer locally (for --mine, --offline and completion)."""
-    history = _history(state)
-    _record(state, history, _profile_name(state), requests_)

@@ -6,16 +6,18 @@ import json
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
-from typing import Annotated
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ctlsupport.cli import complete
 from ctlsupport.cli.context import AppState
-from ctlsupport.core import tracking
 from ctlsupport.errors import DeskError, DeskUnreachable, RateLimited, UsageError
 from ctlsupport.exitcodes import ExitCode
+
+if TYPE_CHECKING:
+    from ctlsupport.core import tracking
 
 HELP = "Watch requests and print each change: status, priority, new public comments."
 EPILOG = (
@@ -56,6 +58,8 @@ def watch(
         ),
     ] = None,
 ) -> int:
+    from ctlsupport.core import tracking
+
     state: AppState = ctx.obj
     if until is not None and until not in UNTIL:
         raise UsageError(f"--until must be one of {', '.join(UNTIL)}")
@@ -106,14 +110,16 @@ class Watcher:
 
     def poll(self) -> Iterator[tracking.Change]:
         """One look: the changes since the previous one (none on the first)."""
+        from ctlsupport.core import tracking
+
         for request in self._requests():
             before = self.seen.get(request.id)
             if before is None:
                 if request.status == "closed" and self.ids is None:
                     continue
-                # The thread as it is now, so that only later comments count as new.
-                self.calls += 1
-                known = {c.id for c in self.client.iter_comments(request.id)}
+                # The comments made since its last update: later looks check only those
+                # (from `updated_at` on), so only ones not among these count as new.
+                known = {c.id for c in self._comments_since(request.id, request.updated_at)}
                 self.seen[request.id] = tracking.Seen(
                     request.status, request.priority, request.updated_at, known
                 )
@@ -159,13 +165,11 @@ class Watcher:
         return reversed(found)
 
 
-def _stamp() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _emit(state: AppState, change: tracking.Change) -> None:
     """One change: a JSON line, or a line (and the comment text) for people."""
-    at = _stamp()
+    from ctlsupport.store.db import stamp
+
+    at = stamp()
     if state.json:
         sys.stdout.write(json.dumps({"at": at, **change.as_data()}, ensure_ascii=False) + "\n")
         sys.stdout.flush()
