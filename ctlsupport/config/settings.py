@@ -41,6 +41,15 @@ class Profile:
     smtp_port: str = ""
     smtp_user: str = ""
     smtp_security: str = ""  # starttls | tls | none
+    # The alias's mailbox, for `sync` (docs/email.md): an IMAP folder, or a local Maildir.
+    imap_host: str = ""
+    imap_port: str = ""
+    imap_user: str = ""  # empty: the alias
+    imap_security: str = ""  # tls (default) | starttls | none (loopback only)
+    imap_auth: str = ""  # password (default, in the keyring) | xoauth2
+    imap_token_command: str = ""  # prints an OAuth2 access token, for xoauth2
+    imap_folder: str = ""  # empty: INBOX
+    maildir: str = ""  # a local Maildir instead of IMAP
     # Destination address per route name (urgent, high, normal, low, task, escalation,
     # enterprise); missing names take the defaults of the email route.
     routes: dict[str, str] = field(default_factory=dict)

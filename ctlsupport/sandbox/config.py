@@ -36,6 +36,9 @@ class SandboxConfig:
     mail_priorities: dict[str, str] | None = None
     mail_loop_limit: int = 20
     mail_loop_seconds: float = 3600.0
+    # Where the desk's notifications go: None or "" delivers them into a Maildir per
+    # recipient under data_dir/mailboxes/; "host:port" relays them to that SMTP server.
+    notify_smtp: str | None = None
 
     @property
     def db_path(self) -> Path:

@@ -147,6 +147,7 @@ class SandboxServer:
                 config.db_path,
                 base_url=(config.public_url or self._url).rstrip("/"),
                 close_after_hours=config.close_after_hours,
+                notify_smtp=config.notify_smtp or "",
             )
             self.state.ensure_end_user(config.email, config.name, config.password, verified=True)
             self.state.ensure_agent()

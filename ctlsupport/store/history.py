@@ -63,9 +63,9 @@ class History:
     ) -> None:
         self.conn.execute(
             """INSERT INTO requests (profile, id, subject, status, priority, type, created_at,
-                   updated_at, submitted_here, client_ref, seen_at, data)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT (profile, id) DO UPDATE SET
+                   updated_at, submitted_here, client_ref, seen_at, data, source)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'api')
+               ON CONFLICT (profile, id) DO UPDATE SET source = 'api',
                    subject = excluded.subject, status = excluded.status,
                    priority = excluded.priority, type = excluded.type,
                    created_at = excluded.created_at, updated_at = excluded.updated_at,
