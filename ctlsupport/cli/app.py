@@ -99,6 +99,9 @@ def _register_tracking() -> None:
     app.command("comment", help=comment.HELP, epilog=comment.EPILOG)(comment.comment)
     app.command("solve", help=solve.HELP, epilog=solve.EPILOG)(solve.solve)
     app.command("watch", help=watch.HELP, epilog=watch.EPILOG)(watch.watch)
+    from ctlsupport.cli.commands import sync as sync_cmd
+
+    app.command("sync", help=sync_cmd.HELP, epilog=sync_cmd.EPILOG)(sync_cmd.sync)
 
 
 def _register_credentials() -> None:

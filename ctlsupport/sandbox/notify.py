@@ -154,8 +154,8 @@ def _compose(
 
 
 def _references(conn: sqlite3.Connection, request_id: int, code: str) -> list[str]:
-    """The mail that opened the request (when it came by mail), the thread's root id,
-    and the latest earlier notifications: a mail client threads them as one."""
+    """The thread's root id, the mail that opened the request (when it came by mail)
+    and the latest earlier notifications, the parent last: mail clients show one thread."""
     opened = conn.execute(
         "SELECT message_id FROM mail_messages WHERE request_id = ? ORDER BY created_at, rowid "
         "LIMIT 1",
@@ -165,8 +165,8 @@ def _references(conn: sqlite3.Connection, request_id: int, code: str) -> list[st
         "SELECT message_id FROM notifications WHERE request_id = ? ORDER BY id DESC LIMIT 5",
         (request_id,),
     ).fetchall()
-    found = [opened[0]] if opened else []
-    found.append(f"<{code}@{MESSAGE_ID_DOMAIN}>")
+    found = [f"<{code}@{MESSAGE_ID_DOMAIN}>"]  # the parent comes last
+    found += [opened[0]] if opened else []
     found += [row[0] for row in reversed(earlier)]
     return found
 
@@ -201,6 +201,9 @@ def _deliver(state: SandboxState, message: EmailMessage, recipients: list[str]) 
     raw = message.as_bytes()
     if relay:
         import smtplib
+        from email import policy
+
+        raw = message.as_bytes(policy=policy.SMTP)  # CRLF line ends on the wire
 
         host, _, port = relay.rpartition(":")
         try:

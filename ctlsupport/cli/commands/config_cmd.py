@@ -41,8 +41,20 @@ SHAREABLE = (
     "oauth_client_id",
     "status_url",
     "routes",
+    "imap_host",
+    "imap_port",
+    "imap_security",
+    "imap_auth",
+    "imap_folder",
 )
-PERSONAL = ("portal_username", "full_name", "smtp_user")
+PERSONAL = (
+    "portal_username",
+    "full_name",
+    "smtp_user",
+    "imap_user",
+    "imap_token_command",
+    "maildir",
+)
 SECRET_WORDS = ("pin", "password", "token", "secret", "oauth-access", "oauth-refresh")
 ROUTE_NAME = re.compile(r"[a-z][a-z0-9_-]{0,30}")
 
@@ -66,6 +78,14 @@ VALIDATORS = {
     "smtp_user": validate.optional(validate.line("SMTP user", 255)),
     "smtp_security": validate.optional(validate.one_of("starttls", "tls", "none", fold_case=True)),
     "status_url": validate.url,
+    "imap_host": validate.optional(validate.line("IMAP host", 255)),
+    "imap_port": validate.optional(_port),
+    "imap_user": validate.optional(validate.line("IMAP user", 255)),
+    "imap_security": validate.optional(validate.one_of("tls", "starttls", "none", fold_case=True)),
+    "imap_auth": validate.optional(validate.one_of("password", "xoauth2", fold_case=True)),
+    "imap_token_command": validate.optional(validate.line("token command", 1000)),
+    "imap_folder": validate.optional(validate.line("IMAP folder", 255)),
+    "maildir": validate.optional(validate.line("Maildir path", 4096)),
 }
 
 
