@@ -191,7 +191,9 @@ def _one(
     out.read += 1
     out.truncated += int(fetched.truncated)
     try:
-        notice = notices.parse(fetched.raw, own=own, fallback_time=stamp())
+        notice = notices.parse(
+            fetched.raw, own=own, fallback_time=stamp(), truncated=fetched.truncated
+        )
         out.recoded += int(notice.recoded)
         effect = mailsync.apply(conn, profile, notice)
     except notices.NotANotice as skip:

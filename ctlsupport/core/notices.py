@@ -61,25 +61,32 @@ class Notice:
         return STATUS_OF_KIND.get(self.kind)
 
 
-def parse(raw: bytes, *, own: frozenset[str] = frozenset(), fallback_time: str = "") -> Notice:
+def parse(
+    raw: bytes,
+    *,
+    own: frozenset[str] = frozenset(),
+    fallback_time: str = "",
+    truncated: bool = False,
+) -> Notice:
     """The notification in `raw`; NotANotice("not_desk" | "malformed" | "own") otherwise.
-    `own`: our addresses (a copy of our own mail quotes the encoded id too)."""
+    `own`: our addresses (a copy of our own mail quotes the encoded id too); `truncated`:
+    only the start of a huge mail was read (its closing boundaries are missing)."""
     from email import policy
     from email.parser import BytesParser
 
     try:
         message: EmailMessage = BytesParser(policy=policy.default).parsebytes(raw)  # type: ignore[assignment]
         sender = parseaddr(_header(message, "From"))[1].lower()
-        if not sender and not _header(message, "Subject") and not message.get_payload():
-            raise NotANotice("malformed")
-        text, recoded = body_text(message)
-    except NotANotice:
-        raise
+        headed = any(_header(message, h) for h in ("From", "Subject", "Date", "Message-ID"))
+        text, recoded = body_text(message) if headed else ("", False)
     except Exception:  # the email package is lenient; what it still cannot read is malformed
         raise NotANotice("malformed") from None
     codes = ENCODED_ID.findall(text)
     if not codes:
-        raise NotANotice("not_desk")
+        # A notification with defects is still read; broken mail without one is counted
+        # as malformed, the rest as mail from elsewhere.
+        broken = not headed or (not truncated and _broken(message))
+        raise NotANotice("malformed" if broken else "not_desk")
     if sender in own:
         raise NotANotice("own")
     subject = " ".join(_header(message, "Subject").split())
@@ -106,6 +113,19 @@ def parse(raw: bytes, *, own: frozenset[str] = frozenset(), fallback_time: str =
         full_text=text,
         recoded=recoded,
     )
+
+
+def _broken(message: Message) -> bool:
+    """Whether the MIME structure is damaged (a boundary missing, no header/body split)."""
+    from email import errors
+
+    damaged = (
+        errors.StartBoundaryNotFoundDefect,
+        errors.CloseBoundaryNotFoundDefect,
+        errors.MultipartInvariantViolationDefect,
+        errors.MissingHeaderBodySeparatorDefect,
+    )
+    return any(isinstance(d, damaged) for part in message.walk() for d in part.defects)
 
 
 def _header(message: Message, name: str) -> str:
