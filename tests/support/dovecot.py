@@ -27,6 +27,8 @@ def missing() -> str | None:
         return "dovecot is not installed (Debian: apt-get install dovecot-imapd)"
     if lda() is None:
         return "dovecot-lda is not installed (Debian: dovecot-core)"
+    if shutil.which("openssl") is None:
+        return "openssl is not installed (the test server's certificate is made with it)"
     return None
 
 

@@ -1,0 +1,127 @@
+"""`sync` against a real IMAP server (Dovecot), fed by the sandbox desk over SMTP."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from boxhelp import ALIAS, mail_desk, profile
+
+from ctlsupport.actions import sync as action
+from ctlsupport.secret import Secret
+from ctlsupport.store import db
+
+
+@pytest.fixture
+def relayed_desk(tmp_path: Path, dovecot):
+    """A sandbox desk that mails its notifications over SMTP into Dovecot."""
+    from ctlsupport.sandbox import SandboxConfig, SandboxServer
+
+    config = SandboxConfig(
+        data_dir=tmp_path / "desk", smtp_port=0, notify_smtp=f"127.0.0.1:{dovecot.relay_port}"
+    )
+    server = SandboxServer(config).start()
+    yield server
+    server.stop()
+
+
+def imap_profile(dovecot, *, tls: bool = False, **values):
+    if tls:
+        return profile(imap_host="localhost", imap_port=str(dovecot.tls_port),
+                       imap_security="tls", **values)  # fmt: skip
+    return profile(imap_host="127.0.0.1", imap_port=str(dovecot.port), imap_security="none",
+                   **values)  # fmt: skip
+
+
+def sync_once(dovecot, password="imap-secret", **values):
+    p = imap_profile(dovecot, **values)
+    source = action.open_source(p, lambda kind: Secret(password))
+    try:
+        return action.sync(db.connect(), p, source)
+    finally:
+        source.close()
+
+
+def test_the_whole_flow_over_imap_incremental_by_uid(relayed_desk, dovecot):
+    mail_desk(relayed_desk, "Database slow", "Queries take minutes.\n")
+    ticket = relayed_desk.state.list_requests()[0]["id"]
+    first = sync_once(dovecot)
+    assert (first.read, first.new_tickets, first.numbers_learned) == (1, 1, 1)
+    assert first.source.startswith(f"imap://{ALIAS}@127.0.0.1:")
+    relayed_desk.state.agent_reply(ticket, "Index added.")
+    second = sync_once(dovecot)
+    assert (second.read, second.replies) == (1, 1)
+    third = sync_once(dovecot)
+    assert third.read == 0
+    row = db.connect().execute("SELECT status FROM requests WHERE id = ?", (ticket,)).fetchone()
+    assert row["status"] == "open"
+    # Read-only: the alias's mail stays unread for the people who read it too.
+    flags = dovecot.doveadm("fetch", "-u", ALIAS, "flags", "mailbox", "INBOX")
+    assert flags.count("flags:") == 2 and "\\Seen" not in flags
+
+
+def test_over_tls_with_a_verified_certificate(relayed_desk, dovecot, monkeypatch):
+    monkeypatch.setenv("SSL_CERT_FILE", str(dovecot.dir / "cert.pem"))
+    mail_desk(relayed_desk, "Over TLS", "Encrypted.\n")
+    result = sync_once(dovecot, tls=True)
+    assert result.new_tickets == 1
+
+
+def test_a_certificate_that_is_not_trusted_is_refused(relayed_desk, dovecot, monkeypatch):
+    from ctlsupport.errors import DeskUnreachable
+
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    with pytest.raises(DeskUnreachable, match=r"CERTIFICATE_VERIFY_FAILED|certificate"):
+        sync_once(dovecot, tls=True)
+
+
+def test_a_new_uidvalidity_reads_the_folder_again_without_counting_twice(relayed_desk, dovecot):
+    mail_desk(relayed_desk, "One", "First.\n")
+    assert sync_once(dovecot).new_tickets == 1
+    # The server renumbers the folder (as after a mailbox restore or migration).
+    dovecot.doveadm("mailbox", "update", "-u", ALIAS, "--uid-validity", "12345", "INBOX")
+    mail_desk(relayed_desk, "Two", "Second.\n")
+    again = sync_once(dovecot)
+    assert again.uidvalidity_reset
+    assert again.read == 2 and again.skipped["duplicate"] == 1 and again.new_tickets == 1
+
+
+def test_a_wrong_password_is_one_auth_error_without_the_password(relayed_desk, dovecot):
+    from ctlsupport.errors import AuthError
+
+    with pytest.raises(AuthError) as caught:
+        sync_once(dovecot, password="not-the-password")
+    assert "not-the-password" not in caught.value.message + (caught.value.hint or "")
+
+
+def test_idle_tells_of_new_mail_at_once(relayed_desk, dovecot):
+    p = imap_profile(dovecot)
+    source = action.open_source(p, lambda kind: Secret("imap-secret"))
+    try:
+        assert source.has_idle
+        later = threading.Timer(0.5, mail_desk, (relayed_desk, "Wake up", "Now.\n"))
+        later.start()
+        started = time.monotonic()
+        assert action.wait_for_mail(source, 15)
+        assert time.monotonic() - started < 10
+        later.join()
+    finally:
+        source.close()
+
+
+def test_xoauth2_token_comes_from_the_named_command(relayed_desk, dovecot, tmp_path):
+    """Dovecot here knows passwords only: the token command's output is what is sent,
+    so the server's refusal shows the command ran and its token was used."""
+    from ctlsupport.errors import AuthError
+
+    script = tmp_path / "token.sh"
+    script.write_text("#!/bin/sh\necho imap-token-from-command\n")
+    script.chmod(0o755)
+    p = imap_profile(dovecot, imap_auth="xoauth2", imap_token_command=str(script))
+    with pytest.raises(AuthError, match="refused the sign-in"):
+        action.open_source(p, lambda kind: None)
+    failing = imap_profile(dovecot, imap_auth="xoauth2", imap_token_command="false")
+    with pytest.raises(AuthError, match="imap_token_command failed"):
+        action.open_source(failing, lambda kind: None)
