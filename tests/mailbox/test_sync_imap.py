@@ -111,17 +111,73 @@ def test_idle_tells_of_new_mail_at_once(relayed_desk, dovecot):
         source.close()
 
 
-def test_xoauth2_token_comes_from_the_named_command(relayed_desk, dovecot, tmp_path):
-    """Dovecot here knows passwords only: the token command's output is what is sent,
-    so the server's refusal shows the command ran and its token was used."""
+class Introspection:
+    """An RFC 7662 token introspection endpoint: one good token, for the alias."""
+
+    def __init__(self, good: str) -> None:
+        import json
+        from http.server import BaseHTTPRequestHandler, HTTPServer
+        from urllib.parse import parse_qs
+
+        asked = self.asked = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+                token = form.get("token", [""])[0]
+                asked.append(token)
+                answer = {"active": True, "username": ALIAS} if token == good else {}
+                raw = json.dumps(answer or {"active": False}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/introspect"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def oauth_dovecot():
+    """Dovecot that takes XOAUTH2 tokens, checked at a local introspection endpoint."""
+    from dovecot import Dovecot, missing
+
+    if missing():
+        pytest.skip(missing())
+    endpoint = Introspection(good="token-from-the-command")
+    server = Dovecot({ALIAS: "imap-secret"}, introspection_url=endpoint.url).start()
+    server.endpoint = endpoint
+    yield server
+    server.stop()
+    endpoint.stop()
+
+
+def test_xoauth2_signs_in_with_the_token_the_named_command_prints(oauth_dovecot, tmp_path):
     from ctlsupport.errors import AuthError
 
     script = tmp_path / "token.sh"
-    script.write_text("#!/bin/sh\necho imap-token-from-command\n")
+    script.write_text("#!/bin/sh\necho token-from-the-command\n")
     script.chmod(0o755)
-    p = imap_profile(dovecot, imap_auth="xoauth2", imap_token_command=str(script))
+    good = imap_profile(oauth_dovecot, imap_auth="xoauth2", imap_token_command=str(script))
+    source = action.open_source(good, lambda kind: None)
+    try:
+        assert action.sync(db.connect(), good, source).read == 0
+    finally:
+        source.close()
+    assert oauth_dovecot.endpoint.asked == ["token-from-the-command"]
+
+    stale = imap_profile(oauth_dovecot, imap_auth="xoauth2", imap_token_command="echo expired")
     with pytest.raises(AuthError, match="refused the sign-in"):
-        action.open_source(p, lambda kind: None)
-    failing = imap_profile(dovecot, imap_auth="xoauth2", imap_token_command="false")
+        action.open_source(stale, lambda kind: None)
+    failing = imap_profile(oauth_dovecot, imap_auth="xoauth2", imap_token_command="false")
     with pytest.raises(AuthError, match="imap_token_command failed"):
         action.open_source(failing, lambda kind: None)

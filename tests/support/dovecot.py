@@ -45,7 +45,10 @@ def free_port() -> int:
 class Dovecot:
     """Start with start(), stop with stop(); users are added before start."""
 
-    def __init__(self, users: dict[str, str], *, tls: bool = False) -> None:
+    def __init__(
+        self, users: dict[str, str], *, tls: bool = False, introspection_url: str = ""
+    ) -> None:
+        self.introspection_url = introspection_url  # OAuth2 tokens checked there (XOAUTH2)
         self.dir = Path(tempfile.mkdtemp(prefix="ctlsupport-dovecot-"))
         os.chmod(self.dir, 0o755)  # the unprivileged processes must reach it
         self.users = users
@@ -105,9 +108,10 @@ ssl = {ssl}
 default_internal_group = {group}
 default_login_user = {self.run_as}
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_failure_delay = 0
+auth_mechanisms = plain login{" xoauth2 oauthbearer" if self.introspection_url else ""}
 mail_location = maildir:{d}/mail/%u
-passdb {{
+{self._oauth2_passdb()}passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {d}/passwd
 }}
@@ -122,6 +126,23 @@ service anvil {{
   chroot =
 }}
 """
+        )
+
+    def _oauth2_passdb(self) -> str:
+        """XOAUTH2: the token is checked at an RFC 7662 introspection endpoint."""
+        if not self.introspection_url:
+            return ""
+        conf = self.dir / "dovecot-oauth2.conf.ext"
+        conf.write_text(
+            "introspection_mode = post\n"
+            f"introspection_url = {self.introspection_url}\n"
+            "username_attribute = username\n"
+            "active_attribute = active\n"
+            "active_value = true\n"
+        )
+        return (
+            "passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n"
+            f"  args = {conf}\n}}\n"
         )
 
     def make_certificate(self) -> Path:
