@@ -64,3 +64,24 @@ class SmtpSink:
 
     def __exit__(self, *exc) -> None:
         self.controller.stop()
+
+
+def write_profile(**values: str) -> None:
+    """The default profile: the email route only (no API sign-in), plus `values`."""
+    from ctlsupport.config import paths
+
+    values = {
+        "desk_url": "http://127.0.0.1:9",  # no API here: nothing listens
+        "status_url": "http://127.0.0.1:9",
+        "alias": ALIAS,
+        "auth": "token",
+        "full_name": "Jo Doe",
+        "portal_username": "jdoe",
+        "account_rep": "rep@provider.example",
+        "via": "email",
+        **values,
+    }
+    lines = ['default_profile = "default"', "[profiles.default]"]
+    lines += [f'{key} = "{value}"' for key, value in values.items()]
+    paths.config_file().parent.mkdir(parents=True, exist_ok=True)
+    paths.config_file().write_text("\n".join(lines) + "\n")
