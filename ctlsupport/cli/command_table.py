@@ -552,6 +552,12 @@ COMMANDS = {'': {'group': True,
                                 'Also take mail on this port of 127.0.0.1 (0: a free one), as the '
                                 "desk's email channel.",
                                 ''),
+                               (('--notify-smtp',),
+                                True,
+                                False,
+                                "Mail the desk's notifications to this SMTP server instead of into "
+                                'a Maildir per user under the state directory.',
+                                ''),
                                (('-h', '--help'), False, False, 'Show this message and exit.', '')],
                    'arguments': []},
  'sandbox suspended': {'group': False,

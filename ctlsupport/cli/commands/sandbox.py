@@ -88,6 +88,15 @@ def serve(
             "email channel.",
         ),
     ] = None,
+    notify_smtp: Annotated[
+        str | None,
+        typer.Option(
+            "--notify-smtp",
+            metavar="HOST:PORT",
+            help="Mail the desk's notifications to this SMTP server instead of into a "
+            "Maildir per user under the state directory.",
+        ),
+    ] = None,
 ) -> None:
     """Run the sandbox desk in the foreground until Ctrl-C."""
     from ctlsupport.config import paths
@@ -103,12 +112,15 @@ def serve(
         fault_rates=_fault_rates(faults, fault or []),
         slow_seconds=slow_seconds,
         smtp_port=smtp_port,
+        notify_smtp=notify_smtp,
     )
     server = SandboxServer(config, log=True)
     out = sys.stdout
     out.write(f"Sandbox desk listening at {server.url}\n")
     out.write(f"  end user: {email}  password: {password}  API token: {token}\n")
     out.write(f"  state:    {folder}\n")
+    where = f"smtp://{notify_smtp}" if notify_smtp else f"{folder / 'mailboxes'}/ADDRESS/"
+    out.write(f"  notices:  {where} (what the desk mails requesters and CCs)\n")
     out.write(
         f"  use it:   ctlsupport setup --profile sandbox-serve --desk-url {server.url} "
         f"--alias {email} --auth token\n"
