@@ -244,7 +244,7 @@ class MaildirSource:
             )
         self.name = f"maildir:{self.path.resolve()}"
         self.max_bytes = max_bytes
-        self._files: dict[str, Path] = {}
+        self._files: dict[str, str] = {}  # key -> path; str: 10,000 of them stay small
 
     def uidvalidity(self) -> int | None:
         return None
@@ -252,7 +252,7 @@ class MaildirSource:
     def pending(self, last_uid: int, seen: Container[str]) -> list[int | str]:
         """Names not read before, oldest first (a name starts with its delivery time);
         the key is the unique part, so a mail client moving new/ -> cur/ changes nothing."""
-        found: dict[str, Path] = {}
+        found: dict[str, str] = {}
         for sub in ("new", "cur"):
             try:
                 entries = os.scandir(self.path / sub)
@@ -264,15 +264,16 @@ class MaildirSource:
                         continue
                     key = entry.name.split(":", 1)[0]
                     if key not in seen:
-                        found[key] = Path(entry.path)
+                        found[key] = entry.path
         self._files = found
         return sorted(found, key=_delivery_order)
 
     def fetch(self, keys: list[int | str]) -> Iterator[Fetched]:
         for key in keys:
-            path = self._files.get(str(key))
-            if path is None:
+            name = self._files.get(str(key))
+            if name is None:
                 continue
+            path = Path(name)
             try:
                 with path.open("rb") as handle:
                     raw = handle.read(self.max_bytes + 1)
