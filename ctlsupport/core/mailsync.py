@@ -58,6 +58,7 @@ def apply(conn: sqlite3.Connection, profile: str, notice: Notice) -> Effect:
         StoredNotice(
             notice.message_id, ticket, notice.code, notice.kind, status, notice.author,
             notice.text, notice.subject, notice.reply_to, notice.sent_at,
+            " ".join(notice.references),
         ),
     )  # fmt: skip
     if before is None:

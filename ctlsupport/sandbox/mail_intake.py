@@ -175,10 +175,19 @@ def _content(message: EmailMessage) -> tuple[str, list[tuple[str, str, bytes]]]:
     return text, files
 
 
+_ATTRIBUTION = re.compile(r"^(On .*wrote:|-+ ?Original Message ?-+)\s*$", re.IGNORECASE)
+
+
 def _above_delimiter(text: str) -> str:
-    """Only the text above the reply delimiter becomes the comment."""
+    """Only the text above the reply delimiter becomes the comment; a mail client's
+    quoting of the notification ("On ... wrote:" and `>` lines) goes with the rest."""
     if DELIMITER in text:
-        text = text.split(DELIMITER, 1)[0]
+        lines = text.split(DELIMITER, 1)[0].splitlines()
+        while lines and (not lines[-1].strip() or lines[-1].lstrip().startswith(">")):
+            lines.pop()
+        if lines and _ATTRIBUTION.match(lines[-1].strip()):
+            lines.pop()
+        text = "\n".join(lines)
     return text.rstrip() + ("\n" if text.strip() else "")
 
 

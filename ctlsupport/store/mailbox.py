@@ -30,6 +30,7 @@ class StoredNotice:
     subject: str
     reply_to: str | None
     sent_at: str
+    refs: str = ""  # the notification's References, space-separated
 
 
 class MailboxStore:
@@ -101,18 +102,18 @@ class MailboxStore:
     def add_notice(self, profile: str, notice: StoredNotice) -> None:
         self.conn.execute(
             "INSERT INTO mail_notices (profile, message_id, request_id, code, kind, status, "
-            "author, body, subject, reply_to, sent_at, seen_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "author, body, subject, reply_to, sent_at, refs, seen_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (profile, notice.message_id, notice.request_id, notice.code, notice.kind,
              notice.status, notice.author, notice.body, notice.subject, notice.reply_to,
-             notice.sent_at, stamp()),
+             notice.sent_at, notice.refs, stamp()),
         )  # fmt: skip
 
     def notices(self, profile: str, request_id: int) -> list[StoredNotice]:
         """A ticket's notifications, oldest first."""
         rows = self.conn.execute(
             "SELECT message_id, request_id, code, kind, status, author, body, subject, "
-            "reply_to, sent_at FROM mail_notices WHERE profile = ? AND request_id = ? "
+            "reply_to, sent_at, refs FROM mail_notices WHERE profile = ? AND request_id = ? "
             "ORDER BY sent_at, rowid",
             (profile, request_id),
         )

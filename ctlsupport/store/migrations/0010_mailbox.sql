@@ -31,6 +31,7 @@ CREATE TABLE mail_notices (
     body       TEXT    NOT NULL DEFAULT '',     -- the newest comment it quotes
     subject    TEXT    NOT NULL DEFAULT '',
     reply_to   TEXT,                            -- the desk's reply address
+    refs       TEXT    NOT NULL DEFAULT '',     -- its References, for a reply to it
     sent_at    TEXT    NOT NULL,
     seen_at    TEXT    NOT NULL,
     PRIMARY KEY (profile, message_id)
