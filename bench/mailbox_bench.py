@@ -55,6 +55,7 @@ def write_maildir(box: Path, count: int, work: Path) -> None:
     received, reply = templates(work)
     number = re.search(rb"request \((\d+)\)", received).group(1)
     code = re.search(rb"\[([0-9A-Z]{6}-[0-9A-Z]{4})\]", received).group(1)
+    box.parent.mkdir(parents=True, exist_ok=True)
     target = mailbox.Maildir(box, create=True)
     for n in range(count):
         ticket = 100000 + n // 2
