@@ -181,3 +181,32 @@ def test_xoauth2_signs_in_with_the_token_the_named_command_prints(oauth_dovecot,
     failing = imap_profile(oauth_dovecot, imap_auth="xoauth2", imap_token_command="false")
     with pytest.raises(AuthError, match="imap_token_command failed"):
         action.open_source(failing, lambda kind: None)
+
+
+def test_watch_from_the_mailbox_reports_a_reply_the_moment_it_arrives(relayed_desk, dovecot):
+    from ctlsupport.actions.mail_watch import MailWatcher, watch
+
+    mail_desk(relayed_desk, "Watched", "Please look.\n")
+    ticket = relayed_desk.state.list_requests()[0]["id"]
+    p = imap_profile(dovecot)
+    source = action.open_source(p, lambda kind: Secret("imap-secret"))
+    conn = db.connect()
+    action.sync(conn, p, source)
+    changes, notes = [], []
+    later = threading.Timer(1.0, relayed_desk.state.agent_reply, (ticket, "Looking now."))
+    later.start()
+    started = time.monotonic()
+    try:
+        code = watch(MailWatcher(conn, p, source), interval=60, count=None, until="comment",
+                     on_change=changes.append, note=notes.append)  # fmt: skip
+    finally:
+        later.join()
+        source.close()
+    assert code == 0 and time.monotonic() - started < 30  # IDLE, not the 60 s interval
+    (change,) = changes
+    assert (change.kind, change.request_id, change.comment.body) == (
+        "comment",
+        ticket,
+        "Looking now.",
+    )
+    assert "tells of new mail at once" in notes[0]

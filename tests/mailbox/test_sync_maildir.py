@@ -180,3 +180,27 @@ def test_our_own_copy_quoting_a_notification_is_not_a_notification(desk, tmp_pat
     _add(box, own)
     result, _ = run(box)
     assert result.skipped["own"] == 1 and result.notices == 0
+
+
+def test_watch_from_a_maildir_reports_new_tickets_replies_and_status(desk):
+    from ctlsupport.actions.mail_watch import MailWatcher, watch
+
+    mail_desk(desk, "Known before", "Hi.\n")
+    ticket = desk.state.list_requests()[0]["id"]
+    path = alias_maildir(desk)
+    conn = db.connect()
+    p = profile(maildir=str(path))
+    source = MaildirSource(path)
+    action.sync(conn, p, source)
+    watcher = MailWatcher(conn, p, source)
+    desk.state.agent_reply(ticket, "On it.")
+    desk.state.set_status(ticket, "solved")
+    mail_desk(desk, "Brand new", "Another.\n")
+    changes = []
+    code = watch(watcher, interval=0.1, count=1, until=None, on_change=changes.append,
+                 note=lambda text: None)  # fmt: skip
+    assert code == 0
+    kinds = sorted((c.kind, c.request_id) for c in changes)
+    assert kinds == [("comment", ticket), ("new", ticket + 1), ("status", ticket)]
+    status = next(c for c in changes if c.kind == "status")
+    assert (status.before, status.after) == ("new", "solved")
