@@ -210,3 +210,20 @@ def test_watch_from_the_mailbox_reports_a_reply_the_moment_it_arrives(relayed_de
         "Looking now.",
     )
     assert "tells of new mail at once" in notes[0]
+
+
+def test_over_imap_odd_mail_is_skipped_and_a_huge_one_read_only_in_part(relayed_desk, dovecot):
+    from email.message import EmailMessage
+
+    mail_desk(relayed_desk, "Among odd mail", "Hi.\n")
+    huge = EmailMessage()
+    huge["From"] = "someone@customer.example"
+    huge["Subject"] = "big"
+    huge.set_content("see attachment")
+    huge.add_attachment(b"\1" * (3 * 1024 * 1024), maintype="application",
+                        subtype="octet-stream")  # fmt: skip
+    dovecot.deliver(ALIAS, huge.as_bytes())
+    dovecot.deliver(ALIAS, b"Subject: \xff\xfe\r\n\r\n\x00 not a mail \xff\r\n")
+    result = sync_once(dovecot)
+    assert result.read == 3 and result.new_tickets == 1 and result.truncated == 1
+    assert result.skipped["not_desk"] == 2
