@@ -110,3 +110,34 @@ def test_mailbox_settings_are_validated(cli):
     refused = cli("sync")
     assert refused.code == ExitCode.CONFIG and "unencrypted" in refused.stderr
     assert ALIAS
+
+
+def test_the_same_flow_against_a_real_imap_server(cli, dovecot, tmp_path, monkeypatch):
+    """No API: open by email, sync over IMAP (Dovecot, fed by the desk over SMTP), the
+    agent's reply after the next sync, and a comment by email on the same ticket."""
+    from ticketdata import FULL_FLAGS
+
+    from ctlsupport.sandbox import SandboxConfig, SandboxServer
+
+    config = SandboxConfig(data_dir=tmp_path / "relay-desk", smtp_port=0,
+                           notify_smtp=f"127.0.0.1:{dovecot.relay_port}")  # fmt: skip
+    desk = SandboxServer(config).start()
+    try:
+        monkeypatch.setenv("CTLSUPPORT_IMAP_PASSWORD", "imap-secret")
+        write_profile(desk_url=desk.url, smtp_host="127.0.0.1", smtp_port=str(desk.smtp_port),
+                      smtp_security="none", imap_host="127.0.0.1", imap_port=str(dovecot.port),
+                      imap_security="none")  # fmt: skip
+        opened = cli("--json", "--no-input", "open", *FULL_FLAGS, "--no-duplicate-check",
+                     stdin="curl: (7) Failed to connect\n")  # fmt: skip
+        assert opened.code == 0, opened.stderr
+        first = cli("--json", "sync").json()["data"]
+        [request] = desk.state.list_requests()
+        assert first["new_tickets"] == 1 and first["source"].startswith("imap://")
+        desk.state.agent_reply(request["id"], "Fixed the route.")
+        assert cli("--json", "sync").json()["data"]["agent_replies"] == 1
+        sent = cli("--json", "comment", str(request["id"]), "--via", "email",
+                   "--body", "Confirmed, thanks.", "--full-name", "Jo Doe")  # fmt: skip
+        assert sent.code == 0, sent.stderr
+        assert len(desk.state.list_requests()) == 1
+    finally:
+        desk.stop()
