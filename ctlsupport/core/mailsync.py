@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 
 from ctlsupport.core.notices import NotANotice, Notice
 from ctlsupport.model import Request
+from ctlsupport.secret import mask_ticket_secrets
 from ctlsupport.store.db import stamp
 from ctlsupport.store.mail_log import MailLog
 from ctlsupport.store.mailbox import MailboxStore, StoredNotice
@@ -57,7 +58,7 @@ def apply(conn: sqlite3.Connection, profile: str, notice: Notice) -> Effect:
         profile,
         StoredNotice(
             notice.message_id, ticket, notice.code, notice.kind, status, notice.author,
-            notice.text, notice.subject, notice.reply_to, notice.sent_at,
+            mask_ticket_secrets(notice.text), notice.subject, notice.reply_to, notice.sent_at,
             " ".join(notice.references),
         ),
     )  # fmt: skip
@@ -112,7 +113,7 @@ def _insert(
         status=status,
         priority=None,
         type=None,
-        description=notice.text if notice.kind == "received" else "",
+        description=mask_ticket_secrets(notice.text) if notice.kind == "received" else "",
         created_at=notice.sent_at,
         updated_at=notice.sent_at,
         url="",

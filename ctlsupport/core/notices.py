@@ -19,7 +19,9 @@ DELIMITER = re.compile(r"^.*##-.*above this line.*-##.*$", re.MULTILINE | re.IGN
 ENCODED_ID = re.compile(r"\[([0-9A-Z]{6}-[0-9A-Z]{4})\]")
 _NUMBER = re.compile(r"\b(?:request|ticket)\s*\(?#?(\d{1,12})\)?", re.IGNORECASE)
 _SUBJECT_NUMBER = re.compile(r"#(\d{1,12})\b")
-_RULE = re.compile(r"^\s*-{10,}\s*$", re.MULTILINE)
+# A rule between comments stands after a blank line (a dashed underline in a comment,
+# right below its heading, does not).
+_RULE = re.compile(r"\n[ \t]*\n[ \t]*-{10,}[ \t]*(?=\n|$)")
 _KINDS = (
     ("received", re.compile(r"has been received|request received", re.IGNORECASE)),
     ("solved", re.compile(r"has been (?:solved|resolved)|was (?:solved|closed)", re.IGNORECASE)),
@@ -225,7 +227,7 @@ def newest_comment(text: str) -> tuple[str, str]:
     """(author, text) of the newest comment {{ticket.comments_formatted}} shows: the first
     block between rules, whose first line is "Name, date"."""
     below = DELIMITER.split(text, maxsplit=1)[-1]
-    blocks = [b.strip() for b in _RULE.split(below)]
+    blocks = [b.strip() for b in _RULE.split("\n" + below)]
     for block in blocks[1:-1] if len(blocks) > 2 else []:
         if not block:
             continue

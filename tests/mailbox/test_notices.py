@@ -85,3 +85,8 @@ def test_what_is_not_a_notification_says_why(raw, reason):
     with pytest.raises(NotANotice) as caught:
         parse(raw, own=frozenset({"support@partner.example"}))
     assert caught.value.reason == reason
+
+
+def test_a_dashed_heading_inside_a_comment_does_not_end_it():
+    body = BODY.replace("First line.\nSecond line.", "Description\n--------------------\nDown.")
+    assert parse(mail(body)).text == "Description\n--------------------\nDown."
