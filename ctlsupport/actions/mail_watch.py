@@ -5,7 +5,7 @@ looks is IMAP IDLE where the server has it, so a change shows the moment it arri
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -89,8 +89,8 @@ def watch(
     interval: float,
     count: int | None,
     until: str | None,
-    on_change,
-    note,
+    on_change: Callable[[tracking.Change], None],
+    note: Callable[[str], None],
 ) -> int:
     """Look, hand each change to `on_change`, wait for news; the exit code (OK after
     `count` looks or the `until` change, INTERRUPTED after Ctrl-C)."""
