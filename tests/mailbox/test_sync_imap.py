@@ -227,3 +227,14 @@ def test_over_imap_odd_mail_is_skipped_and_a_huge_one_read_only_in_part(relayed_
     result = sync_once(dovecot)
     assert result.read == 3 and result.new_tickets == 1 and result.truncated == 1
     assert result.skipped["not_desk"] == 2
+
+
+def test_starttls_upgrades_the_plain_port(relayed_desk, dovecot, monkeypatch):
+    monkeypatch.setenv("SSL_CERT_FILE", str(dovecot.dir / "cert.pem"))
+    mail_desk(relayed_desk, "Upgraded", "STARTTLS.\n")
+    p = profile(imap_host="localhost", imap_port=str(dovecot.port), imap_security="starttls")
+    source = action.open_source(p, lambda kind: Secret("imap-secret"))
+    try:
+        assert action.sync(db.connect(), p, source).new_tickets == 1
+    finally:
+        source.close()
