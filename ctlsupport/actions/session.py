@@ -1,17 +1,22 @@
-"""The global options of one run, and what they resolve to: profile, credentials, desk."""
+"""What one run holds, with no terminal: settings, profile, secrets, the desk client.
+
+The terminal layer's `AppState` extends it with the output and the prompts; actions see
+only this. Notes for the person (warnings, hints, --debug lines) go through `notes`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager as ContextManager
+from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ctlsupport.config import secrets, settings
 from ctlsupport.errors import AuthError, ConfigError, KeyringUnavailable
 from ctlsupport.secret import Secret
 
 if TYPE_CHECKING:
-    from ctlsupport.cli.output import Output
+    from ctlsupport.actions.asker import Asker
     from ctlsupport.config.settings import Profile, Settings
     from ctlsupport.sandbox import SandboxServer
     from ctlsupport.transport.http import Credentials
@@ -22,16 +27,40 @@ SANDBOX_ALIAS = "support@partner.example"
 SANDBOX_TOKEN = "sandbox-token"
 
 
+class Notes(Protocol):
+    """Where an action's words for the person go (stderr in a terminal, never stdout)."""
+
+    def note(self, message: str) -> None: ...
+    def warn(self, message: str) -> None: ...
+    def debug_line(self, message: str) -> None: ...
+
+
+class QuietNotes:
+    """Notes kept in lists: for runs with nobody to tell, and for tests."""
+
+    def __init__(self) -> None:
+        self.notes: list[str] = []
+        self.warnings: list[str] = []
+
+    def note(self, message: str) -> None:
+        self.notes.append(message)
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    def debug_line(self, message: str) -> None:
+        pass
+
+
 @dataclass
-class AppState:
-    """Global options, set by the root callback and read by every command."""
+class Session:
+    """What one run holds: global options, and what they resolve to."""
 
     profile_name: str | None = None
     sandbox: bool = False
-    json: bool = False
     no_input: bool = False
     debug: bool = False
-    out: Output = field(init=False)
+    notes: Notes = field(default_factory=QuietNotes)
     _settings: Settings | None = field(default=None, init=False)
     _server: SandboxServer | None = field(default=None, init=False)
     _keyring_warned: bool = field(default=False, init=False)
@@ -39,19 +68,24 @@ class AppState:
     outbox_flushed: bool = field(default=False, init=False)  # queued items already sent
     smtp_passwords: dict[str, Secret] = field(default_factory=dict, init=False)  # asked once
 
-    def __post_init__(self) -> None:
-        from ctlsupport.cli.output import Output
-
-        self.out = Output(json_mode=self.json, debug=self.debug)
-        self._warn_insecure_storage()
-
-    def _warn_insecure_storage(self) -> None:
+    def warn_insecure_storage(self) -> None:
         """Every command says so while secrets sit in the opt-in plain file."""
         if secrets.insecure_in_use():
-            self.out.warn(
+            self.notes.warn(
                 f"secrets are stored in a plain file ({secrets.insecure_path()}), "
                 "not in the OS keyring; `ctlsupport auth status` shows which"
             )
+
+    def asker(self) -> Asker:
+        """Who answers questions in this run: nobody, unless the terminal layer says so."""
+        from ctlsupport.actions.asker import NoAsker
+
+        return NoAsker()
+
+    def progress(self, message: str = "Sending to the desk...") -> ContextManager[Any]:
+        """A context that shows work with the desk; it yields the upload callback
+        `(name, sent, total)`. Without a terminal, nothing is shown."""
+        return nullcontext(None)
 
     def settings(self) -> Settings:
         if self._settings is None:
@@ -83,7 +117,7 @@ class AppState:
                 data_dir=paths.ensure_private_dir(paths.sandbox_dir()), smtp_port=0
             )
             self._server = SandboxServer(config).start()
-            self.out.debug_line(f"embedded sandbox desk at {self._server.url}")
+            self.notes.debug_line(f"embedded sandbox desk at {self._server.url}")
         return self._server
 
     def close(self) -> None:
@@ -99,8 +133,8 @@ class AppState:
             # Say it once: the command may still have what it needs (a prompt, env).
             if not self._keyring_warned:
                 self._keyring_warned = True
-                self.out.warn(f"{exc.message}; cannot read the stored {kind}")
-                self.out.note(f"hint: {exc.hint}")
+                self.notes.warn(f"{exc.message}; cannot read the stored {kind}")
+                self.notes.note(f"hint: {exc.hint}")
             return None
 
     def credentials(self, profile: Profile) -> Credentials:
@@ -114,7 +148,7 @@ class AppState:
                 hint="Run `ctlsupport setup --alias support@your-company.example`.",
             )
         if profile.auth == "oauth":
-            from ctlsupport.cli import signin
+            from ctlsupport.actions import signin
 
             return signin.oauth_credentials(profile)
         kind = "token" if profile.auth == "token" else "password"
@@ -137,12 +171,12 @@ class AppState:
     @property
     def debug_sink(self) -> Callable[[str], None] | None:
         """Where --debug lines go, or None without --debug."""
-        return self.out.debug_line if self.debug else None
+        return self.notes.debug_line if self.debug else None
 
     def client(self, profile: Profile | None = None, *, quick: bool = False) -> DeskClient:
         """A client of the profile's desk; `quick`: one try with a short wait, for lookups
         that only help (a duplicate check must not hold a ticket up)."""
-        from ctlsupport.cli import signin
+        from ctlsupport.actions import signin
         from ctlsupport.transport.http import DeskSession
         from ctlsupport.transport.zendesk import DeskClient
 

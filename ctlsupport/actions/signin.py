@@ -1,7 +1,7 @@
 """Desk sign-in: the OAuth and legacy login flows, stored tokens, refresh, identity check.
 
 Used by `auth login`, `setup`, `config import` and, for every call to the desk, by
-AppState.credentials(): an expired access token is refreshed once, transparently.
+Session.credentials(): an expired access token is refreshed once, transparently.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from ctlsupport.errors import AuthError, InvalidInput, KeyringUnavailable, Usage
 from ctlsupport.secret import SCRUBBER, Secret
 
 if TYPE_CHECKING:
-    from ctlsupport.cli.context import AppState
+    from ctlsupport.actions.asker import Asker
+    from ctlsupport.actions.session import Session
     from ctlsupport.config.settings import Profile
     from ctlsupport.transport.http import Credentials
     from ctlsupport.transport.oauth import Endpoints, TokenSet
@@ -196,10 +197,11 @@ def verify_identity(profile: Profile, credentials: Credentials) -> str:
 
 
 def login(
-    state: AppState,
+    state: Session,
     profile: Profile,
     method: str,
     *,
+    ask: Asker | None = None,
     no_browser: bool = False,
     insecure: bool = False,
     secret: Secret | None = None,
@@ -224,8 +226,8 @@ def login(
             expires = iso_time(tokens.expires_at)
         stale = ("password", "token")
     else:
-        state.out.warn(legacy_warning(method) or "")
-        value = secret or read_legacy_secret(state, method, profile.alias)
+        state.notes.warn(legacy_warning(method) or "")
+        value = secret or read_legacy_secret(ask or state.asker(), method, profile.alias)
         verify_identity(profile, Credentials(profile.alias, method, value))
         _store(lambda: secrets.store(profile.name, method, value, insecure=insecure))
         stale = tuple(k for k in secrets.DESK_KINDS if k != method)
@@ -247,7 +249,7 @@ def _store(write: Callable[[], None]) -> None:
         ) from None
 
 
-def _record_method(state: AppState, profile: Profile, method: str) -> None:
+def _record_method(state: Session, profile: Profile, method: str) -> None:
     config = state.settings()
     saved = config.profiles.get(profile.name)
     if saved is not None and saved.auth != method:
@@ -261,10 +263,8 @@ def iso_time(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def read_legacy_secret(state: AppState, method: str, alias: str) -> Secret:
+def read_legacy_secret(ask: Asker | None, method: str, alias: str) -> Secret:
     """The desk password or token: the next stdin line when piped, else a hidden prompt."""
-    from ctlsupport.cli import prompts
-
     label = "desk password" if method == "password" else "desk API token"
     if not sys.stdin.isatty():
         value = sys.stdin.readline().rstrip("\r\n")
@@ -273,9 +273,8 @@ def read_legacy_secret(state: AppState, method: str, alias: str) -> Secret:
                 f"no {label} on stdin",
                 hint=f"Pipe the {label} on stdin, or run in a terminal to be asked.",
             )
-    elif prompts.interactive(state.no_input):
-        with prompts.Prompter() as prompter:
-            value = prompter.secret(f"Your {label} for {alias}")
+    elif ask is not None and ask.interactive:
+        value = ask.secret(f"Your {label} for {alias}")
         if not value:
             raise InvalidInput(f"no {label} given")
     else:
@@ -286,7 +285,7 @@ def read_legacy_secret(state: AppState, method: str, alias: str) -> Secret:
     return Secret(value)
 
 
-def _oauth_tokens(state: AppState, profile: Profile, no_browser: bool) -> TokenSet:
+def _oauth_tokens(state: Session, profile: Profile, no_browser: bool) -> TokenSet:
     """Run the authorization-code flow with PKCE through a loopback listener."""
     import secrets as random
 
@@ -300,15 +299,14 @@ def _oauth_tokens(state: AppState, profile: Profile, no_browser: bool) -> TokenS
         url = oauth.authorization_url(ends, listener.redirect_uri, expected, pkce)
         opened = False
         if not no_browser and _has_display():
-            state.out.note("Opening the desk's sign-in page in your browser.")
+            state.notes.note("Opening the desk's sign-in page in your browser.")
             opened = _open_browser(url)
         if not opened:
-            state.out.note("Open this address in a browser and sign in as " + profile.alias + ":")
+            state.notes.note("Open this address in a browser and sign in as " + profile.alias + ":")
         else:
-            state.out.note("If it did not open, visit:")
-        sys.stderr.write(url + "\n")
-        sys.stderr.flush()
-        state.out.note(
+            state.notes.note("If it did not open, visit:")
+        state.notes.note(url)
+        state.notes.note(
             "Waiting for the desk... (browser on another machine? paste the address it "
             "ended on, or the code, here and press Enter)"
         )

@@ -216,7 +216,7 @@ def _send_queued(state: AppState) -> None:
     try:
         if not state.settings().auto_send_outbox:
             return
-        from ctlsupport.cli.delivery import send_pending
+        from ctlsupport.actions.delivery import send_pending
 
         report = send_pending(state, interactive=False)
     except CtlError as exc:

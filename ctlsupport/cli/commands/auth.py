@@ -55,7 +55,7 @@ def login(
     ] = False,
 ) -> None:
     """Sign in to the desk as the profile's support alias and store the sign-in."""
-    from ctlsupport.cli import signin
+    from ctlsupport.actions import signin
 
     state: AppState = ctx.obj
     if state.sandbox:
@@ -78,7 +78,7 @@ def login(
 
 def profile_status(profile: settings.Profile) -> dict[str, Any]:
     """How one profile is signed in: method, identity, storage, expiry, warnings."""
-    from ctlsupport.cli import signin
+    from ctlsupport.actions import signin
 
     method = profile.auth
     kind = "oauth-access" if method == "oauth" else method

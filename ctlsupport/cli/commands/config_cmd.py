@@ -99,7 +99,7 @@ def check_value(key: str, value: str) -> str:
 
 def resolved(state: AppState) -> list[dict[str, str]]:
     """Every value of the chosen profile and where it comes from: flag, env, file, default."""
-    from ctlsupport.cli import signin
+    from ctlsupport.actions import signin
 
     profile = state.profile()
     if state.profile_name:

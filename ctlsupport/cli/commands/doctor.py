@@ -123,7 +123,7 @@ def _credentials(run: _Run) -> None:
 
 
 def _identity(run: _Run) -> None:
-    from ctlsupport.cli.signin import IDENTITY_REASON
+    from ctlsupport.actions.signin import IDENTITY_REASON
 
     assert run.profile is not None and run.me is not None
     email = str(run.me.get("email") or "")
@@ -155,7 +155,7 @@ def _clock(run: _Run) -> None:
 
 
 def _method(run: _Run) -> None:
-    from ctlsupport.cli import signin
+    from ctlsupport.actions import signin
     from ctlsupport.config import secrets
 
     assert run.profile is not None

@@ -139,7 +139,7 @@ def _local(moment: datetime | None) -> str:
 
 def _send_api(state: AppState, client, profile, request, text, reason: str) -> dict:
     """A new request at the desk (type question), delivered exactly once."""
-    from ctlsupport.cli.delivery import remember_escalation
+    from ctlsupport.actions.records import remember_escalation
     from ctlsupport.core import escalation
     from ctlsupport.core.delivery import RetryPolicy, deliver
 
@@ -185,7 +185,7 @@ def _read_ticket(state: AppState, profile, request_id: int, route: str):
 
 def _send_email(state: AppState, profile, request_id: int, text, reason: str) -> dict:
     """A NEW message to the escalation address, through the outbox (kept on failure)."""
-    from ctlsupport.cli.mail_delivery import kept, ready, send_mail_one
+    from ctlsupport.actions.mail_delivery import kept, ready, send_mail_one
     from ctlsupport.core import mailout, mailroutes
     from ctlsupport.errors import CtlError
     from ctlsupport.store import db

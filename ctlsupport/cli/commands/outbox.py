@@ -65,7 +65,7 @@ def send_items(
     item_id: Annotated[int | None, typer.Argument(help="One item (default: all queued).")] = None,
 ) -> None:
     """Send queued submissions again (each exactly once)."""
-    from ctlsupport.cli.delivery import send_pending
+    from ctlsupport.actions.delivery import send_pending
 
     state: AppState = ctx.obj
     report = send_pending(state, item_id=item_id)

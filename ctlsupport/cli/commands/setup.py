@@ -132,7 +132,7 @@ def setup(
         profile.auth = "password"  # a secret on stdin is a legacy sign-in
     if state.sandbox:
         # The embedded desk fixes these; its URL changes with every run.
-        from ctlsupport.cli.context import SANDBOX_ALIAS
+        from ctlsupport.actions.session import SANDBOX_ALIAS
 
         profile.desk_url, profile.alias, profile.auth = "", SANDBOX_ALIAS, "token"
     if secret_stdin and profile.auth == "oauth":
@@ -243,7 +243,7 @@ def _sign_in(
     state: AppState, profile: settings.Profile, secret: Secret | None, no_browser: bool
 ) -> list[str]:
     """The `auth login` flow for the profile's method; what was stored."""
-    from ctlsupport.cli import signin
+    from ctlsupport.actions import signin
 
     try:
         result = signin.login(state, profile, profile.auth, secret=secret, no_browser=no_browser)

@@ -140,7 +140,7 @@ def _tier(state: AppState) -> str:
 
 def _history(state: AppState) -> History | None:
     """The local history, or None when it cannot be opened (the desk still answers)."""
-    from ctlsupport.cli.delivery import local_history
+    from ctlsupport.actions.records import local_history
     from ctlsupport.store import db
     from ctlsupport.store.history import History
 
@@ -219,13 +219,13 @@ def _record(
 ) -> None:
     """Remember the desk's answer locally (for --mine, --offline and completion);
     `written`: the customer alias each request's body carries, by id."""
-    from ctlsupport.cli.delivery import local_history
+    from ctlsupport.actions.records import local_history
 
     if history is None:
         return
     with local_history(state, "requests seen", quiet=True):
         history.record_seen(name, requests_, alias_of=lambda r: written[r.id])
-        from ctlsupport.cli.comment_mail import link_references
+        from ctlsupport.actions.comment_mail import link_references
         from ctlsupport.store.mail_log import MailLog
 
         link_references(MailLog(history.conn), requests_)  # mailed tickets get their number
@@ -234,7 +234,7 @@ def _record(
 def _set_first_reply(
     state: AppState, history: History | None, name: str, request_id: int, at: str
 ) -> None:
-    from ctlsupport.cli.delivery import local_history
+    from ctlsupport.actions.records import local_history
 
     if history is not None:
         with local_history(state, "first reply", quiet=True):
@@ -402,7 +402,7 @@ def show_request(
     if web:
         _open_web(state, request_id)
         return
-    from ctlsupport.cli.delivery import local_history
+    from ctlsupport.actions.records import local_history
     from ctlsupport.core import tracking
     from ctlsupport.store.escalations import Escalations
 
