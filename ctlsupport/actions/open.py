@@ -7,37 +7,19 @@ provider's process, `open_send` queues and sends)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ctlsupport.actions import open_input, open_send
-from ctlsupport.actions.open_checks import Options as ProcessOptions
-from ctlsupport.core.errorlog import DEFAULT_LINES as DEFAULT_ERROR_LINES
+from ctlsupport.actions.open_input import OpenOptions
 from ctlsupport.errors import ConfigError, Interrupted
 from ctlsupport.secret import SCRUBBER
+
+__all__ = ["OpenOptions", "open_ticket"]
 
 if TYPE_CHECKING:
     from ctlsupport.actions.asker import Asker
     from ctlsupport.actions.results import Done
     from ctlsupport.actions.session import Session
-
-
-@dataclass
-class OpenOptions:
-    """What `open` (and `task`) was given: field values by field name, and how to send."""
-
-    fields: dict[str, object] = field(default_factory=dict)
-    route: str = "api"
-    error_file: str | None = None
-    error_lines: int = DEFAULT_ERROR_LINES
-    stdin: IO[bytes] | None = None  # piped error output (None: stdin is a terminal)
-    login_required: bool = False
-    root_password_stdin: bool = False
-    yes: bool = False
-    dry_run: bool = False
-    no_redact: bool = False
-    resume: str | None = None
-    process: ProcessOptions = field(default_factory=ProcessOptions)
 
 
 def open_ticket(opts: OpenOptions, session: Session, ask: Asker) -> Done | None:

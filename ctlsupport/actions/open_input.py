@@ -3,18 +3,38 @@ the error output (a file or the pipe), and the drafts that keep what was typed."
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from ctlsupport.actions.open_checks import Options as ProcessOptions
 from ctlsupport.core import compose
+from ctlsupport.core.errorlog import DEFAULT_LINES as DEFAULT_ERROR_LINES
 from ctlsupport.errors import InvalidInput, NotFound
 from ctlsupport.secret import SCRUBBER, Secret
 
 if TYPE_CHECKING:
-    from ctlsupport.actions.open import OpenOptions
     from ctlsupport.actions.session import Session
     from ctlsupport.core.redact import Redactor
     from ctlsupport.model import TicketDraft
+
+
+@dataclass
+class OpenOptions:
+    """What `open` (and `task`) was given: field values by field name, and how to send."""
+
+    fields: dict[str, object] = field(default_factory=dict)
+    route: str = "api"
+    error_file: str | None = None
+    error_lines: int = DEFAULT_ERROR_LINES
+    stdin: IO[bytes] | None = None  # piped error output (None: stdin is a terminal)
+    login_required: bool = False
+    root_password_stdin: bool = False
+    yes: bool = False
+    dry_run: bool = False
+    no_redact: bool = False
+    resume: str | None = None
+    process: ProcessOptions = field(default_factory=ProcessOptions)
 
 
 def values_from(

@@ -148,9 +148,9 @@ class Session:
                 hint="Run `ctlsupport setup --alias support@your-company.example`.",
             )
         if profile.auth == "oauth":
-            from ctlsupport.actions import signin
+            from ctlsupport.actions import tokens as stored
 
-            return signin.oauth_credentials(profile)
+            return stored.oauth_credentials(profile)
         kind = "token" if profile.auth == "token" else "password"
         env_var = secrets.ENV_VARS[kind]
         try:
@@ -176,7 +176,7 @@ class Session:
     def client(self, profile: Profile | None = None, *, quick: bool = False) -> DeskClient:
         """A client of the profile's desk; `quick`: one try with a short wait, for lookups
         that only help (a duplicate check must not hold a ticket up)."""
-        from ctlsupport.actions import signin
+        from ctlsupport.actions import tokens as stored
         from ctlsupport.transport.http import DeskSession
         from ctlsupport.transport.zendesk import DeskClient
 
@@ -184,7 +184,7 @@ class Session:
         self.talked_to_desk = True
         credentials = self.credentials(profile)
         # OAuth: renews the access token once when the desk calls it invalid.
-        renew = None if self.sandbox else signin.refresher(profile)
+        renew = None if self.sandbox else stored.refresher(profile)
         session = DeskSession(
             profile.desk_url,
             credentials,

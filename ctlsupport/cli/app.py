@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ctlsupport import __version__
-from ctlsupport.cli import complete
+from ctlsupport.cli.completion import complete
 from ctlsupport.cli.context import AppState
 from ctlsupport.errors import CtlError
 from ctlsupport.exitcodes import ExitCode

@@ -83,7 +83,7 @@ def exit_codes_markdown() -> str:
 
 def _completer(param, ctx) -> str:
     """The name of the completer attached to a parameter (it answers complete.PROBE)."""
-    from ctlsupport.cli.complete import PROBE
+    from ctlsupport.cli.completion.complete import PROBE
 
     for item in param.shell_complete(ctx, PROBE):
         if isinstance(item.value, str) and item.value.startswith(PROBE):
@@ -130,7 +130,7 @@ def _table_entry(command, ctx) -> dict:
 
 
 def command_table_module() -> str:
-    """cli/command_table.py: commands, options and completers, for the TAB fast path."""
+    """cli/completion/table.py: commands, options and completers, for the TAB fast path."""
     import pprint
     from dataclasses import fields
 
@@ -184,7 +184,7 @@ def root_help() -> str:
 
 def completion_files() -> dict[Path, str]:
     """completions/<script> for each shell, as `ctlsupport completion SHELL` prints it."""
-    from ctlsupport.cli.completion_scripts import FILES, script
+    from ctlsupport.cli.completion.scripts import FILES, script
 
     return {ROOT / "completions" / name: script(shell) + "\n" for shell, name in FILES.items()}
 
@@ -195,7 +195,7 @@ def outputs() -> dict[Path, str]:
     return {
         reference / "commands.md": commands_markdown(),
         reference / "exit-codes.md": exit_codes_markdown(),
-        ROOT / "ctlsupport" / "cli" / "command_table.py": command_table_module(),
+        ROOT / "ctlsupport" / "cli" / "completion" / "table.py": command_table_module(),
         **completion_files(),
     }
 

@@ -18,7 +18,7 @@ def _only_version(argv: list[str]) -> bool:
     """Whether the command line is --version with, at most, other global flags."""
     if "--version" not in argv:
         return False
-    from ctlsupport.cli.command_table import ROOT_FLAGS
+    from ctlsupport.cli.completion.table import ROOT_FLAGS
 
     return all(arg in ROOT_FLAGS for arg in argv)
 
@@ -29,7 +29,7 @@ def _only_root_help(argv: list[str]) -> bool:
         return True
     if "--help" not in argv and "-h" not in argv:
         return False
-    from ctlsupport.cli.command_table import ROOT_FLAGS
+    from ctlsupport.cli.completion.table import ROOT_FLAGS
 
     return all(arg in ROOT_FLAGS or arg in ("-h", "--help") for arg in argv)
 
@@ -38,7 +38,7 @@ def run() -> None:
     """Console-script entry point."""
     instruction = os.environ.get(COMPLETE_VAR)
     if instruction:
-        from ctlsupport.cli.completion_engine import respond
+        from ctlsupport.cli.completion.engine import respond
 
         sys.exit(respond(instruction))
     if _only_version(sys.argv[1:]):
@@ -51,7 +51,7 @@ def run() -> None:
 
         # Click wraps the help to the terminal up to 80 columns; the saved text is that.
         if shutil.get_terminal_size().columns >= 80:
-            from ctlsupport.cli.command_table import ROOT_HELP
+            from ctlsupport.cli.completion.table import ROOT_HELP
 
             sys.stdout.write(ROOT_HELP)
             sys.exit(0)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ctlsupport.cli import complete
+from ctlsupport.cli.completion import complete
 
 # Completers for options that later commands declare: complete.kinds (--kind),
 # complete.customers (--customer), complete.datacenters, complete.priorities.

@@ -249,9 +249,9 @@ class TerminalAsker:
         return self.prompter.multiline(label, check=check, keep_typed=keep_typed)
 
     def show_matrix(self, tier: str) -> None:
-        from ctlsupport.cli.commands import matrix
+        from ctlsupport.cli.matrix_view import table
 
-        self.prompter.console().print(matrix.table(tier))
+        self.prompter.console().print(table(tier))
 
     def preview(self, title: str, rows: list, notes: list[tuple[str, str]]) -> None:
         from rich.panel import Panel

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from ctlsupport.cli import complete, options
+from ctlsupport.cli import options
+from ctlsupport.cli.completion import complete
 from ctlsupport.cli.context import AppState
 from ctlsupport.cli.options import RequestId
 

@@ -3,103 +3,34 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
-import tomllib
 from dataclasses import fields
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from ctlsupport.cli import complete
-from ctlsupport.cli.commands.setup import SETTINGS
+from ctlsupport.actions.settings_table import (
+    SHAREABLE,
+    TEAM_FORMAT,
+    check_value,
+)
+from ctlsupport.cli.completion import complete
 from ctlsupport.cli.context import AppState
 from ctlsupport.config import paths, settings
-from ctlsupport.core import validate
-from ctlsupport.errors import ConfigError, InvalidInput, NotFound, UsageError
+from ctlsupport.errors import ConfigError, NotFound, UsageError
 
 app = typer.Typer(
     help="Show and change settings: profiles, values and where they come from, team files.",
     no_args_is_help=True,
 )
 
-TEAM_FORMAT = "ctlsupport-team-settings/1"
-# What a team shares; never a secret, never a person's own details.
-SHAREABLE = (
-    "desk_url",
-    "alias",
-    "tier",
-    "account_rep",
-    "datacenter",
-    "via",
-    "smtp_host",
-    "smtp_port",
-    "smtp_security",
-    "oauth_authorize_url",
-    "oauth_token_url",
-    "oauth_client_id",
-    "status_url",
-    "routes",
-)
-PERSONAL = ("portal_username", "full_name", "smtp_user")
-SECRET_WORDS = ("pin", "password", "token", "secret", "oauth-access", "oauth-refresh")
-ROUTE_NAME = re.compile(r"[a-z][a-z0-9_-]{0,30}")
-
-
-def _port(value: str) -> str:
-    if not value.strip().isdigit() or not 0 < int(value) < 65536:
-        raise validate.FieldInvalid("must be a port number, 1-65535")
-    return str(int(value))
-
-
-# What setup asks, then the settings only `config set` changes.
-VALIDATORS = {
-    **{key: check for key, (_, _, check) in SETTINGS.items()},
-    "auth": validate.one_of(*settings.AUTH_METHODS, fold_case=True),
-    "oauth_client_id": validate.optional(validate.line("OAuth client id", 200)),
-    "oauth_authorize_url": validate.optional(validate.url),
-    "oauth_token_url": validate.optional(validate.url),
-    "via": validate.one_of("api", "email", fold_case=True),
-    "smtp_host": validate.optional(validate.line("SMTP host", 255)),
-    "smtp_port": validate.optional(_port),
-    "smtp_user": validate.optional(validate.line("SMTP user", 255)),
-    "smtp_security": validate.optional(validate.one_of("starttls", "tls", "none", fold_case=True)),
-    "status_url": validate.url,
-}
-
-
-def check_value(key: str, value: str) -> str:
-    """A validated value for a settings key (`routes.NAME` for the routes table)."""
-    if key.startswith("routes."):
-        name = key.removeprefix("routes.")
-        if not ROUTE_NAME.fullmatch(name):
-            raise InvalidInput(f"{key}: a route name is lowercase letters, digits, - or _")
-        check = validate.optional(validate.email)
-    elif key in VALIDATORS:
-        check = VALIDATORS[key]
-    elif any(word in key.lower() for word in SECRET_WORDS):
-        raise UsageError(
-            f"{key} is a secret and never goes to the config file",
-            hint="Use `ctlsupport auth login` (desk sign-in) or `ctlsupport setup` (PIN).",
-        )
-    else:
-        raise UsageError(
-            f"unknown setting {key!r}",
-            hint="Settings: " + ", ".join([*VALIDATORS, "routes.NAME"]) + ".",
-        )
-    try:
-        return check(value)
-    except ValueError as exc:
-        raise InvalidInput(f"{key}: {exc}") from None
-
-
 # -- show ------------------------------------------------------------------------------
 
 
 def resolved(state: AppState) -> list[dict[str, str]]:
     """Every value of the chosen profile and where it comes from: flag, env, file, default."""
-    from ctlsupport.actions import signin
+    from ctlsupport.actions import tokens as stored
 
     profile = state.profile()
     if state.profile_name:
@@ -112,7 +43,7 @@ def resolved(state: AppState) -> list[dict[str, str]]:
         name_source = "file" if paths.config_file().exists() else "default"
     in_file = state.settings().file_keys.get(profile.name, frozenset())
     rows = [{"key": "profile", "value": profile.name, "source": name_source}]
-    derived = signin.endpoints(profile)
+    derived = stored.endpoints(profile)
     for item in fields(settings.Profile):
         key = item.name
         if key in ("name", "routes"):
@@ -278,45 +209,6 @@ def export(
     )
 
 
-def read_team_file(file: str) -> tuple[str, dict[str, Any]]:
-    """The suggested profile name and the validated settings of a team file."""
-    try:
-        raw = sys.stdin.read() if file == "-" else Path(file).expanduser().read_text("utf-8")
-    except FileNotFoundError:
-        raise NotFound(f"no such file: {file}") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read {file}: {exc.strerror}") from None
-    try:
-        data = tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{file} is not valid TOML: {exc}") from None
-    if data.get("format") != TEAM_FORMAT:
-        raise ConfigError(
-            f"{file} is not a ctlsupport team settings file",
-            hint="Make one with `ctlsupport config export FILE`.",
-        )
-    values = data.get("settings")
-    if not isinstance(values, dict):
-        raise ConfigError(f"{file}: [settings] must be a table")
-    refused = sorted(k for k in values if k not in SHAREABLE)
-    if refused:
-        raise ConfigError(
-            f"{file} carries settings a team file never shares: {', '.join(refused)}",
-            hint="Team files hold no secrets and no personal details; remove those lines.",
-        )
-    checked: dict[str, Any] = {}
-    for key, value in values.items():
-        if key == "routes":
-            if not isinstance(value, dict):
-                raise ConfigError(f"{file}: routes must be a table")
-            checked["routes"] = {
-                str(k): check_value(f"routes.{k}", str(v)) for k, v in value.items()
-            }
-        else:
-            checked[key] = check_value(key, str(value))
-    return str(data.get("profile") or settings.DEFAULT_PROFILE), checked
-
-
 IMPORT_EPILOG = (
     "Examples:\n\n"
     "  ctlsupport config import team.toml\n\n"
@@ -358,65 +250,13 @@ def import_(
     ] = False,
 ) -> None:
     """Create a profile from a team settings file, then ask only for your own details."""
-    from ctlsupport.cli import prompts, signin
-    from ctlsupport.cli.commands.setup import store_pin
+    from ctlsupport.actions import team
 
     state: AppState = ctx.obj
-    if state.sandbox:
-        raise UsageError("import into a named profile, not the sandbox one")
-    suggested, values = read_team_file(file)
-    if file == "-" and pin_stdin:
-        raise UsageError("the team file and the PIN cannot both come from stdin")
-    name = profile_name or state.profile_name or suggested
-    config = state.settings()
-    profile = config.profiles.get(name) or settings.Profile(name=name)
-    for key, value in values.items():
-        setattr(profile, key, value)
-    personal = {"full_name": full_name, "portal_username": portal_username}
-    for key, value in personal.items():
-        if value is not None:
-            setattr(profile, key, check_value(key, value))
-    pin = None
-    if pin_stdin:
-        from ctlsupport.secret import SCRUBBER, Secret
-
-        try:
-            pin = Secret(validate.pin(sys.stdin.readline().strip()))
-        except ValueError as exc:
-            raise InvalidInput(f"--pin-stdin: {exc}") from None
-        SCRUBBER.add(pin)
-    ask = prompts.interactive(state.no_input)
-    sign_in = method
-    if ask:
-        with prompts.Prompter() as prompter:
-            for key in personal:
-                label = SETTINGS[key][1]
-                if personal[key] is None:
-                    current = getattr(profile, key)
-                    answer = prompter.text(label, default=current, check=VALIDATORS[key])
-                    setattr(profile, key, answer)
-            if pin is None:
-                from ctlsupport.cli.commands.setup import ask_pin
-
-                pin = ask_pin(prompter)
-            if sign_in is None and prompter.confirm("Sign in to the desk now?", default=True):
-                sign_in = prompter.select(
-                    "Desk sign-in method", list(settings.AUTH_METHODS[::-1]), "oauth"
-                )
-    config.profiles[name] = profile
-    if make_default or len(config.profiles) == 1:
-        config.default_profile = name
-    saved = settings.save(config)
-    stored = store_pin(state, profile, pin)
-    data: dict[str, Any] = {"profile": name, "config": str(saved), "stored": stored}
-    if sign_in is not None:
-        data["login"] = signin.login(state, profile, sign_in, no_browser=no_browser).as_data()
-    else:
-        state.out.note(f"Sign in to the desk with `ctlsupport --profile {name} auth login`.")
-
-    def human() -> None:
-        sys.stdout.write(f"Imported the team settings into profile {name!r} ({saved})\n")
-        if "login" in data:
-            sys.stdout.write(f"Signed in as {data['login']['identity']} ({sign_in}).\n")
-
-    state.out.result(data, human)
+    opts = team.ImportOptions(
+        file=file, profile_name=profile_name, full_name=full_name,
+        portal_username=portal_username, pin_stdin=pin_stdin,
+        stdin=None if sys.stdin is None else sys.stdin, method=method, no_browser=no_browser,
+        make_default=make_default,
+    )  # fmt: skip
+    state.out.done(team.import_team(opts, state))

@@ -6,29 +6,11 @@ import sys
 
 import typer
 
+from ctlsupport.cli import matrix_view
 from ctlsupport.cli.context import AppState
 from ctlsupport.core import priority
 
 HELP = "Show the priority matrix: criteria and this tier's response and restoration targets."
-
-
-def table(tier: str):
-    """A rich table of the matrix (for the terminal)."""
-    from rich.table import Table
-    from rich.text import Text
-
-    view = Table(title=f"Priority matrix ({tier} tier)", header_style="bold", show_lines=True)
-    for column in ("PRIORITY", "CRITERIA", "FIRST RESPONSE", "UPDATES", "RESTORATION"):
-        view.add_column(column)
-    for row in priority.matrix_rows(tier):
-        view.add_row(
-            row["priority"],
-            Text("\n".join(row["criteria"])),
-            row["first_response"] or "-",
-            row["updates"] or "-",
-            row["restoration"] or "-",
-        )
-    return view
 
 
 def matrix(ctx: typer.Context) -> None:
@@ -45,6 +27,6 @@ def matrix(ctx: typer.Context) -> None:
                 cells = [row["priority"], *(f or "-" for f in fields), "; ".join(row["criteria"])]
                 sys.stdout.write("\t".join(cells) + "\n")
             return
-        state.out.console().print(table(tier))
+        state.out.console().print(matrix_view.table(tier))
 
     state.out.result(data, human)

@@ -25,7 +25,7 @@ EPILOG = (
 
 
 def _opt(name: str, **extra):
-    from ctlsupport.cli.complete import FIELD_COMPLETERS
+    from ctlsupport.cli.completion.complete import FIELD_COMPLETERS
 
     spec = fields.BY_NAME[name]
     if name in FIELD_COMPLETERS:

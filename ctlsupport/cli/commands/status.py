@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ctlsupport.actions import lookups
-from ctlsupport.cli import complete
+from ctlsupport.cli.completion import complete
 from ctlsupport.cli.context import AppState
 
 HELP = "Show the platform status: data centers, services, incidents and maintenance."
