@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
 
 def open_ticket(opts: OpenOptions, session: Session, ask: Asker) -> Done | None:
-    """Collect, check, preview and send one ticket; None when the person chose to comment
-    on a duplicate instead (that comment is the result)."""
+    """Collect, check, preview and send one ticket; or, when the person chose to comment
+    on a duplicate instead, that comment."""
     asking = ask.interactive
     values, draft_id = open_input.values_from(opts, session, asking)
     open_input.read_error_text(opts, session, values)
@@ -34,7 +34,7 @@ def open_ticket(opts: OpenOptions, session: Session, ask: Asker) -> Done | None:
     else:
         draft = open_input.scripted_draft(session, values, redactor)
     if draft is None:
-        return None  # answered another way (a comment on an open request)
+        return opts.process.instead  # answered another way: a comment on an open request
     SCRUBBER.add(draft.pin, draft.root_password)
     if not asking:
         from ctlsupport.actions.open_checks import before_submit

@@ -12,6 +12,7 @@ from ctlsupport.errors import Cancelled, CtlError, InvalidInput
 
 if TYPE_CHECKING:
     from ctlsupport.actions.asker import Asker
+    from ctlsupport.actions.results import Done
     from ctlsupport.actions.session import Session
     from ctlsupport.model import TicketDraft
 
@@ -29,6 +30,7 @@ class Options:
     duplicate_check: bool = True
     suggest: bool | None = None  # None: in a terminal only
     dry_run: bool = False
+    instead: Done | None = None  # the comment sent instead of a new ticket
     # What the person has already answered, so that going back to the preview (after
     # "Edit a field") does not ask it again.
     asked: set[str] = field(default_factory=set)
@@ -184,7 +186,7 @@ def _interactive(
         options.duplicate_check = False  # once
         found = _duplicates(state, draft)
         if found:
-            return _offer_comment(state, ask, draft, found)
+            return _offer_comment(state, ask, draft, found, options)
     return True
 
 
@@ -299,7 +301,11 @@ def _duplicates(state: Session, draft: TicketDraft) -> list[triage.Candidate]:
 
 
 def _offer_comment(
-    state: Session, ask: Asker, draft: TicketDraft, found: list[triage.Candidate]
+    state: Session,
+    ask: Asker,
+    draft: TicketDraft,
+    found: list[triage.Candidate],
+    options: Options,
 ) -> bool:
     ask.say(f"  ! Open requests about the same {found[0].why}:")
     choices = [("new", "Open a new ticket anyway")]
@@ -309,7 +315,7 @@ def _offer_comment(
     choice = ask.select("What now?", choices, "new")
     if choice == "new":
         return True
-    _comment(state, int(choice), draft)
+    options.instead = _comment(state, int(choice), draft)
     return False
 
 
@@ -324,9 +330,9 @@ def comment_body(draft: TicketDraft) -> str:
     return "\n".join(parts) + "\n"
 
 
-def _comment(state: Session, request_id: int, draft: TicketDraft) -> None:
+def _comment(state: Session, request_id: int, draft: TicketDraft) -> Done:
     """What `ctlsupport comment` does: signed, exactly once, kept as a draft on failure."""
     from ctlsupport.actions import comment
 
-    comment.post(state, state.profile(), request_id, text=comment_body(draft),
+    return comment.post(state, state.profile(), request_id, text=comment_body(draft),
                  name=draft.full_name, files=list(draft.attachments), follow_up=None)  # fmt: skip
