@@ -162,6 +162,11 @@ def command_table_module() -> str:
 
 def root_help() -> str:
     """What `ctlsupport --help` prints on a terminal at least 80 columns wide."""
+    return command_help([])
+
+
+def command_help(path: list[str]) -> str:
+    """What `ctlsupport PATH --help` prints on a terminal at least 80 columns wide."""
     import contextlib
     import io
     import os
@@ -173,13 +178,29 @@ def root_help() -> str:
     try:
         buffer = io.StringIO()
         with contextlib.redirect_stdout(buffer):
-            main(["--help"])
+            main([*path, "--help"])
     finally:
         if saved is None:
             del os.environ["COLUMNS"]
         else:
             os.environ["COLUMNS"] = saved
     return buffer.getvalue()
+
+
+def help_texts_module() -> str:
+    """cli/help_texts.py: every command's `--help` at 80 columns, for the light path."""
+    import pprint
+
+    texts = {path: command_help(path.split()) for path in _table(_commands(), [])}
+    return (
+        '"""The `--help` of every command, as Typer prints it at 80 columns or more.\n\n'
+        "Generated from the Typer app by `python -m ctlsupport.cli.docgen`; do not edit.\n"
+        '"""\n\n'
+        "# ruff: noqa: E501, RUF100 - generated data: help texts stay whole\n"
+        "# fmt: off\n"
+        f"HELP = {pprint.pformat(texts, width=100, sort_dicts=False)}\n"
+        "# fmt: on\n"
+    )
 
 
 def completion_files() -> dict[Path, str]:
@@ -196,6 +217,7 @@ def outputs() -> dict[Path, str]:
         reference / "commands.md": commands_markdown(),
         reference / "exit-codes.md": exit_codes_markdown(),
         ROOT / "ctlsupport" / "cli" / "completion" / "table.py": command_table_module(),
+        ROOT / "ctlsupport" / "cli" / "help_texts.py": help_texts_module(),
         **completion_files(),
     }
 

@@ -2,8 +2,9 @@
 
 A TAB press runs the whole program; importing Typer and the command modules would
 cost most of the time the shell waits. Completion, --version and the top-level --help
-are answered here from the local history and a generated table; everything else goes
-to cli/app.py.
+are answered here from the local history and a generated table; every command's
+--help and the local-only commands by the light path (cli/light.py); everything else
+goes to cli/app.py.
 """
 
 from __future__ import annotations
@@ -55,6 +56,11 @@ def run() -> None:
 
             sys.stdout.write(ROOT_HELP)
             sys.exit(0)
+    from ctlsupport.cli import light
+
+    code = light.run(sys.argv[1:])
+    if code is not None:
+        sys.exit(code)
     from ctlsupport.cli.app import run as run_app
 
     run_app()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from dataclasses import fields
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,69 +26,12 @@ app = typer.Typer(
 # -- show ------------------------------------------------------------------------------
 
 
-def resolved(state: AppState) -> list[dict[str, str]]:
-    """Every value of the chosen profile and where it comes from: flag, env, file, default."""
-    from ctlsupport.actions import tokens as stored
-
-    profile = state.profile()
-    if state.profile_name:
-        name_source = "flag"
-    elif os.environ.get("CTLSUPPORT_PROFILE"):
-        name_source = "env"
-    elif state.sandbox:
-        name_source = "flag"
-    else:
-        name_source = "file" if paths.config_file().exists() else "default"
-    in_file = state.settings().file_keys.get(profile.name, frozenset())
-    rows = [{"key": "profile", "value": profile.name, "source": name_source}]
-    derived = stored.endpoints(profile)
-    for item in fields(settings.Profile):
-        key = item.name
-        if key in ("name", "routes"):
-            continue
-        value = getattr(profile, key)
-        source = "file" if key in in_file else "default"
-        # --sandbox sets these (the embedded desk, and its email channel).
-        if state.sandbox and (key in ("desk_url", "alias", "auth") or key.startswith("smtp_")):
-            source = "flag"
-        if not value and key == "oauth_authorize_url":
-            value = derived.authorize_url
-        elif not value and key == "oauth_token_url":
-            value = derived.token_url
-        elif not value and key == "oauth_client_id":
-            value = derived.client_id
-        rows.append({"key": key, "value": str(value), "source": source})
-    from ctlsupport.core import mailroutes
-
-    for route, (address, origin) in mailroutes.table(profile.routes).items():
-        source = "file" if origin == "profile" else "default"
-        rows.append({"key": f"routes.{route}", "value": address or "(not set)", "source": source})
-    return rows
-
-
 @app.command("show")
 def show(ctx: typer.Context) -> None:
     """Print each setting of the profile and where it came from (flag, env, file, default)."""
-    state: AppState = ctx.obj
-    rows = resolved(state)
-    path = paths.config_file()
+    from ctlsupport.cli.local_views import config_show
 
-    def human() -> None:
-        if not sys.stdout.isatty():
-            for row in rows:
-                sys.stdout.write(f"{row['key']}\t{row['value']}\t{row['source']}\n")
-            return
-        from rich.table import Table
-        from rich.text import Text
-
-        table = Table(box=None, header_style="bold", title=f"{path}", title_justify="left")
-        for column in ("SETTING", "VALUE", "FROM"):
-            table.add_column(column)
-        for row in rows:
-            table.add_row(row["key"], Text(row["value"] or "-"), row["source"])
-        state.out.console().print(table)
-
-    state.out.result({"config_file": str(path), "values": rows}, human)
+    config_show(ctx.obj)
 
 
 # -- set, use, path ----------------------------------------------------------------------
