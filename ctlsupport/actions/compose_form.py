@@ -163,19 +163,24 @@ def collect(
             return draft
         if choice == "cancel":
             raise Cancelled("cancelled; nothing was sent")
-        name = ask.select(
-            "Which field?",
-            [(f.name, f.label) for f in FIELDS] + [("login", "Root/admin password")],
-            FIELDS[0].name,
-        )
-        if name == "login":
-            values.login_required = ask.confirm("Must the provider log in?", default=True)
-            values.root_password = None
-            if values.login_required:
-                _ask_root_password(ask, values)
-        else:
-            values.set(name, None)
-            ask_field(ask, BY_NAME[name], values, check)
+        _edit_one(ask, values, check)
+
+
+def _edit_one(ask: Asker, values: compose.Values, check: ProcessQuestions | None) -> None:
+    """ "Edit a field" at the preview: the field chosen is asked again."""
+    name = ask.select(
+        "Which field?",
+        [(f.name, f.label) for f in FIELDS] + [("login", "Root/admin password")],
+        FIELDS[0].name,
+    )
+    if name == "login":
+        values.login_required = ask.confirm("Must the provider log in?", default=True)
+        values.root_password = None
+        if values.login_required:
+            _ask_root_password(ask, values)
+    else:
+        values.set(name, None)
+        ask_field(ask, BY_NAME[name], values, check)
 
 
 def _ask_root_password(ask: Asker, values: compose.Values) -> None:

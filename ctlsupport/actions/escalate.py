@@ -26,16 +26,13 @@ class EscalateOptions:
 def escalate(opts: EscalateOptions, state: Session) -> Done:
     """Check, compose and send one escalation; its result."""
     from ctlsupport.core import escalation
-    from ctlsupport.core.sla import first_response_due
 
     profile = state.profile()
     escalation.check_allowed(profile.tier, "", opts.request_id)  # the tier, before any network
-    route = opts.route
     ask = state.asker()
-    asking = ask.interactive
     name = (opts.full_name or profile.full_name or "").strip()
     reason = (opts.reason or "").strip()
-    if not asking:
+    if not ask.interactive:
         absent = [
             flag for flag, value in (("--reason", reason), ("--full-name", name)) if not value
         ]
@@ -45,26 +42,12 @@ def escalate(opts: EscalateOptions, state: Session) -> Done:
                 hint="Pass them as flags, or run in a terminal without --no-input to be asked.",
                 details={"missing": absent},
             )
-
-    client, request = _read_ticket(state, profile, opts.request_id, route)
+    client, request = _read_ticket(state, profile, opts.request_id, opts.route)
     escalation.check_allowed(profile.tier, request.status if request else "", opts.request_id)
-    now = datetime.now(UTC)
-    due = first_response_due(request, profile.tier) if request else None
-    notes = []
-    if escalation.is_early(now, due):
-        notes.append(
-            f"escalation is early: the first-response target of #{opts.request_id} "
-            f"({request.priority or 'normal'}, {profile.tier}) is {_local(due)}"
-        )
-    if request and request.type == "task" and not escalation.in_task_ack_window(now):
-        notes.append(
-            "service-task escalations are acknowledged only 7:00-19:00 Pacific; this one "
-            f"will be acknowledged from {escalation.next_task_ack(now):%a %Y-%m-%d %H:%M %Z}"
-        )
+    notes, early = _timing(opts.request_id, request, profile.tier)
     for note in notes:
         state.notes.warn(note)
-
-    if asking:
+    if ask.interactive:
         if not name:
             name = ask.text("Your full name", check=_required("your full name"))
         if not reason:
@@ -73,12 +56,11 @@ def escalate(opts: EscalateOptions, state: Session) -> Done:
             from ctlsupport.errors import Cancelled
 
             raise Cancelled("cancelled; nothing was sent")
-    elif escalation.is_early(now, due) and not opts.yes:
+    elif early and not opts.yes:
         raise InvalidInput(
-            f"escalation of #{opts.request_id} is early (first response due {_local(due)})",
+            f"escalation of #{opts.request_id} is early ({early})",
             hint="Pass --yes to escalate all the same.",
         )
-
     text = escalation.compose(
         ticket_id=opts.request_id,
         ticket_subject=request.subject if request else "",
@@ -89,24 +71,40 @@ def escalate(opts: EscalateOptions, state: Session) -> Done:
         priority=request.priority if request else None,
         created_at=request.created_at if request else "",
     )
-    if route == "email":
-        sent = _send_email(state, profile, opts.request_id, text, reason)
-    else:
-        sent = _send_api(state, client, profile, request, text, reason)
+    if opts.route == "email":
+        return _done(_send_email(state, profile, opts.request_id, text, reason))
+    return _done(_send_api(state, client, profile, request, text, reason))
 
+
+def _timing(request_id: int, request, tier: str) -> tuple[list[str], str]:
+    """The warnings about when this escalation is sent, and why it is early ("" if not)."""
+    from ctlsupport.core import escalation
+    from ctlsupport.core.sla import first_response_due
+
+    now = datetime.now(UTC)
+    due = first_response_due(request, tier) if request else None
+    notes, early = [], ""
+    if escalation.is_early(now, due):
+        early = f"first response due {_local(due)}"
+        notes.append(
+            f"escalation is early: the first-response target of #{request_id} "
+            f"({request.priority or 'normal'}, {tier}) is {_local(due)}"
+        )
+    if request and request.type == "task" and not escalation.in_task_ack_window(now):
+        notes.append(
+            "service-task escalations are acknowledged only 7:00-19:00 Pacific; this one "
+            f"will be acknowledged from {escalation.next_task_ack(now):%a %Y-%m-%d %H:%M %Z}"
+        )
+    return notes, early
+
+
+def _done(sent: dict) -> Done:
+    ticket = sent["original_id"]
     if sent["route"] == "api":
-        lines = [
-            f"Escalated #{opts.request_id} as request #{sent['escalation_id']}",
-            f"  {sent['subject']}",
-            f"  {sent['web_url']}",
-        ]
+        where, last = f"as request #{sent['escalation_id']}", sent["web_url"]
     else:
-        lines = [
-            f"Escalated #{opts.request_id} by email to {sent['to']}",
-            f"  {sent['subject']}",
-            f"  Message-ID {sent['message_id']}",
-        ]
-    return Done(sent, lines)
+        where, last = f"by email to {sent['to']}", f"Message-ID {sent['message_id']}"
+    return Done(sent, [f"Escalated #{ticket} {where}", f"  {sent['subject']}", f"  {last}"])
 
 
 def _required(what: str):

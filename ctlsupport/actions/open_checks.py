@@ -117,7 +117,6 @@ def _justify(draft: TicketDraft, criterion: str | None, impact: str | None) -> N
 def _interactive(
     state: Session, ask: Asker, draft: TicketDraft, kind: str, options: Options
 ) -> bool:
-    from ctlsupport.core import priority
 
     asked = options.asked
     if kind == "security":
@@ -140,30 +139,7 @@ def _interactive(
         banner = _incident_banner(state, draft.datacenter)
         if banner:
             ask.say(f"  ! {banner}")
-    tier = _tier(state)
-    # Urgent and high page the provider's people: the choice is checked against the
-    # matrix, and they need the criterion and the business impact (asked again only when
-    # the priority changes).
-    if triage.needs_justification(draft.priority) and f"triage:{draft.priority}" not in asked:
-        if kind != "security" and "matrix" not in asked:  # a --priority flag: check it
-            ask.show_matrix(tier)
-            draft.priority = ask.select(
-                "Priority (checked against the matrix above)",
-                [(p, f"{p:<7}- {priority.summary(tier, p)}") for p in priority.PRIORITIES],
-                draft.priority,
-            )
-        asked.add(f"triage:{draft.priority}")
-        if triage.needs_justification(draft.priority):
-            criteria = priority.criteria(draft.priority)
-            if options.criterion not in criteria:
-                options.criterion = ask.select(
-                    f"Which {draft.priority} criterion applies?",
-                    [(c, c) for c in criteria],
-                    criteria[0],
-                )
-            if not (options.impact or "").strip():
-                options.impact = ask.text("Business impact, in one line", check=_one_line_required)
-        ask.say(f"  {draft.priority}: {priority.summary(tier, draft.priority)}")
+    _triage(state, ask, draft, kind, options)
     _justify(draft, options.criterion, options.impact)
     if kind == "task" and "task" not in asked:
         asked.add("task")
@@ -188,6 +164,36 @@ def _interactive(
         if found:
             return _offer_comment(state, ask, draft, found, options)
     return True
+
+
+def _triage(state: Session, ask: Asker, draft: TicketDraft, kind: str, options: Options) -> None:
+    """Urgent and high page the provider's people: the choice is checked against the
+    matrix, and they need the criterion and the business impact (asked again only when
+    the priority changes)."""
+    from ctlsupport.core import priority
+
+    asked = options.asked
+    tier = _tier(state)
+    if triage.needs_justification(draft.priority) and f"triage:{draft.priority}" not in asked:
+        if kind != "security" and "matrix" not in asked:  # a --priority flag: check it
+            ask.show_matrix(tier)
+            draft.priority = ask.select(
+                "Priority (checked against the matrix above)",
+                [(p, f"{p:<7}- {priority.summary(tier, p)}") for p in priority.PRIORITIES],
+                draft.priority,
+            )
+        asked.add(f"triage:{draft.priority}")
+        if triage.needs_justification(draft.priority):
+            criteria = priority.criteria(draft.priority)
+            if options.criterion not in criteria:
+                options.criterion = ask.select(
+                    f"Which {draft.priority} criterion applies?",
+                    [(c, c) for c in criteria],
+                    criteria[0],
+                )
+            if not (options.impact or "").strip():
+                options.impact = ask.text("Business impact, in one line", check=_one_line_required)
+        ask.say(f"  {draft.priority}: {priority.summary(tier, draft.priority)}")
 
 
 def _one_line_required(value: str) -> str:

@@ -79,31 +79,8 @@ def setup(opts: SetupOptions, state: Session) -> Done:
     )
     profile = config.profiles.get(name) or settings.Profile(name=name)
     given = {key: opts.given.get(key) for key in SETTINGS}
-    problems = {}
-    for key, value in given.items():
-        if value is not None:
-            try:
-                setattr(profile, key, SETTINGS[key][2](value))
-            except validate.FieldInvalid as exc:
-                problems[SETTINGS[key][0]] = str(exc)
-    if problems:
-        raise InvalidInput("; ".join(f"{flag}: {text}" for flag, text in problems.items()))
-
     new_profile = name not in config.profiles
-    if given["auth"] is None and new_profile:
-        profile.auth = "oauth"  # a new profile signs in the way the desk is heading
-    if opts.secret_stdin and given["auth"] is None and profile.auth == "oauth":
-        profile.auth = "password"  # a secret on stdin is a legacy sign-in
-    if state.sandbox:
-        # The embedded desk fixes these; its URL changes with every run.
-        from ctlsupport.actions.session import SANDBOX_ALIAS
-
-        profile.desk_url, profile.alias, profile.auth = "", SANDBOX_ALIAS, "token"
-    if opts.secret_stdin and profile.auth == "oauth":
-        raise InvalidInput(
-            "--secret-stdin is for the legacy password or token sign-in",
-            hint="OAuth signs in through the browser: leave out --secret-stdin.",
-        )
+    _apply_given(profile, given, opts, new_profile=new_profile, sandbox=state.sandbox)
     pin, secret = _stdin_secrets(opts)
     ask = state.asker()
     sign_in = False
@@ -126,15 +103,13 @@ def setup(opts: SetupOptions, state: Session) -> Done:
     stored = store_pin(state, profile, pin)
     if not state.sandbox and (sign_in or secret is not None):
         stored += _sign_in(state, profile, secret, opts.no_browser)
-    data = {"profile": name, "config": str(path), "stored_in_keyring": stored}
-
     signed_in = (
         state.sandbox
         or not new_profile
         or any(s in stored for s in ("oauth-access", "password", "token"))
     )
+    data = {"profile": name, "config": str(path), "stored_in_keyring": stored}
     data["signed_in"] = signed_in
-
     lines = [f"Saved profile {name!r} to {path}"]
     if stored:
         lines.append(f"Stored in the OS keyring: {', '.join(stored)}")
@@ -142,6 +117,36 @@ def setup(opts: SetupOptions, state: Session) -> Done:
         flag = "" if name == config.default_profile else f" --profile {name}"
         lines.append(f"Not signed in to the desk yet: run `ctlsupport{flag} auth login`")
     return Done(data, lines)
+
+
+def _apply_given(
+    profile: settings.Profile, given: dict, opts: SetupOptions, *, new_profile: bool, sandbox: bool
+) -> None:
+    """The settings given as flags, each checked (all the refusals in one line), and the
+    sign-in method they imply."""
+    problems = {}
+    for key, value in given.items():
+        if value is not None:
+            try:
+                setattr(profile, key, SETTINGS[key][2](value))
+            except validate.FieldInvalid as exc:
+                problems[SETTINGS[key][0]] = str(exc)
+    if problems:
+        raise InvalidInput("; ".join(f"{flag}: {text}" for flag, text in problems.items()))
+    if given["auth"] is None and new_profile:
+        profile.auth = "oauth"  # a new profile signs in the way the desk is heading
+    if opts.secret_stdin and given["auth"] is None and profile.auth == "oauth":
+        profile.auth = "password"  # a secret on stdin is a legacy sign-in
+    if sandbox:
+        # The embedded desk fixes these; its URL changes with every run.
+        from ctlsupport.actions.session import SANDBOX_ALIAS
+
+        profile.desk_url, profile.alias, profile.auth = "", SANDBOX_ALIAS, "token"
+    if opts.secret_stdin and profile.auth == "oauth":
+        raise InvalidInput(
+            "--secret-stdin is for the legacy password or token sign-in",
+            hint="OAuth signs in through the browser: leave out --secret-stdin.",
+        )
 
 
 def _ask_profile(ask: Asker, profile, given: dict, *, sandbox: bool, new_profile: bool) -> None:
