@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from ctlsupport.actions.settings_table import (
-    SHAREABLE,
-    TEAM_FORMAT,
-    check_value,
-)
 from ctlsupport.cli.completion import complete
 from ctlsupport.cli.context import AppState
 from ctlsupport.config import paths, settings
-from ctlsupport.errors import ConfigError, NotFound, UsageError
+from ctlsupport.errors import NotFound
 
 app = typer.Typer(
     help="Show and change settings: profiles, values and where they come from, team files.",
@@ -49,28 +43,10 @@ def set_value(
     value: Annotated[str, typer.Argument(help="Its new value ('' clears it).")],
 ) -> None:
     """Change one setting of the profile (validated); secrets are refused."""
+    from ctlsupport.actions.configure import set_value as run_set
+
     state: AppState = ctx.obj
-    if state.sandbox:
-        raise UsageError("the sandbox profile is set by --sandbox; pick a profile with --profile")
-    checked = check_value(key, value)
-    config = state.settings()
-    name = config.chosen_name(state.profile_name)
-    profile = config.profiles.setdefault(name, settings.Profile(name=name))
-    if key.startswith("routes."):
-        route = key.removeprefix("routes.")
-        if checked:
-            profile.routes[route] = checked
-        else:
-            profile.routes.pop(route, None)
-    else:
-        if key == "alias" and profile.alias and checked.lower() != profile.alias.lower():
-            state.out.warn("the alias changed: sign in again (`ctlsupport auth login`)")
-        setattr(profile, key, checked)
-    if len(config.profiles) == 1:
-        config.default_profile = name
-    path = settings.save(config)
-    data = {"profile": name, "key": key, "value": checked, "config": str(path)}
-    state.out.result(data, lambda: sys.stdout.write(f"{name}: {key} = {checked}\n"))
+    state.out.done(run_set(state, key, value))
 
 
 @app.command("use")
@@ -104,19 +80,6 @@ def path(ctx: typer.Context) -> None:
     state.out.result({"config_file": str(where)}, lambda: sys.stdout.write(f"{where}\n"))
 
 
-# -- team settings -----------------------------------------------------------------------
-
-
-def team_settings(profile: settings.Profile) -> dict[str, Any]:
-    """The shareable settings of a profile (never a secret, never a personal item)."""
-    out: dict[str, Any] = {}
-    for key in SHAREABLE:
-        value = getattr(profile, key)
-        if value:
-            out[key] = dict(value) if key == "routes" else value
-    return out
-
-
 @app.command("export")
 def export(
     ctx: typer.Context,
@@ -125,29 +88,14 @@ def export(
     ],
 ) -> None:
     """Write the profile's team settings to a file to share (no secrets, no personal items)."""
-    import tomli_w
+    from ctlsupport.actions.configure import export_team
 
     state: AppState = ctx.obj
-    if state.sandbox:
-        raise UsageError("the sandbox profile has nothing to share; pick one with --profile")
-    profile = state.profile()
-    document = {"format": TEAM_FORMAT, "profile": profile.name, "settings": team_settings(profile)}
-    text = (
-        "# ctlsupport team settings: no secrets, no personal details.\n"
-        "# Import with: ctlsupport config import FILE\n" + tomli_w.dumps(document)
-    )
+    done = export_team(state, file)
     if file == "-":
-        sys.stdout.write(text)
+        sys.stdout.write(done.data)
         return
-    target = Path(file).expanduser()
-    try:
-        target.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot write {target}: {exc.strerror}") from None
-    state.out.result(
-        {"profile": profile.name, "file": str(target), "keys": sorted(document["settings"])},
-        lambda: sys.stdout.write(f"Wrote the team settings of {profile.name!r} to {target}\n"),
-    )
+    state.out.done(done)
 
 
 IMPORT_EPILOG = (
