@@ -1,0 +1,285 @@
+"""The service-level report: does the provider keep its promises to the team, and how does
+the team work. Pure and exact: facts in (tickets with their first answer and restoration,
+escalations with their answer), figures out; the clock and the period are passed in.
+
+Rules (docs/report.md says the same to users):
+- A ticket counts for the period when it was created inside it; escalation requests
+  (`ESCALATION: Ticket - N`) are counted as escalations, not as tickets.
+- First response: the provider's first public answer. Met when it came by the target of
+  the tier and priority (around the clock); service tasks count working time only
+  (Monday-Friday 9:00-17:00 Pacific, one business day = 8 working hours). Missed also
+  when no answer came and the target has passed; "waiting" while it has not.
+- Restoration (urgent and high only): the provider's last public answer on a solved or
+  closed ticket, against the matrix's restoration target.
+- Median and 90th percentile by the nearest rank: the smallest time that at least half
+  (nine tenths) of the answered tickets met. Always a time some ticket really took.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from ctlsupport.core import priority as matrix
+from ctlsupport.core.escalation import SUBJECT_PREFIX, next_task_ack
+from ctlsupport.core.report_time import BUSINESS_DAY_SECONDS, Period, business_seconds
+
+MET, MISSED, WAITING, NO_TARGET, UNKNOWN = "met", "missed", "waiting", "no target", "unknown"
+OPEN_STATUSES = ("new", "open", "pending", "hold")
+DONE_STATUSES = ("solved", "closed")
+PRIORITY_ORDER = ("urgent", "high", "normal", "low")
+RESTORATION_PRIORITIES = ("urgent", "high")
+TASK = "task"  # the row of service tasks, whatever their priority
+BREAKDOWNS = ("priority", "customer", "engineer", "datacenter")
+# Open tickets by age: (label, upper bound); the last bucket has no bound.
+AGE_BUCKETS: tuple[tuple[str, timedelta | None], ...] = (
+    ("< 1 day", timedelta(days=1)),
+    ("1-3 days", timedelta(days=3)),
+    ("3-7 days", timedelta(days=7)),
+    ("7-30 days", timedelta(days=30)),
+    ("30+ days", None),
+)
+ESCALATION_ANSWER = timedelta(minutes=15)  # the escalation team's promise
+
+
+@dataclass(frozen=True)
+class TicketFacts:
+    """What the report needs of one ticket (all times aware)."""
+
+    id: int
+    created: datetime
+    status: str
+    priority: str | None
+    kind: str | None
+    subject: str = ""
+    customer: str = ""
+    engineer: str = ""
+    datacenter: str = ""
+    first_reply: datetime | None = None
+    restored: datetime | None = None
+
+    @property
+    def escalation_of(self) -> int | None:
+        """The ticket this request escalates, when it is an escalation request."""
+        if not self.subject.startswith(SUBJECT_PREFIX):
+            return None
+        number = self.subject[len(SUBJECT_PREFIX) :].strip()
+        return int(number) if number.isdigit() else None
+
+
+@dataclass
+class Stats:
+    """Met and missed against one target, with the times of the answered tickets."""
+
+    key: str
+    target: str = ""
+    target_seconds: int | None = None
+    basis: str = "24x7"  # or "business hours"
+    tickets: int = 0
+    met: int = 0
+    missed: int = 0
+    waiting: int = 0
+    unknown: int = 0
+    median_seconds: int | None = None
+    p90_seconds: int | None = None
+    times: list[int] = field(default_factory=list, repr=False)
+
+    def add(self, outcome: str, seconds: int | None) -> None:
+        self.tickets += 1
+        if outcome == MET:
+            self.met += 1
+        elif outcome == MISSED:
+            self.missed += 1
+        elif outcome == WAITING:
+            self.waiting += 1
+        else:
+            self.unknown += 1
+        if seconds is not None:
+            self.times.append(seconds)
+
+    def close(self) -> Stats:
+        self.times.sort()
+        self.median_seconds = nearest_rank(self.times, 50)
+        self.p90_seconds = nearest_rank(self.times, 90)
+        return self
+
+    def as_data(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "times"} | {
+            "answered": len(self.times)
+        }
+
+
+def nearest_rank(sorted_values: list[int], percent: int) -> int | None:
+    """The nearest-rank percentile of sorted values (None when there are none)."""
+    if not sorted_values:
+        return None
+    rank = max(1, math.ceil(percent * len(sorted_values) / 100))
+    return sorted_values[rank - 1]
+
+
+@dataclass
+class TicketFigures:
+    """One ticket's figures (for --csv and --json)."""
+
+    facts: TicketFacts
+    response_seconds: int | None
+    response_target_seconds: int | None
+    response: str
+    restoration_seconds: int | None = None
+    restoration: str = ""
+    escalations: int = 0
+
+    def as_data(self) -> dict:
+        f = self.facts
+        return {
+            "id": f.id, "created_at": _stamp(f.created), "status": f.status,
+            "priority": f.priority or "normal", "type": f.kind or "", "customer": f.customer,
+            "engineer": f.engineer, "datacenter": f.datacenter,
+            "first_reply_at": _stamp(f.first_reply), "response_seconds": self.response_seconds,
+            "response_target_seconds": self.response_target_seconds,
+            "first_response": self.response, "restored_at": _stamp(f.restored),
+            "restoration_seconds": self.restoration_seconds, "restoration": self.restoration,
+            "escalations": self.escalations,
+        }  # fmt: skip
+
+
+@dataclass
+class EscalationFigures:
+    original_id: int
+    request_id: int
+    sent: datetime
+    after_seconds: int | None  # the original ticket's age when it was escalated
+    answered: datetime | None
+    answer_seconds: int | None
+    outcome: str
+
+    def as_data(self) -> dict:
+        return {
+            "original_id": self.original_id, "request_id": self.request_id,
+            "sent_at": _stamp(self.sent), "after_seconds": self.after_seconds,
+            "answered_at": _stamp(self.answered), "answer_seconds": self.answer_seconds,
+            "answer": self.outcome,
+        }  # fmt: skip
+
+
+@dataclass
+class Group:
+    """One line of a breakdown (by priority, customer, engineer or data center)."""
+
+    key: str
+    tickets: int = 0
+    open: int = 0
+    escalated: int = 0
+    response: Stats = field(default_factory=lambda: Stats(""))
+
+    def as_data(self) -> dict:
+        r = self.response
+        return {
+            "key": self.key, "tickets": self.tickets, "open": self.open,
+            "escalated": self.escalated, "first_response_met": r.met,
+            "first_response_missed": r.missed, "median_seconds": r.median_seconds,
+            "p90_seconds": r.p90_seconds,
+        }  # fmt: skip
+
+
+@dataclass
+class Report:
+    """Every figure of the report."""
+
+    period: Period
+    tier: str
+    now: datetime
+    by: str
+    tickets: list[TicketFigures]
+    first_response: list[Stats]
+    restoration: list[Stats]
+    open_by_age: list[tuple[str, int]]
+    escalations: list[EscalationFigures]
+    escalation_answers: Stats
+    escalated_tickets: int
+    weeks: list[tuple[str, dict[str, int]]]
+    breakdown: list[Group]
+
+    def as_data(self) -> dict:
+        count = len(self.tickets)
+        return {
+            "period": {"from": _stamp(self.period.start), "to": _stamp(self.period.end),
+                       "time_zone": self.period.zone, "label": self.period.label},
+            "tier": self.tier, "generated_at": _stamp(self.now),
+            "totals": {"tickets": count, "escalated_tickets": self.escalated_tickets,
+                       "escalation_rate": _share(self.escalated_tickets, count),
+                       "open": sum(n for _, n in self.open_by_age)},
+            "first_response": [s.as_data() for s in self.first_response],
+            "restoration": [s.as_data() for s in self.restoration],
+            "open_by_age": [{"age": label, "tickets": n} for label, n in self.open_by_age],
+            "escalations": {"answer": self.escalation_answers.as_data(),
+                            "items": [e.as_data() for e in self.escalations]},
+            "tickets_per_week": [{"week": w, **counts} for w, counts in self.weeks],
+            "breakdown": {"by": self.by, "groups": [g.as_data() for g in self.breakdown]},
+            "tickets": [t.as_data() for t in self.tickets],
+        }  # fmt: skip
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _stamp(moment: datetime | None) -> str | None:
+    from ctlsupport.store.db import stamp
+
+    return stamp(moment) if moment else None
+
+
+# -- the figures of one ticket -------------------------------------------------------------
+
+
+def first_response(
+    facts: TicketFacts, tier: str, now: datetime
+) -> tuple[str, int | None, int | None]:
+    """(outcome, seconds taken, target seconds) of the first answer."""
+    if facts.kind == TASK:
+        target = BUSINESS_DAY_SECONDS
+        taken = facts.first_reply
+        seconds = business_seconds(facts.created, taken or now)
+        return _outcome(taken is not None, seconds, target), seconds if taken else None, target
+    found = matrix.target(tier, facts.priority or "normal")
+    if found is None:
+        return NO_TARGET, _elapsed(facts.created, facts.first_reply), None
+    target = int(found.first_response.total_seconds())
+    seconds = _elapsed(facts.created, facts.first_reply or now)
+    answered = facts.first_reply is not None
+    return _outcome(answered, seconds, target), seconds if answered else None, target
+
+
+def restoration(facts: TicketFacts, tier: str, now: datetime) -> tuple[str, int | None]:
+    """(outcome, seconds taken) of restoration, for urgent and high tickets."""
+    from ctlsupport.core.sla import restoration_due
+
+    due = restoration_due(_stamp(facts.created) or "", tier, facts.priority)
+    if due is None:
+        return NO_TARGET, None
+    target = _elapsed(facts.created, due)
+    if facts.status in DONE_STATUSES and facts.restored is None:
+        return UNKNOWN, None
+    done = facts.restored if facts.status in DONE_STATUSES else None
+    seconds = _elapsed(facts.created, done or now)
+    return _outcome(done is not None, seconds, target), seconds if done else None
+
+
+def _elapsed(start: datetime, end: datetime | None) -> int | None:
+    return None if end is None else max(0, int((end - start).total_seconds()))
+
+
+def _outcome(done: bool, seconds: int | None, target: int) -> str:
+    if seconds is None:
+        return UNKNOWN
+    if done:
+        return MET if seconds <= target else MISSED
+    return MISSED if seconds > target else WAITING
+
+
+def escalation_answer_due(sent: datetime, task: bool) -> datetime:
+    """When the escalation team's answer is due: 15 minutes, service tasks from the next
+    acknowledgement window (7:00-19:00 Pacific)."""
+    return (next_task_ack(sent) if task else sent) + ESCALATION_ANSWER

@@ -1,0 +1,198 @@
+"""From the facts of a team's tickets to every figure of the report (see core/report.py
+for the rules). One pass over the tickets; no terminal, no HTTP, no clock of its own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from ctlsupport.core import priority as matrix
+from ctlsupport.core.report import (
+    AGE_BUCKETS,
+    BREAKDOWNS,
+    MET,
+    MISSED,
+    OPEN_STATUSES,
+    PRIORITY_ORDER,
+    RESTORATION_PRIORITIES,
+    TASK,
+    WAITING,
+    EscalationFigures,
+    Group,
+    Report,
+    Stats,
+    TicketFacts,
+    TicketFigures,
+    escalation_answer_due,
+    first_response,
+    restoration,
+)
+from ctlsupport.core.report_time import Period, week_start
+from ctlsupport.errors import UsageError
+
+NONE_KEY = "(none)"
+
+
+def build(
+    facts: Iterable[TicketFacts],
+    *,
+    tier: str,
+    period: Period,
+    now: datetime,
+    by: str = "priority",
+) -> Report:
+    """Every figure of the report for the tickets created in `period` (and every open one,
+    for the ages)."""
+    if by not in BREAKDOWNS:
+        raise UsageError(f"--by must be one of {', '.join(BREAKDOWNS)}")
+    tickets: list[TicketFacts] = []
+    open_ages: list[timedelta] = []
+    escalation_requests: list[TicketFacts] = []
+    for item in facts:
+        if item.escalation_of is not None:
+            if period.start <= item.created < period.end:
+                escalation_requests.append(item)
+            continue
+        if item.status in OPEN_STATUSES:
+            open_ages.append(now - item.created)
+        if period.start <= item.created < period.end:
+            tickets.append(item)
+    tickets.sort(key=lambda t: (t.created, t.id))
+    known = {t.id: t for t in tickets}
+    escalations = _escalations(escalation_requests, known, now)
+    escalated = {e.original_id for e in escalations}
+    per_ticket = [_figures(t, tier, now, escalations) for t in tickets]
+    answers = Stats("escalation", "15 min (service tasks: from 7:00 Pacific)", 15 * 60)
+    for esc in escalations:
+        answers.add(esc.outcome, esc.answer_seconds)
+    return Report(
+        period=period,
+        tier=tier,
+        now=now,
+        by=by,
+        tickets=per_ticket,
+        first_response=_first_response_rows(per_ticket, tier),
+        restoration=_restoration_rows(per_ticket, tier),
+        open_by_age=_ages(open_ages),
+        escalations=escalations,
+        escalation_answers=answers.close(),
+        escalated_tickets=sum(1 for t in tickets if t.id in escalated),
+        weeks=_weeks(tickets, period),
+        breakdown=_breakdown(per_ticket, by, escalated),
+    )
+
+
+def _figures(
+    facts: TicketFacts, tier: str, now: datetime, escalations: list[EscalationFigures]
+) -> TicketFigures:
+    outcome, seconds, target = first_response(facts, tier, now)
+    figures = TicketFigures(facts, seconds, target, outcome)
+    if (facts.priority or "normal") in RESTORATION_PRIORITIES and facts.kind != TASK:
+        figures.restoration, figures.restoration_seconds = restoration(facts, tier, now)
+    figures.escalations = sum(1 for e in escalations if e.original_id == facts.id)
+    return figures
+
+
+def _row_key(figures: TicketFigures) -> str:
+    return TASK if figures.facts.kind == TASK else figures.facts.priority or "normal"
+
+
+def _first_response_rows(per_ticket: list[TicketFigures], tier: str) -> list[Stats]:
+    """One row per priority (in the matrix's order) and one for service tasks."""
+    rows: dict[str, Stats] = {}
+    for key in (*PRIORITY_ORDER, TASK):
+        if key == TASK:
+            rows[key] = Stats(key, "1 business day", 8 * 3600, "business hours")
+            continue
+        found = matrix.target(tier, key)
+        rows[key] = Stats(
+            key,
+            found.first_response_text if found else "none",
+            int(found.first_response.total_seconds()) if found else None,
+        )
+    for figures in per_ticket:
+        rows[_row_key(figures)].add(figures.response, figures.response_seconds)
+    return [row.close() for row in rows.values() if row.tickets or row.key != TASK]
+
+
+def _restoration_rows(per_ticket: list[TicketFigures], tier: str) -> list[Stats]:
+    rows = {}
+    for key in RESTORATION_PRIORITIES:
+        found = matrix.target(tier, key)
+        rows[key] = Stats(key, found.restoration if found else "none")
+    for figures in per_ticket:
+        if figures.restoration:
+            rows[figures.facts.priority or "normal"].add(
+                figures.restoration, figures.restoration_seconds
+            )
+    return [row.close() for row in rows.values()]
+
+
+def _escalations(
+    requests: list[TicketFacts], known: dict[int, TicketFacts], now: datetime
+) -> list[EscalationFigures]:
+    found = []
+    for request in sorted(requests, key=lambda r: (r.created, r.id)):
+        original_id = request.escalation_of or 0
+        original = known.get(original_id)
+        task = original is not None and original.kind == TASK
+        due = escalation_answer_due(request.created, task)
+        answered = request.first_reply
+        seconds = None if answered is None else int((answered - request.created).total_seconds())
+        if answered is not None:
+            outcome = MET if answered <= due else MISSED
+        else:
+            outcome = MISSED if now > due else WAITING
+        after = None
+        if original is not None:
+            after = int((request.created - original.created).total_seconds())
+        found.append(
+            EscalationFigures(original_id, request.id, request.created, after, answered, seconds,
+                              outcome)
+        )  # fmt: skip
+    return found
+
+
+def _ages(ages: list[timedelta]) -> list[tuple[str, int]]:
+    counts = dict.fromkeys((label for label, _ in AGE_BUCKETS), 0)
+    for age in ages:
+        for label, bound in AGE_BUCKETS:
+            if bound is None or age < bound:
+                counts[label] += 1
+                break
+    return list(counts.items())
+
+
+def _weeks(tickets: list[TicketFacts], period: Period) -> list[tuple[str, dict[str, int]]]:
+    """Tickets created per week (Monday first, in the reader's time zone), by priority,
+    with every week of the period listed, empty ones too."""
+    tz = period.tz
+    first = week_start(period.start, tz)
+    last = week_start(period.end - timedelta(microseconds=1), tz)
+    weeks: dict[str, dict[str, int]] = {}
+    day = first
+    while day <= last:
+        weeks[day.isoformat()] = dict.fromkeys(PRIORITY_ORDER, 0)
+        day += timedelta(days=7)
+    for ticket in tickets:
+        counts = weeks[week_start(ticket.created, tz).isoformat()]
+        counts[ticket.priority or "normal"] = counts.get(ticket.priority or "normal", 0) + 1
+    return list(weeks.items())
+
+
+def _breakdown(per_ticket: list[TicketFigures], by: str, escalated: set[int]) -> list[Group]:
+    groups: dict[str, Group] = {}
+    for figures in per_ticket:
+        facts = figures.facts
+        key = (facts.priority or "normal") if by == "priority" else getattr(facts, by) or NONE_KEY
+        group = groups.setdefault(key, Group(key))
+        group.tickets += 1
+        group.open += facts.status in OPEN_STATUSES
+        group.escalated += facts.id in escalated
+        group.response.add(figures.response, figures.response_seconds)
+    for group in groups.values():
+        group.response.close()
+    if by == "priority":
+        order = {p: n for n, p in enumerate(PRIORITY_ORDER)}
+        return sorted(groups.values(), key=lambda g: order.get(g.key, 99))
+    return sorted(groups.values(), key=lambda g: (-g.tickets, g.key))

@@ -1,0 +1,66 @@
+"""The facts the report needs, read from what the desk and the local history hold: the
+engineer's full-name signature and the data center in a request body ctlsupport wrote,
+the provider's first and last answer in a thread."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from ctlsupport.core.escalation import parse_time
+from ctlsupport.core.report import DONE_STATUSES, TicketFacts
+from ctlsupport.model import Comment
+
+_DATACENTER = re.compile(r"^Data center: *([A-Za-z0-9]{2,6}) *$", re.MULTILINE)
+
+
+def signature(text: str) -> str:
+    """The full name under the last `--` line of a body ctlsupport wrote, else ''."""
+    lines = (text or "").splitlines()
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].strip() == "--":
+            following = lines[index + 1].strip() if index + 1 < len(lines) else ""
+            return following[:80]
+    return ""
+
+
+def datacenter(text: str) -> str:
+    """The data center line of a body ctlsupport wrote, else ''."""
+    found = _DATACENTER.search(text or "")
+    return found[1].upper() if found else ""
+
+
+def thread_answers(
+    comments: Iterable[Comment], requester_id: int | None, status: str
+) -> tuple[str | None, str | None]:
+    """(first, last) public answer of the provider; the last only on a solved or closed
+    request, where it is the answer that restored service."""
+    first = last = None
+    for comment in comments:
+        if not comment.public or comment.author_id == requester_id:
+            continue
+        first = first or comment.created_at
+        last = comment.created_at
+    return first, (last if status in DONE_STATUSES else None)
+
+
+def _time(text: str | None) -> datetime | None:
+    return parse_time(text) if text else None
+
+
+def from_row(row: Mapping) -> TicketFacts:
+    """A ticket's facts from a row of the report query (store/report.py)."""
+    return TicketFacts(
+        id=row["id"],
+        created=parse_time(row["created_at"]),
+        status=row["status"],
+        priority=row["priority"],
+        kind=row["type"],
+        subject=row["subject"] or "",
+        customer=row["customer_alias"] or "",
+        engineer=row["engineer"] or "",
+        datacenter=row["datacenter"] or "",
+        first_reply=_time(row["first_reply_at"]),
+        restored=_time(row["restored_at"]),
+    )
