@@ -7,6 +7,7 @@ pygal is imported here only (docs/report.md says why it was chosen).
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from ctlsupport.core.report import PRIORITY_ORDER, Report, Stats
@@ -14,6 +15,7 @@ from ctlsupport.errors import ConfigError
 
 COLORS = {"urgent": "#c62828", "high": "#ef6c00", "normal": "#1565c0", "low": "#78909c"}
 MET_COLOR, MISSED_COLOR, WAITING_COLOR = "#2e7d32", "#c62828", "#b0bec5"
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif"
 CSS = (
     "body { font-family: " + FONT + "; }\n"
@@ -128,6 +130,8 @@ def _cards(report: Report) -> str:
 
 
 def _figure(name: str, caption: str, svg: str) -> str:
+    # pygal puts its settings in an inline script for its tooltips; the page needs none.
+    svg = _SCRIPT.sub("", svg)
     return (
         f'<figure class="chart" data-chart="{name}"><figcaption>{escape(caption)}</figcaption>'
         f"{svg}</figure>"
