@@ -45,6 +45,7 @@ PROBLEMS = {
     "task": ("resize data disk", "add a public IP", "schedule a maintenance window"),
 }
 ESCALATION_SHARE = 0.08
+STUCK_SHARE = 0.05  # waiting on a vendor, a change window, the customer: open for days
 CLOSE_AFTER = timedelta(hours=72)
 
 
@@ -141,6 +142,8 @@ def _ticket(conn, rng: random.Random, rows: _Rows, who: tuple, created: datetime
     # Service tasks are answered in the provider's working hours only.
     reply = _working(created, minutes) if name == "task" else created + timedelta(minutes=minutes)
     restored = reply + timedelta(hours=rng.lognormvariate(0, 0.7) * RESTORE_HOURS[name])
+    if rng.random() < STUCK_SHARE:
+        restored = now + timedelta(days=1)  # still open today
     if reply < now:
         thread.append((agent, f"Thanks, we are looking into the {problem} now.", reply))
     status, updated, solved = _status(rng, created, reply, restored, now)
