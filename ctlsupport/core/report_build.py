@@ -3,8 +3,10 @@ for the rules). One pass over the tickets; no terminal, no HTTP, no clock of its
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from ctlsupport.core import priority as matrix
 from ctlsupport.core.report import (
@@ -21,6 +23,7 @@ from ctlsupport.core.report import (
     Group,
     Report,
     Stats,
+    Targets,
     TicketFacts,
     TicketFigures,
     escalation_answer_due,
@@ -61,7 +64,9 @@ def build(
     known = {t.id: t for t in tickets}
     escalations = _escalations(escalation_requests, known, now)
     escalated = {e.original_id for e in escalations}
-    per_ticket = [_figures(t, tier, now, escalations) for t in tickets]
+    count = Counter(e.original_id for e in escalations)
+    targets = Targets(tier)
+    per_ticket = [_figures(t, targets, now, count[t.id]) for t in tickets]
     answers = Stats("escalation", "15 min (service tasks: from 7:00 Pacific)", 15 * 60)
     for esc in escalations:
         answers.add(esc.outcome, esc.answer_seconds)
@@ -82,14 +87,12 @@ def build(
     )
 
 
-def _figures(
-    facts: TicketFacts, tier: str, now: datetime, escalations: list[EscalationFigures]
-) -> TicketFigures:
-    outcome, seconds, target = first_response(facts, tier, now)
+def _figures(facts: TicketFacts, targets: Targets, now: datetime, escalated: int) -> TicketFigures:
+    outcome, seconds, target = first_response(facts, targets, now)
     figures = TicketFigures(facts, seconds, target, outcome)
     if (facts.priority or "normal") in RESTORATION_PRIORITIES and facts.kind != TASK:
-        figures.restoration, figures.restoration_seconds = restoration(facts, tier, now)
-    figures.escalations = sum(1 for e in escalations if e.original_id == facts.id)
+        figures.restoration, figures.restoration_seconds = restoration(facts, targets, now)
+    figures.escalations = escalated
     return figures
 
 
@@ -110,8 +113,11 @@ def _first_response_rows(per_ticket: list[TicketFigures], tier: str) -> list[Sta
             found.first_response_text if found else "none",
             int(found.first_response.total_seconds()) if found else None,
         )
+    grouped: dict[str, list[tuple[str, int | None]]] = {key: [] for key in rows}
     for figures in per_ticket:
-        rows[_row_key(figures)].add(figures.response, figures.response_seconds)
+        grouped[_row_key(figures)].append((figures.response, figures.response_seconds))
+    for key, items in grouped.items():
+        rows[key].add_all(items)
     return [row.close() for row in rows.values() if row.tickets or row.key != TASK]
 
 
@@ -169,29 +175,33 @@ def _weeks(tickets: list[TicketFacts], period: Period) -> list[tuple[str, dict[s
     tz = period.tz
     first = week_start(period.start, tz)
     last = week_start(period.end - timedelta(microseconds=1), tz)
-    weeks: dict[str, dict[str, int]] = {}
+    labels: list[str] = []
+    starts: list[datetime] = []  # each week's first moment, in UTC (DST moves it)
     day = first
     while day <= last:
-        weeks[day.isoformat()] = dict.fromkeys(PRIORITY_ORDER, 0)
+        labels.append(day.isoformat())
+        starts.append(datetime(day.year, day.month, day.day, tzinfo=tz).astimezone(UTC))
         day += timedelta(days=7)
-    for ticket in tickets:
-        counts = weeks[week_start(ticket.created, tz).isoformat()]
-        counts[ticket.priority or "normal"] = counts.get(ticket.priority or "normal", 0) + 1
-    return list(weeks.items())
+    counts = Counter((bisect_right(starts, t.created) - 1, t.priority or "normal") for t in tickets)
+    weeks = []
+    for index, label in enumerate(labels):
+        row = {prio: counts.get((index, prio), 0) for prio in PRIORITY_ORDER}
+        weeks.append((label, row))
+    return weeks
 
 
 def _breakdown(per_ticket: list[TicketFigures], by: str, escalated: set[int]) -> list[Group]:
-    groups: dict[str, Group] = {}
+    members: dict[str, list[TicketFigures]] = {}
     for figures in per_ticket:
         facts = figures.facts
         key = (facts.priority or "normal") if by == "priority" else getattr(facts, by) or NONE_KEY
-        group = groups.setdefault(key, Group(key))
-        group.tickets += 1
-        group.open += facts.status in OPEN_STATUSES
-        group.escalated += facts.id in escalated
-        group.response.add(figures.response, figures.response_seconds)
-    for group in groups.values():
-        group.response.close()
+        members.setdefault(key, []).append(figures)
+    groups: dict[str, Group] = {}
+    for key, items in members.items():
+        group = groups[key] = Group(key, tickets=len(items))
+        group.open = sum(1 for f in items if f.facts.status in OPEN_STATUSES)
+        group.escalated = sum(1 for f in items if f.facts.id in escalated)
+        group.response.add_all([(f.response, f.response_seconds) for f in items]).close()
     if by == "priority":
         order = {p: n for n, p in enumerate(PRIORITY_ORDER)}
         return sorted(groups.values(), key=lambda g: order.get(g.key, 99))

@@ -5,7 +5,7 @@ the provider's first and last answer in a thread."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from ctlsupport.core.escalation import parse_time
@@ -46,21 +46,33 @@ def thread_answers(
 
 
 def _time(text: str | None) -> datetime | None:
-    return parse_time(text) if text else None
+    if not text:
+        return None
+    # The history keeps desk stamps (`2026-03-04T09:20:11Z`), which fromisoformat reads
+    # as UTC directly; anything else goes the careful way.
+    moment = datetime.fromisoformat(text) if text[-1] == "Z" else parse_time(text)
+    return moment if moment.tzinfo else parse_time(text)
 
 
-def from_row(row: Mapping) -> TicketFacts:
-    """A ticket's facts from a row of the report query (store/report.py)."""
+_ISO = datetime.fromisoformat
+
+
+def from_row(row: Sequence) -> TicketFacts:
+    """A ticket's facts from a row of the report query, in REPORT_COLUMNS order
+    (store/report.py)."""
+    rid, subject, status, prio, kind, created, customer, engineer, dc, first, restored = row
+    try:
+        # The history keeps desk stamps (`2026-03-04T09:20:11Z`): UTC as read.
+        when, answered, done = (
+            _ISO(created),
+            _ISO(first) if first else None,
+            _ISO(restored) if restored else None,
+        )
+        if when.tzinfo is None or (answered and not answered.tzinfo) or (done and not done.tzinfo):
+            raise ValueError("a time without its zone")
+    except ValueError:
+        when, answered, done = _time(created), _time(first), _time(restored)
     return TicketFacts(
-        id=row["id"],
-        created=parse_time(row["created_at"]),
-        status=row["status"],
-        priority=row["priority"],
-        kind=row["type"],
-        subject=row["subject"] or "",
-        customer=row["customer_alias"] or "",
-        engineer=row["engineer"] or "",
-        datacenter=row["datacenter"] or "",
-        first_reply=_time(row["first_reply_at"]),
-        restored=_time(row["restored_at"]),
-    )
+        rid, when, status, prio, kind, subject or "", customer or "", engineer or "",  # type: ignore[arg-type]
+        dc or "", answered, done,
+    )  # fmt: skip
