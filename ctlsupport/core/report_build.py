@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from ctlsupport.core import priority as matrix
+from ctlsupport.core.escalation import SUBJECT_PREFIX
 from ctlsupport.core.report import (
     AGE_BUCKETS,
     BREAKDOWNS,
@@ -52,7 +53,7 @@ def build(
     open_ages: list[timedelta] = []
     escalation_requests: list[TicketFacts] = []
     for item in facts:
-        if item.escalation_of is not None:
+        if item.subject.startswith(SUBJECT_PREFIX) and item.escalation_of is not None:
             if period.start <= item.created < period.end:
                 escalation_requests.append(item)
             continue
@@ -67,7 +68,7 @@ def build(
     count = Counter(e.original_id for e in escalations)
     targets = Targets(tier)
     per_ticket = [_figures(t, targets, now, count[t.id]) for t in tickets]
-    answers = Stats("escalation", "15 min (service tasks: from 7:00 Pacific)", 15 * 60)
+    answers = Stats("escalation", "15 min (tasks: from 7:00 Pacific)", 15 * 60)
     for esc in escalations:
         answers.add(esc.outcome, esc.answer_seconds)
     return Report(
@@ -89,11 +90,10 @@ def build(
 
 def _figures(facts: TicketFacts, targets: Targets, now: datetime, escalated: int) -> TicketFigures:
     outcome, seconds, target = first_response(facts, targets, now)
-    figures = TicketFigures(facts, seconds, target, outcome)
-    if (facts.priority or "normal") in RESTORATION_PRIORITIES and facts.kind != TASK:
-        figures.restoration, figures.restoration_seconds = restoration(facts, targets, now)
-    figures.escalations = escalated
-    return figures
+    if facts.priority in RESTORATION_PRIORITIES and facts.kind != TASK:
+        restored, restored_in = restoration(facts, targets, now)
+        return TicketFigures(facts, seconds, target, outcome, restored_in, restored, escalated)
+    return TicketFigures(facts, seconds, target, outcome, None, "", escalated)
 
 
 def _row_key(figures: TicketFigures) -> str:
@@ -195,7 +195,11 @@ def _breakdown(per_ticket: list[TicketFigures], by: str, escalated: set[int]) ->
     for figures in per_ticket:
         facts = figures.facts
         key = (facts.priority or "normal") if by == "priority" else getattr(facts, by) or NONE_KEY
-        members.setdefault(key, []).append(figures)
+        found = members.get(key)
+        if found is None:
+            members[key] = [figures]
+        else:
+            found.append(figures)
     groups: dict[str, Group] = {}
     for key, items in members.items():
         group = groups[key] = Group(key, tickets=len(items))

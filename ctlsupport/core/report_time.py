@@ -128,18 +128,19 @@ def business_seconds(start: datetime, end: datetime) -> int:
     """Working seconds between two moments: Monday-Friday 9:00-17:00 Pacific."""
     if end <= start:
         return 0
+    # Pacific wall-clock times: daylight saving changes at 2:00, never inside 9:00-17:00,
+    # so a stretch of working hours is as long on the wall clock as it really is.
+    low = start.astimezone(PACIFIC).replace(tzinfo=None)
+    high = end.astimezone(PACIFIC).replace(tzinfo=None)
     total = 0.0
-    day = start.astimezone(PACIFIC).date()
-    last = end.astimezone(PACIFIC).date()
-    while day <= last:
+    day = low.date()
+    while day <= high.date():
         if day.weekday() < 5:
-            opens = datetime.combine(day, TASK_WORK_START, tzinfo=PACIFIC)
-            closes = datetime.combine(day, TASK_WORK_END, tzinfo=PACIFIC)
-            # Compare in UTC: aware times in one zone subtract as wall-clock times.
-            low = max(start.astimezone(UTC), opens.astimezone(UTC))
-            high = min(end.astimezone(UTC), closes.astimezone(UTC))
-            if high > low:
-                total += (high - low).total_seconds()
+            opens = datetime.combine(day, TASK_WORK_START)
+            closes = datetime.combine(day, TASK_WORK_END)
+            begin, finish = max(low, opens), min(high, closes)
+            if finish > begin:
+                total += (finish - begin).total_seconds()
         day += timedelta(days=1)
     return int(total)
 

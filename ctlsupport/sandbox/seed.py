@@ -36,7 +36,7 @@ KINDS = (
 TARGET_MINUTES = {"urgent": 15, "high": 30, "normal": 60, "low": 60, "task": 8 * 60}
 PACIFIC = ZoneInfo("America/Los_Angeles")
 # Hours to restore (typical); urgent and high have targets of 4 h and 8 h.
-RESTORE_HOURS = {"urgent": 2.5, "high": 5.0, "normal": 30.0, "low": 60.0, "task": 40.0}
+RESTORE_HOURS = {"urgent": 2.0, "high": 3.5, "normal": 30.0, "low": 60.0, "task": 40.0}
 PROBLEMS = {
     "urgent": ("all servers unreachable", "control portal down for every user"),
     "high": ("backup jobs failing", "storage latency above 200 ms", "VPN tunnel drops"),
