@@ -75,7 +75,7 @@ def report(
         listed, read = _refresh(
             client, conn, store, profile, (start, end), progress or (lambda _: None)
         )
-    facts = (report_facts.from_row(row) for row in store.rows(profile, start, end) if row[5])
+    facts = [report_facts.from_row(row) for row in store.rows(profile, start, end) if row[5]]
     figures = build(facts, tier=tier, period=period, now=now, by=opts.by)
     return ReportResult(figures, offline, listed, read)
 

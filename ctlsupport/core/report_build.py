@@ -52,14 +52,16 @@ def build(
     tickets: list[TicketFacts] = []
     open_ages: list[timedelta] = []
     escalation_requests: list[TicketFacts] = []
+    start, end = period.start, period.end
     for item in facts:
+        created = item.created
         if item.subject.startswith(SUBJECT_PREFIX) and item.escalation_of is not None:
-            if period.start <= item.created < period.end:
+            if start <= created < end:
                 escalation_requests.append(item)
             continue
         if item.status in OPEN_STATUSES:
-            open_ages.append(now - item.created)
-        if period.start <= item.created < period.end:
+            open_ages.append(now - created)
+        if start <= created < end:
             tickets.append(item)
     tickets.sort(key=lambda t: (t.created, t.id))
     known = {t.id: t for t in tickets}
@@ -67,7 +69,7 @@ def build(
     escalated = {e.original_id for e in escalations}
     count = Counter(e.original_id for e in escalations)
     targets = Targets(tier)
-    per_ticket = [_figures(t, targets, now, count[t.id]) for t in tickets]
+    per_ticket = [_figures(t, targets, now, count.get(t.id, 0)) for t in tickets]
     answers = Stats("escalation", "15 min (tasks: from 7:00 Pacific)", 15 * 60)
     for esc in escalations:
         answers.add(esc.outcome, esc.answer_seconds)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 # The columns the report reads, in this order (bench/report_bench.py reads the same).
 REPORT_COLUMNS = (
@@ -56,9 +56,9 @@ class ReportStore:
             (first_reply_at, restored_at, read_for, profile, request_id),
         )
 
-    def rows(self, profile: str, start: str, end: str) -> Iterator[tuple]:
+    def rows(self, profile: str, start: str, end: str) -> list[tuple]:
         """The report's rows as plain tuples (REPORT_COLUMNS): created in [start, end), or
         still open."""
         cursor = self.conn.cursor()
         cursor.row_factory = None  # tuples: a named row costs more than the report's figures
-        yield from cursor.execute(REPORT_QUERY, (profile, start, end))
+        return cursor.execute(REPORT_QUERY, (profile, start, end)).fetchall()
