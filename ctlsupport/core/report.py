@@ -99,15 +99,15 @@ class Stats:
         if seconds is not None:
             self.times.append(seconds)
 
-    def add_all(self, figures: list[tuple[str, int | None]]) -> Stats:
-        """Every (outcome, seconds) at once, counted in one pass: the fast way for many."""
-        counts = Counter(outcome for outcome, _ in figures)
-        self.tickets += len(figures)
+    def add_all(self, outcomes: list[str], times: list[int]) -> Stats:
+        """Many tickets at once: their outcomes, and the times of those answered."""
+        counts = Counter(outcomes)
+        self.tickets += len(outcomes)
         self.met += counts.pop(MET, 0)
         self.missed += counts.pop(MISSED, 0)
         self.waiting += counts.pop(WAITING, 0)
         self.unknown += sum(counts.values())
-        self.times.extend(seconds for _, seconds in figures if seconds is not None)
+        self.times.extend(times)
         return self
 
     def close(self) -> Stats:
@@ -279,23 +279,31 @@ def _restoration_spec(text: str) -> tuple[str, int] | None:
     return None
 
 
-def first_response(
-    facts: TicketFacts, targets: Targets, now: datetime
-) -> tuple[str, int | None, int | None]:
-    """(outcome, seconds taken, target seconds) of the first answer."""
+def ticket_figures(
+    facts: TicketFacts, targets: Targets, now: datetime, escalated: int = 0
+) -> TicketFigures:
+    """One ticket's figures: its first response, and (urgent, high) its restoration.
+    Written for speed: it runs once per ticket, 10,000 times in a large report."""
     reply = facts.first_reply
     if facts.kind == TASK:
         seconds = business_seconds(facts.created, reply or now)
         outcome = _outcome(reply is not None, seconds, BUSINESS_DAY_SECONDS)
-        return outcome, seconds if reply is not None else None, BUSINESS_DAY_SECONDS
-    target = targets.first.get(facts.priority or "normal")
+        answered = seconds if reply is not None else None
+        return TicketFigures(facts, answered, BUSINESS_DAY_SECONDS, outcome, None, "", escalated)
+    prio = facts.priority
+    target = targets.first.get(prio or "normal")
     if target is None:
-        return NO_TARGET, _elapsed(facts.created, reply), None
-    # Inline (not _outcome): this runs once per ticket, 10,000 times in a large report.
-    seconds = int(((reply or now) - facts.created).total_seconds())
-    if reply is not None:
-        return (MET if seconds <= target else MISSED), seconds, target
-    return (MISSED if seconds > target else WAITING), None, target
+        outcome, answered = NO_TARGET, _elapsed(facts.created, reply)
+    else:
+        seconds = int(((reply or now) - facts.created).total_seconds())
+        if reply is not None:
+            outcome, answered = (MET if seconds <= target else MISSED), seconds
+        else:
+            outcome, answered = (MISSED if seconds > target else WAITING), None
+    if prio in RESTORATION_PRIORITIES:
+        restored, restored_in = restoration(facts, targets, now)
+        return TicketFigures(facts, answered, target, outcome, restored_in, restored, escalated)
+    return TicketFigures(facts, answered, target, outcome, None, "", escalated)
 
 
 def restoration(facts: TicketFacts, targets: Targets, now: datetime) -> tuple[str, int | None]:

@@ -28,8 +28,7 @@ from ctlsupport.core.report import (
     TicketFacts,
     TicketFigures,
     escalation_answer_due,
-    first_response,
-    restoration,
+    ticket_figures,
 )
 from ctlsupport.core.report_time import Period, week_start
 from ctlsupport.errors import UsageError
@@ -69,7 +68,7 @@ def build(
     escalated = {e.original_id for e in escalations}
     count = Counter(e.original_id for e in escalations)
     targets = Targets(tier)
-    per_ticket = [_figures(t, targets, now, count.get(t.id, 0)) for t in tickets]
+    per_ticket = [ticket_figures(t, targets, now, count.get(t.id, 0)) for t in tickets]
     answers = Stats("escalation", "15 min (tasks: from 7:00 Pacific)", 15 * 60)
     for esc in escalations:
         answers.add(esc.outcome, esc.answer_seconds)
@@ -90,14 +89,6 @@ def build(
     )
 
 
-def _figures(facts: TicketFacts, targets: Targets, now: datetime, escalated: int) -> TicketFigures:
-    outcome, seconds, target = first_response(facts, targets, now)
-    if facts.priority in RESTORATION_PRIORITIES and facts.kind != TASK:
-        restored, restored_in = restoration(facts, targets, now)
-        return TicketFigures(facts, seconds, target, outcome, restored_in, restored, escalated)
-    return TicketFigures(facts, seconds, target, outcome, None, "", escalated)
-
-
 def _row_key(figures: TicketFigures) -> str:
     return TASK if figures.facts.kind == TASK else figures.facts.priority or "normal"
 
@@ -115,11 +106,15 @@ def _first_response_rows(per_ticket: list[TicketFigures], tier: str) -> list[Sta
             found.first_response_text if found else "none",
             int(found.first_response.total_seconds()) if found else None,
         )
-    grouped: dict[str, list[tuple[str, int | None]]] = {key: [] for key in rows}
+    outcomes: dict[str, list[str]] = {key: [] for key in rows}
+    times: dict[str, list[int]] = {key: [] for key in rows}
     for figures in per_ticket:
-        grouped[_row_key(figures)].append((figures.response, figures.response_seconds))
-    for key, items in grouped.items():
-        rows[key].add_all(items)
+        key = _row_key(figures)
+        outcomes[key].append(figures.response)
+        if figures.response_seconds is not None:
+            times[key].append(figures.response_seconds)
+    for key, row in rows.items():
+        row.add_all(outcomes[key], times[key])
     return [row.close() for row in rows.values() if row.tickets or row.key != TASK]
 
 
@@ -207,7 +202,8 @@ def _breakdown(per_ticket: list[TicketFigures], by: str, escalated: set[int]) ->
         group = groups[key] = Group(key, tickets=len(items))
         group.open = sum(1 for f in items if f.facts.status in OPEN_STATUSES)
         group.escalated = sum(1 for f in items if f.facts.id in escalated)
-        group.response.add_all([(f.response, f.response_seconds) for f in items]).close()
+        answered = [f.response_seconds for f in items if f.response_seconds is not None]
+        group.response.add_all([f.response for f in items], answered).close()
     if by == "priority":
         order = {p: n for n, p in enumerate(PRIORITY_ORDER)}
         return sorted(groups.values(), key=lambda g: order.get(g.key, 99))

@@ -45,15 +45,6 @@ def thread_answers(
     return first, (last if status in DONE_STATUSES else None)
 
 
-def _time(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    # The history keeps desk stamps (`2026-03-04T09:20:11Z`), which fromisoformat reads
-    # as UTC directly; anything else goes the careful way.
-    moment = datetime.fromisoformat(text) if text[-1] == "Z" else parse_time(text)
-    return moment if moment.tzinfo else parse_time(text)
-
-
 _ISO = datetime.fromisoformat
 
 
@@ -61,18 +52,11 @@ def from_row(row: Sequence) -> TicketFacts:
     """A ticket's facts from a row of the report query, in REPORT_COLUMNS order
     (store/report.py)."""
     rid, subject, status, prio, kind, created, customer, engineer, dc, first, restored = row
-    try:
-        # The history keeps desk stamps (`2026-03-04T09:20:11Z`): UTC as read.
-        when, answered, done = (
-            _ISO(created),
-            _ISO(first) if first else None,
-            _ISO(restored) if restored else None,
-        )
-        if when.tzinfo is None or (answered and not answered.tzinfo) or (done and not done.tzinfo):
-            raise ValueError("a time without its zone")
-    except ValueError:
-        when, answered, done = _time(created), _time(first), _time(restored)
+    # The history keeps desk stamps (`2026-03-04T09:20:11Z`), read as UTC directly; any
+    # other form goes the careful way.
     return TicketFacts(
-        rid, when, status, prio, kind, subject or "", customer or "", engineer or "",  # type: ignore[arg-type]
-        dc or "", answered, done,
+        rid, _ISO(created) if created[-1] == "Z" else parse_time(created), status, prio, kind,
+        subject or "", customer or "", engineer or "", dc or "",
+        (_ISO(first) if first[-1] == "Z" else parse_time(first)) if first else None,
+        (_ISO(restored) if restored[-1] == "Z" else parse_time(restored)) if restored else None,
     )  # fmt: skip
