@@ -8,8 +8,7 @@ engineers and data centers) into a fresh local database, then times, interleaved
 one process: the bare query (the report's own SELECT, every row fetched), the report's
 figures (the report action, offline: the same query, then every figure), and the figures
 plus the JSON document `--json` prints. Target: the figures within 3 times the bare
-query (best of the runs: the run least disturbed by other work on the machine; medians
-and CPU time are printed beside it).
+query, by the median of the runs (the best run and the CPU time are printed beside it).
 """
 
 from __future__ import annotations
@@ -106,10 +105,10 @@ def measure(count: int, runs: int) -> dict:
     cpu_medians = {name: statistics.median(values) for name, values in cpu.items()}
     return {"rows": rows, "tickets": tickets, "runs": runs, "best_seconds": best,
             "median_seconds": medians, "cpu_median_seconds": cpu_medians,
-            "ratio": best["report"] / best["bare"],
-            "ratio_median": medians["report"] / medians["bare"],
+            "ratio": medians["report"] / medians["bare"],
+            "ratio_best": best["report"] / best["bare"],
             "ratio_cpu": cpu_medians["report"] / cpu_medians["bare"],
-            "ratio_with_json": best["report+json"] / best["bare"]}  # fmt: skip
+            "ratio_with_json": medians["report+json"] / medians["bare"]}  # fmt: skip
 
 
 def main() -> None:
@@ -133,7 +132,7 @@ def main() -> None:
         print(f"  {label} {best[name] * 1000:7.1f} ms {med[name] * 1000:7.1f} ms "
               f"{cpu[name] * 1000:7.1f} ms{ratio}")  # fmt: skip
     verdict = "within" if result["ratio"] <= 3 else "OVER"
-    print(f"target: the report within 3x the bare query: {verdict}")
+    print(f"target: the report within 3x the bare query, by the median: {verdict}")
     sys.exit(0 if result["ratio"] <= 3 else 1)
 
 

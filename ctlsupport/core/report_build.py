@@ -7,6 +7,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from operator import attrgetter
 
 from ctlsupport.core import priority as matrix
 from ctlsupport.core.escalation import SUBJECT_PREFIX
@@ -62,7 +63,7 @@ def build(
             open_ages.append(now - created)
         if start <= created < end:
             tickets.append(item)
-    tickets.sort(key=lambda t: (t.created, t.id))
+    tickets.sort(key=attrgetter("created", "id"))
     known = {t.id: t for t in tickets}
     escalations = _escalations(escalation_requests, known, now)
     escalated = {e.original_id for e in escalations}
@@ -83,7 +84,7 @@ def build(
         open_by_age=_ages(open_ages),
         escalations=escalations,
         escalation_answers=answers.close(),
-        escalated_tickets=sum(1 for t in tickets if t.id in escalated),
+        escalated_tickets=len(escalated & known.keys()),
         weeks=_weeks(tickets, period),
         breakdown=_breakdown(per_ticket, by, escalated),
     )
