@@ -251,31 +251,22 @@ class Targets:
     def __init__(self, tier: str) -> None:
         self.tier = tier
         self.first: dict[str, int | None] = {}
-        self._restore: dict[str, tuple[str, int] | None] = {}
+        self._restore: dict[str, int | None] = {}
         for prio in PRIORITY_ORDER:
             found = matrix.target(tier, prio)
             self.first[prio] = int(found.first_response.total_seconds()) if found else None
             self._restore[prio] = _restoration_spec(found.restoration if found else "")
 
-    def restoration_seconds(self, created: datetime, prio: str) -> int | None:
-        """The restoration target in seconds from `created`: "4 h" around the clock,
-        "5 business days" (the same Pacific time, weekends skipped)."""
-        spec = self._restore.get(prio)
-        if spec is None:
-            return None
-        if spec[0] == "seconds":
-            return spec[1]
-        from ctlsupport.core.sla import add_business_days
-
-        return int((add_business_days(created, spec[1]) - created).total_seconds())
+    def restoration_seconds(self, prio: str) -> int | None:
+        """The restoration target in seconds, where the matrix gives it in hours (urgent
+        and high: "4 h", "8 h", around the clock); None for business days."""
+        return self._restore.get(prio)
 
 
-def _restoration_spec(text: str) -> tuple[str, int] | None:
+def _restoration_spec(text: str) -> int | None:
     words = text.split()
     if len(words) == 2 and words[0].isdigit() and words[1] == "h":
-        return ("seconds", int(words[0]) * 3600)
-    if len(words) == 3 and words[0].isdigit() and words[1] == "business":
-        return ("business days", int(words[0]))
+        return int(words[0]) * 3600
     return None
 
 
@@ -308,7 +299,7 @@ def ticket_figures(
 
 def restoration(facts: TicketFacts, targets: Targets, now: datetime) -> tuple[str, int | None]:
     """(outcome, seconds taken) of restoration, for urgent and high tickets."""
-    target = targets.restoration_seconds(facts.created, facts.priority or "normal")
+    target = targets.restoration_seconds(facts.priority or "normal")
     if target is None:
         return NO_TARGET, None
     if facts.status not in DONE_STATUSES:

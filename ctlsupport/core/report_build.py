@@ -1,5 +1,5 @@
 """From the facts of a team's tickets to every figure of the report (see core/report.py
-for the rules). One pass over the tickets; no terminal, no HTTP, no clock of its own."""
+for the rules). A few passes over the tickets; no terminal, no HTTP, no clock of its own."""
 
 from __future__ import annotations
 

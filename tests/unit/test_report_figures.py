@@ -156,3 +156,23 @@ def test_signature_data_center_and_thread_answers():
     assert report_facts.thread_answers(thread, 1, "solved") == ("c", "e")
     assert report_facts.thread_answers(thread, 1, "open") == ("c", None)
     assert report_facts.thread_answers(thread[:2], 1, "closed") == (None, None)
+
+
+def test_the_tier_sets_the_targets():
+    """Enterprise answers normal and low in 30 minutes; the Developer tier promises
+    nothing for urgent, high or normal (counted, neither met nor missed)."""
+    first, last, zone = h.PERIOD
+    span = period(now=NOW, zone_name=zone, first_day=first, last_day=last)
+    enterprise = build(_facts(), tier="enterprise", period=span, now=NOW).as_data()
+    rows = {r["key"]: r for r in enterprise["first_response"]}
+    # normal: 50 min (#107) and 2 h (#109) are now late too; low: 1 h (#110) is late.
+    assert (rows["normal"]["target_seconds"], rows["normal"]["met"]) == (1800, 0)
+    assert (rows["normal"]["missed"], rows["low"]["missed"], rows["low"]["met"]) == (3, 1, 0)
+    assert rows["task"]["met"] == 2  # service tasks keep their business day
+    developer = build(_facts(), tier="developer", period=span, now=NOW).as_data()
+    rows = {r["key"]: r for r in developer["first_response"]}
+    assert (rows["urgent"]["target_seconds"], rows["urgent"]["met"], rows["urgent"]["missed"]) == (
+        None, 0, 0)  # fmt: skip
+    assert rows["urgent"]["unknown"] == 3 and rows["low"]["target_seconds"] == 8 * 3600
+    kept = {r["key"]: (r["tickets"], r["unknown"], r["met"]) for r in developer["restoration"]}
+    assert kept == {"urgent": (3, 3, 0), "high": (3, 3, 0)}
