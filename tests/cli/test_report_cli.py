@@ -191,13 +191,13 @@ def test_unwritable_page_and_missing_charting_library(cli, history, tmp_path, mo
 
 
 def test_seeded_sandbox_has_something_to_report(cli):
-    seeded = cli("--sandbox", "--json", "sandbox", "seed", "--tickets", "60", "--days", "30",
+    seeded = cli("--sandbox", "--json", "sandbox", "seed", "--tickets", "150", "--days", "30",
                  "--random-seed", "7")  # fmt: skip
     assert seeded.code == 0, seeded.stderr
     summary = seeded.json()["data"]
-    assert summary["tickets"] == 60 and summary["escalations"] >= 1
+    assert summary["tickets"] == 150 and summary["escalations"] >= 1
     data = _seeded_report(cli)
-    assert data["totals"]["tickets"] == 60  # all created in the last 30 days
+    assert data["totals"]["tickets"] == 150  # all created in the last 30 days
     rows = {r["key"]: r for r in data["first_response"]}
     assert sum(r["missed"] for r in rows.values()) >= 1  # some breaches
     assert sum(r["met"] for r in rows.values()) > sum(r["missed"] for r in rows.values())
