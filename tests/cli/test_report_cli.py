@@ -190,6 +190,14 @@ def test_unwritable_page_and_missing_charting_library(cli, history, tmp_path, mo
     assert not (tmp_path / "r.html").exists()
 
 
+def test_an_empty_period_says_so(cli):
+    result = cli("--sandbox", "report")
+    assert result.code == 0
+    assert "No tickets were created in this period" in result.stderr
+    assert "sandbox seed" in result.stderr
+    assert "totals\tall\ttickets\t0" in result.stdout
+
+
 def test_seeded_sandbox_has_something_to_report(cli):
     seeded = cli("--sandbox", "--json", "sandbox", "seed", "--tickets", "150", "--days", "30",
                  "--random-seed", "7")  # fmt: skip

@@ -74,7 +74,7 @@ def report(
     client = None if offline else state.client()
     with _history(state) as conn:
         result = run_report(
-            options, conn=conn, profile=_profile_name(state, offline), tier=_tier(state),
+            options, conn=conn, profile=_profile_name(state), tier=_tier(state),
             now=datetime.now(UTC), client=client, progress=_progress(state),
         )  # fmt: skip
     _render(state, result, html, as_csv)
@@ -84,6 +84,9 @@ def _render(state: AppState, result, html: Path | None, as_csv: bool) -> None:
     from ctlsupport.cli import report_view
 
     figures = result.report
+    if not figures.tickets and not state.json:
+        hint = " (fill the sandbox with `ctlsupport sandbox seed`)" if state.sandbox else ""
+        state.out.note(f"No tickets were created in this period{hint}.")
     if html is not None:
         _write_page(state, figures, html)
     if state.json:
@@ -133,7 +136,7 @@ def _history(state: AppState):
     return opened()
 
 
-def _profile_name(state: AppState, offline: bool) -> str:
+def _profile_name(state: AppState) -> str:
     from ctlsupport.config import settings
 
     if state.sandbox:
