@@ -15,6 +15,8 @@ from ctlsupport.errors import ConfigError
 
 COLORS = {"urgent": "#c62828", "high": "#ef6c00", "normal": "#1565c0", "low": "#78909c"}
 MET_COLOR, MISSED_COLOR, WAITING_COLOR = "#2e7d32", "#c62828", "#b0bec5"
+# Axis steps for ticket counts: round numbers, about 8 of them per axis.
+_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000)
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif"
 CSS = (
@@ -229,9 +231,13 @@ class _Charts:
     def weeks(self, report: Report) -> str:
         colors = tuple(COLORS[p] for p in PRIORITY_ORDER)
         most = max((sum(c.values()) for _, c in report.weeks), default=0)
+        every = max(1, -(-len(report.weeks) // 13))  # at most about 13 week labels
         chart = self.pygal.StackedBar(
-            **self._config(colors, x_label_rotation=30, y_labels=_counts(most))
-        )
+            **self._config(
+                colors, x_label_rotation=30, y_labels=_counts(most),
+                x_labels_major_every=every, show_minor_x_labels=every == 1,
+            )
+        )  # fmt: skip
         chart.x_labels = [week[5:] for week, _ in report.weeks]
         for prio in PRIORITY_ORDER:
             chart.add(prio, [counts.get(prio, 0) for _, counts in report.weeks])
@@ -249,7 +255,7 @@ class _Charts:
 
 def _counts(most: int) -> list[int]:
     """Whole-number axis labels up to at least `most` (ticket counts have no fractions)."""
-    step = max(1, -(-most // 8))
+    step = next(n for n in _STEPS if n * 8 >= most) if most <= _STEPS[-1] * 8 else -(-most // 8)
     return list(range(0, max(most, 1) + step, step))
 
 
