@@ -13,9 +13,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ctlsupport.core import report_facts, report_time
-from ctlsupport.core.report import Report
+from ctlsupport.core.report import BREAKDOWNS, Report
 from ctlsupport.core.report_build import build
 from ctlsupport.core.tracking import customer_alias
+from ctlsupport.errors import UsageError
 from ctlsupport.store.db import stamp
 from ctlsupport.store.history import History
 from ctlsupport.store.report import ReportStore
@@ -40,6 +41,18 @@ class ReportOptions:
     by: str = "priority"
     offline: bool = False
 
+    def period(self, now: datetime) -> report_time.Period:
+        """The period asked for; a UsageError for bad options, before anything is read."""
+        if self.by not in BREAKDOWNS:
+            raise UsageError(f"--by must be one of {', '.join(BREAKDOWNS)}")
+        return report_time.period(
+            now=now,
+            zone_name=self.zone or report_time.local_zone_name(),
+            since=self.since,
+            first_day=self.first_day,
+            last_day=self.last_day,
+        )
+
 
 @dataclass
 class ReportResult:
@@ -56,24 +69,19 @@ def report(
     profile: str,
     tier: str,
     now: datetime,
-    client: DeskClient | None = None,
+    connect: Callable[[], DeskClient] | None = None,
     progress: Progress | None = None,
 ) -> ReportResult:
-    """The report over the local history, refreshed from the desk first unless offline."""
-    period = report_time.period(
-        now=now,
-        zone_name=opts.zone or report_time.local_zone_name(),
-        since=opts.since,
-        first_day=opts.first_day,
-        last_day=opts.last_day,
-    )
+    """The report over the local history, refreshed from the desk first unless offline;
+    `connect` gives the desk's client, asked for only once the options are known good."""
+    period = opts.period(now)
     start, end = stamp(period.start), stamp(period.end)
     store = ReportStore(conn)
-    offline = opts.offline or client is None
+    offline = opts.offline or connect is None
     listed = read = 0
-    if client is not None and not offline:
+    if connect is not None and not offline:
         listed, read = _refresh(
-            client, conn, store, profile, (start, end), progress or (lambda _: None)
+            connect(), conn, store, profile, (start, end), progress or (lambda _: None)
         )
     facts = [report_facts.from_row(row) for row in store.rows(profile, start, end) if row[5]]
     figures = build(facts, tier=tier, period=period, now=now, by=opts.by)

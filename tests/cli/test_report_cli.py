@@ -173,10 +173,11 @@ def test_terminal_shows_tables_and_charts(history, tmp_path):
     ],
 )
 def test_bad_input_is_one_line_and_usage_exit(cli, args, words):
-    result = cli("--sandbox", "report", "--offline", *args)
-    assert result.code == ExitCode.USAGE
-    assert words in result.stderr and "Traceback" not in result.stderr
-    assert result.stderr.startswith("ctlsupport: error: ")
+    for where in (("--sandbox", "report", "--offline"), ("report",)):  # no profile at all
+        result = cli(*where, *args)
+        assert result.code == ExitCode.USAGE, result.stderr
+        assert words in result.stderr and "Traceback" not in result.stderr
+        assert result.stderr.startswith("ctlsupport: error: ")
 
 
 def test_unwritable_page_and_missing_charting_library(cli, history, tmp_path, monkeypatch):

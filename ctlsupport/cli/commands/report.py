@@ -22,7 +22,6 @@ EPILOG = (
     "  ctlsupport report --csv > tickets.csv\n\n"
     "  ctlsupport --sandbox sandbox seed && ctlsupport --sandbox report"
 )
-BY_VALUES = ("priority", "customer", "engineer", "datacenter")
 
 
 def report(
@@ -71,11 +70,12 @@ def report(
 
     state: AppState = ctx.obj
     options = ReportOptions(since, first_day, last_day, tz, by.strip().lower(), offline)
-    client = None if offline else state.client()
+    now = datetime.now(UTC)
+    options.period(now)  # bad options fail here, before a profile or the desk is needed
     with _history(state) as conn:
         result = run_report(
             options, conn=conn, profile=_profile_name(state), tier=_tier(state),
-            now=datetime.now(UTC), client=client, progress=_progress(state),
+            now=now, connect=state.client, progress=_progress(state),
         )  # fmt: skip
     _render(state, result, html, as_csv)
 
