@@ -52,16 +52,19 @@ def seed(conn, count: int, days: int = 90) -> None:
         if n % 12 == 11:
             subject, kind = f"ESCALATION: Ticket - {1000 + n - 1}", "incident"
         data = json.dumps({"id": 1000 + n, "subject": subject, "description": "x" * 600})
+        last = restored if done else reply + timedelta(hours=rng.uniform(0, 30))
         rows.append((
             PROFILE, 1000 + n, subject, status, prio, kind, _stamp(created), _stamp(restored),
             f"C{n % 97}", f"Engineer {n % 9}", ("VA1", "UC1", "GB1", "DE1")[n % 4],
-            _stamp(reply), _stamp(restored) if done else None, _stamp(NOW), data,
+            _stamp(reply), _stamp(restored) if done else None, _stamp(last),
+            int(rng.uniform(0, 7200)), _stamp(NOW), data,
         ))  # fmt: skip
     conn.execute("BEGIN")
     conn.executemany(
         """INSERT INTO requests (profile, id, subject, status, priority, type, created_at,
                updated_at, customer_alias, engineer, datacenter, first_reply_at, restored_at,
-               seen_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               last_answer_at, update_gap, seen_at, data)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         rows,
     )
     conn.execute("COMMIT")

@@ -98,11 +98,10 @@ def _refresh(
 ) -> tuple[int, int]:
     """Every request the desk lists into the history; then the threads that changed."""
     progress("reading requests from the desk")
+    listed_at = stamp()
     requests = {r.id: r for r in client.iter_requests(sort_by="created_at")}
     history = History(conn)
-    history.record_seen(
-        profile, requests.values(), alias_of=lambda r: customer_alias(r.description)
-    )
+    history.record_seen(profile, requests.values(), alias_of=_alias)
     signed = [
         (r.id, report_facts.signature(r.description), report_facts.datacenter(r.description))
         for r in requests.values()
@@ -116,7 +115,7 @@ def _refresh(
         )
         answers = [(r, _answers(client, r)) for r in batch]
         read += sum(1 for r in batch if r.status != "new")
-        _in_transaction(conn, lambda answers=answers: _write(store, profile, answers))
+        _in_transaction(conn, lambda answers=answers: _write(store, profile, answers, listed_at))
     return len(requests), read
 
 
@@ -124,18 +123,21 @@ def _alias(request: Request) -> str:
     return customer_alias(request.description)
 
 
-def _answers(client: DeskClient, request: Request) -> tuple[str | None, str | None]:
+def _answers(client: DeskClient, request: Request) -> report_facts.Answers:
     if request.status == "new":  # nobody at the desk has touched it yet
-        return None, None
+        return report_facts.Answers()
     comments = client.iter_comments(request.id)
     return report_facts.thread_answers(comments, request.requester_id, request.status)
 
 
-def _write(store: ReportStore, profile: str, answers) -> None:
-    for request, (first, last) in answers:
+def _write(store: ReportStore, profile: str, answers, listed_at: str) -> None:
+    for request, found in answers:
+        # Desk times have whole seconds: a change in the second the requests were listed
+        # may be followed by another with the same time, so such a thread is read again.
+        fresh = request.updated_at if request.updated_at < listed_at else None
         store.set_thread(
-            profile, request.id, first_reply_at=first, restored_at=last,
-            read_for=request.updated_at,
+            profile, request.id, first=found.first, last=found.last, restored=found.restored,
+            longest_gap=found.longest_gap, read_for=fresh,
         )  # fmt: skip
 
 

@@ -36,6 +36,8 @@ def terminal(console, report: Report) -> None:
     console.print(_stats_table("First response", report.first_response))
     console.print(_response_chart(report))
     console.print(_stats_table("Restoration (urgent and high)", report.restoration))
+    console.print(_stats_table("Updates: the longest wait for the next answer",
+                               report.updates))  # fmt: skip
     console.print(_stats_table("Escalations: the escalation team's answer",
                                [report.escalation_answers]))  # fmt: skip
     console.print(_weeks_chart(report))
@@ -141,6 +143,7 @@ def summary_rows(report: Report) -> Iterator[tuple[str, str, str, object]]:
     yield "totals", "all", "escalated_tickets", report.escalated_tickets
     for section, rows in (("first_response", report.first_response),
                           ("restoration", report.restoration),
+                          ("updates", report.updates),
                           ("escalation_answer", [report.escalation_answers])):  # fmt: skip
         for s in rows:
             for measure in ("tickets", "met", "missed", "waiting", "median_seconds",
@@ -178,7 +181,8 @@ def _plain(text: str) -> str:
 CSV_COLUMNS = (
     "id", "created_at", "status", "priority", "type", "customer", "engineer", "datacenter",
     "first_reply_at", "response_seconds", "response_target_seconds", "first_response",
-    "restored_at", "restoration_seconds", "restoration", "escalations",
+    "restored_at", "restoration_seconds", "restoration", "longest_update_gap_seconds",
+    "updates", "escalations",
 )  # fmt: skip
 
 

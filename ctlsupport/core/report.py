@@ -18,6 +18,7 @@ Rules (docs/report.md says the same to users):
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -59,6 +60,8 @@ class TicketFacts:
     datacenter: str = ""
     first_reply: datetime | None = None
     restored: datetime | None = None
+    last_answer: datetime | None = None  # the provider's last answer, while open
+    update_gap: int | None = None  # the longest wait between two answers, seconds
 
     @property
     def escalation_of(self) -> int | None:
@@ -141,6 +144,8 @@ class TicketFigures:
     restoration_seconds: int | None = None
     restoration: str = ""
     escalations: int = 0
+    update_gap_seconds: int | None = None
+    updates: str = ""
 
     def as_data(self) -> dict:
         f = self.facts
@@ -152,6 +157,7 @@ class TicketFigures:
             "response_target_seconds": self.response_target_seconds,
             "first_response": self.response, "restored_at": _stamp(f.restored),
             "restoration_seconds": self.restoration_seconds, "restoration": self.restoration,
+            "longest_update_gap_seconds": self.update_gap_seconds, "updates": self.updates,
             "escalations": self.escalations,
         }  # fmt: skip
 
@@ -206,6 +212,7 @@ class Report:
     tickets: list[TicketFigures]
     first_response: list[Stats]
     restoration: list[Stats]
+    updates: list[Stats]
     open_by_age: list[tuple[str, int]]
     escalations: list[EscalationFigures]
     escalation_answers: Stats
@@ -224,6 +231,7 @@ class Report:
                        "open": sum(n for _, n in self.open_by_age)},
             "first_response": [s.as_data() for s in self.first_response],
             "restoration": [s.as_data() for s in self.restoration],
+            "updates": [s.as_data() for s in self.updates],
             "open_by_age": [{"age": label, "tickets": n} for label, n in self.open_by_age],
             "escalations": {"answer": self.escalation_answers.as_data(),
                             "items": [e.as_data() for e in self.escalations]},
@@ -252,15 +260,34 @@ class Targets:
         self.tier = tier
         self.first: dict[str, int | None] = {}
         self._restore: dict[str, int | None] = {}
+        self.updates: dict[str, tuple[str, int | None]] = {}
         for prio in PRIORITY_ORDER:
             found = matrix.target(tier, prio)
             self.first[prio] = int(found.first_response.total_seconds()) if found else None
             self._restore[prio] = _restoration_spec(found.restoration if found else "")
+            text = found.updates if found else "none"
+            self.updates[prio] = (text, _update_interval(text))
 
     def restoration_seconds(self, prio: str) -> int | None:
         """The restoration target in seconds, where the matrix gives it in hours (urgent
         and high: "4 h", "8 h", around the clock); None for business days."""
         return self._restore.get(prio)
+
+
+_EVERY = re.compile(r"every (\d+) (min|days?)")
+
+
+def _update_interval(text: str) -> int | None:
+    """The matrix's update promise in seconds: "every 30 min", "hourly", "daily",
+    "every 2 days" (what follows a comma, such as "status page", is where, not when)."""
+    words = text.split(",")[0].strip()
+    fixed = {"hourly": 3600, "daily": 86400}
+    if words in fixed:
+        return fixed[words]
+    found = _EVERY.fullmatch(words)
+    if not found:
+        return None
+    return int(found[1]) * (60 if found[2] == "min" else 86400)
 
 
 def _restoration_spec(text: str) -> int | None:
@@ -273,16 +300,16 @@ def _restoration_spec(text: str) -> int | None:
 def ticket_figures(
     facts: TicketFacts, targets: Targets, now: datetime, escalated: int = 0
 ) -> TicketFigures:
-    """One ticket's figures: its first response, and (urgent, high) its restoration.
-    Written for speed: it runs once per ticket, 10,000 times in a large report."""
+    """One ticket's figures: its first response, its updates and (urgent, high) its
+    restoration. Written for speed: it runs once per ticket, 10,000 in a large report."""
     reply = facts.first_reply
     if facts.kind == TASK:
         seconds = business_seconds(facts.created, reply or now)
         outcome = _outcome(reply is not None, seconds, BUSINESS_DAY_SECONDS)
         answered = seconds if reply is not None else None
         return TicketFigures(facts, answered, BUSINESS_DAY_SECONDS, outcome, None, "", escalated)
-    prio = facts.priority
-    target = targets.first.get(prio or "normal")
+    prio = facts.priority or "normal"
+    target = targets.first.get(prio)
     if target is None:
         outcome, answered = NO_TARGET, _elapsed(facts.created, reply)
     else:
@@ -291,10 +318,24 @@ def ticket_figures(
             outcome, answered = (MET if seconds <= target else MISSED), seconds
         else:
             outcome, answered = (MISSED if seconds > target else WAITING), None
+    figures = TicketFigures(facts, answered, target, outcome, None, "", escalated)
+    if reply is not None:
+        figures.updates, figures.update_gap_seconds = updates(facts, targets, now)
     if prio in RESTORATION_PRIORITIES:
-        restored, restored_in = restoration(facts, targets, now)
-        return TicketFigures(facts, answered, target, outcome, restored_in, restored, escalated)
-    return TicketFigures(facts, answered, target, outcome, None, "", escalated)
+        figures.restoration, figures.restoration_seconds = restoration(facts, targets, now)
+    return figures
+
+
+def updates(facts: TicketFacts, targets: Targets, now: datetime) -> tuple[str, int | None]:
+    """(outcome, longest wait) of the provider's updates on an answered ticket: the longest
+    wait between two answers in a row and, while the ticket is open, since the last one."""
+    interval = targets.updates.get(facts.priority or "normal", ("", None))[1]
+    gap = facts.update_gap or 0
+    if facts.last_answer is not None:
+        gap = max(gap, int((now - facts.last_answer).total_seconds()))
+    if interval is None:
+        return NO_TARGET, gap
+    return (MET if gap <= interval else MISSED), gap
 
 
 def restoration(facts: TicketFacts, targets: Targets, now: datetime) -> tuple[str, int | None]:

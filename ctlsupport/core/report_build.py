@@ -81,6 +81,7 @@ def build(
         tickets=per_ticket,
         first_response=_first_response_rows(per_ticket, tier),
         restoration=_restoration_rows(per_ticket, tier),
+        updates=_updates_rows(per_ticket, targets),
         open_by_age=_ages(open_ages),
         escalations=escalations,
         escalation_answers=answers.close(),
@@ -128,6 +129,20 @@ def _restoration_rows(per_ticket: list[TicketFigures], tier: str) -> list[Stats]
         if figures.restoration:
             rows[figures.facts.priority or "normal"].add(
                 figures.restoration, figures.restoration_seconds
+            )
+    return [row.close() for row in rows.values()]
+
+
+def _updates_rows(per_ticket: list[TicketFigures], targets: Targets) -> list[Stats]:
+    """One row per priority: the answered tickets whose updates kept to the promise."""
+    rows = {}
+    for key in PRIORITY_ORDER:
+        text, seconds = targets.updates[key]
+        rows[key] = Stats(key, text, seconds)
+    for figures in per_ticket:
+        if figures.updates:
+            rows[figures.facts.priority or "normal"].add(
+                figures.updates, figures.update_gap_seconds
             )
     return [row.close() for row in rows.values()]
 

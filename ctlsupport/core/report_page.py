@@ -95,6 +95,8 @@ def page(report: Report) -> str:
         _stats_table(report.first_response, "priority"),
         "<h2>Restoration (urgent and high)</h2>",
         _stats_table(report.restoration, "priority"),
+        "<h2>Updates: the longest wait for the next answer</h2>",
+        _stats_table(report.updates, "priority"),
         "<h2>Escalations</h2>",
         _stats_table([report.escalation_answers], "answer"),
         _escalation_table(report),

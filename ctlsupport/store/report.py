@@ -8,7 +8,7 @@ from collections.abc import Iterable
 # The columns the report reads, in this order (bench/report_bench.py reads the same).
 REPORT_COLUMNS = (
     "id, subject, status, priority, type, created_at, customer_alias, engineer, datacenter, "
-    "first_reply_at, restored_at"
+    "first_reply_at, restored_at, last_answer_at, update_gap"
 )
 REPORT_QUERY = (
     f"SELECT {REPORT_COLUMNS} FROM requests WHERE profile = ? AND "
@@ -45,15 +45,19 @@ class ReportStore:
         profile: str,
         request_id: int,
         *,
-        first_reply_at: str | None,
-        restored_at: str | None,
-        read_for: str,
+        first: str | None,
+        last: str | None,
+        restored: str | None,
+        longest_gap: int | None,
+        read_for: str | None,
     ) -> None:
-        """What a thread said: the provider's first and (when solved) last answer."""
+        """What a thread said: the provider's first and last answer, the restoring one
+        (when solved), and the longest wait between two answers in a row (seconds)."""
         self.conn.execute(
             "UPDATE requests SET first_reply_at = COALESCE(first_reply_at, ?), "
-            "restored_at = ?, thread_read_for = ? WHERE profile = ? AND id = ?",
-            (first_reply_at, restored_at, read_for, profile, request_id),
+            "restored_at = ?, last_answer_at = ?, update_gap = ?, thread_read_for = ? "
+            "WHERE profile = ? AND id = ?",
+            (first, restored, last, longest_gap, read_for, profile, request_id),
         )
 
     def rows(self, profile: str, start: str, end: str) -> list[tuple]:

@@ -86,13 +86,23 @@ def test_threads_are_read_again_only_when_a_request_changed(cli, history):
     first = _report(cli)
     assert first["threads_read"] > 10
     assert _report(cli)["threads_read"] == 0
-    _desk().agent_reply(109, "Still looking.")  # #109 changed at the desk
+    _desk().assign(109)  # #109 changed at the desk (assigned; no new answer)
     again = _report(cli)
     assert again["threads_read"] == 1
-    h.check(again, late=True)  # its first answer stays the first one
+    h.check(again, late=True)
+    _desk().agent_reply(109, "Still looking.")  # a new answer, long after the first
+    data = _report(cli)
+    assert data["threads_read"] == 1
+    row = next(t for t in data["tickets"] if t["id"] == 109)
+    assert row["first_reply_at"] == "2026-03-12T10:00:00Z"  # the first answer stays first
+    assert row["updates"] == "missed" and row["longest_update_gap_seconds"] > 200 * 86400
     offline = cli("--sandbox", "--json", "report", "--offline", *PERIOD_FLAGS)
-    assert offline.code == 0 and offline.json()["data"]["offline"] is True
-    h.check(offline.json()["data"], late=True)
+    assert offline.code == 0
+    kept = offline.json()["data"]
+    assert (kept["offline"], kept["requests_read"], kept["threads_read"]) == (True, 0, 0)
+    for part in ("first_response", "restoration", "escalations", "breakdown", "totals"):
+        assert kept[part] == data[part], part  # the history holds what the desk said
+    assert next(t for t in kept["tickets"] if t["id"] == 109) == row
 
 
 def test_piped_output_is_long_form_tsv(cli, history):
@@ -107,6 +117,8 @@ def test_piped_output_is_long_form_tsv(cli, history):
         "first_response\ttask\tmedian_seconds\t14400",
         "first_response\turgent\tp90_seconds\t1200",
         "restoration\thigh\tmedian_seconds\t25200",
+        "updates\thigh\tmedian_seconds\t23700",
+        "updates\turgent\tmissed\t3",
         "escalation_answer\tescalation\tmissed\t1",
         "tickets_per_week\t2026-03-09\tnormal\t4",
         "by_priority\tnormal\tmedian_seconds\t12600",
@@ -126,6 +138,8 @@ def test_csv_has_one_row_per_ticket_with_its_figures(cli, history):
     assert (by_id[112]["first_response"], by_id[112]["type"]) == ("missed", "task")
     assert by_id[108]["response_seconds"] == "" and by_id[108]["first_response"] == "missed"
     assert (by_id[105]["restoration"], by_id[105]["escalations"]) == ("missed", "1")
+    assert (by_id[105]["updates"], by_id[105]["longest_update_gap_seconds"]) == ("missed", "29700")
+    assert (by_id[106]["updates"], by_id[106]["longest_update_gap_seconds"]) == ("met", "0")
     assert by_id[104]["engineer"] == "Priya Natarajan" and by_id[104]["datacenter"] == "IL1"
 
 

@@ -102,6 +102,17 @@ RESPONSE = {  # id: (seconds, outcome)
     110: (HOUR, "met"), 111: (4 * HOUR, "met"), 112: (9 * HOUR + 30 * MIN, "missed"),
     113: (3 * HOUR + 30 * MIN, "met"), 117: (None, "waiting"),
 }  # fmt: skip
+# Updates: the longest wait between two answers in a row and, while open, since the last
+# one (urgent every 30 min, high hourly, normal daily, low every 2 days). #103 is still
+# open: its wait runs from its only answer to the report's time (generated_at).
+UPDATES = {
+    # key: (target_seconds, tickets, met, missed, waiting, median, p90)
+    "urgent": (30 * MIN, 3, 0, 3, 0, 4 * HOUR + 40 * MIN, None),
+    "high": (HOUR, 3, 1, 2, 0, 6 * HOUR + 35 * MIN, 8 * HOUR + 15 * MIN),
+    "normal": (86400, 2, 2, 0, 0, 0, 0),
+    "low": (2 * 86400, 1, 1, 0, 0, 0, 0),
+}
+RUNNING_SINCE = "2026-03-04T10:15:00Z"  # #103's only answer
 ESCALATIONS = [
     # (original, request, after_seconds, answer_seconds, outcome)
     (105, 201, 50 * MIN, 7 * MIN, "met"),
@@ -202,6 +213,12 @@ def check(data: dict, *, late: bool = False, by: str = "priority") -> None:
         assert tuple(rows[key][n] for n in names) == figures, key
     assert rows["task"]["basis"] == "business hours"
     assert {rows[k]["basis"] for k in ("urgent", "high", "normal", "low")} == {"24x7"}
+    rows = {r["key"]: r for r in data["updates"]}
+    assert list(rows) == list(UPDATES)
+    running = _seconds(RUNNING_SINCE, data["generated_at"])
+    for key, figures in UPDATES.items():
+        want_row = figures if figures[-1] is not None else (*figures[:-1], running)
+        assert tuple(rows[key][n] for n in names) == want_row, key
     rows = {r["key"]: r for r in data["restoration"]}
     assert list(rows) == list(RESTORATION)
     for key, figures in RESTORATION.items():
@@ -216,7 +233,7 @@ def check(data: dict, *, late: bool = False, by: str = "priority") -> None:
     _check_breakdown(data["breakdown"], want["by"][by], by)
     tickets = {t["id"]: (t["response_seconds"], t["first_response"]) for t in data["tickets"]}
     assert tickets == want["response"]
-    _check_tickets(data["tickets"])
+    _check_tickets(data["tickets"], running)
 
 
 def _check_breakdown(breakdown: dict, groups: dict, by: str) -> None:
@@ -228,10 +245,17 @@ def _check_breakdown(breakdown: dict, groups: dict, by: str) -> None:
     assert found == groups
 
 
-def _check_tickets(tickets: list[dict]) -> None:
+def _check_tickets(tickets: list[dict], running: int) -> None:
     by_id = {t.id: t for t in TICKETS}
+    intervals = {"urgent": 30 * MIN, "high": HOUR, "normal": 86400, "low": 2 * 86400}
     for row in tickets:
         t = by_id[row["id"]]
+        if t.reply is None or t.kind == "task":
+            assert (row["updates"], row["longest_update_gap_seconds"]) == ("", None)
+        else:
+            gap = running if t.status == "open" else update_gap(t)
+            outcome = "met" if gap <= intervals[t.priority] else "missed"
+            assert (row["updates"], row["longest_update_gap_seconds"]) == (outcome, gap), t.id
         assert (row["created_at"], row["priority"], row["type"], row["status"]) == (
             t.created, t.priority, t.kind, t.status)  # fmt: skip
         assert (row["customer"], row["engineer"], row["datacenter"]) == (
@@ -252,7 +276,17 @@ def _check_tickets(tickets: list[dict]) -> None:
     )
 
 
+def update_gap(t: T) -> int | None:
+    """The longest wait between two of the provider's answers to `t` (reply, restored)."""
+    if t.reply is None:
+        return None
+    return _seconds(t.reply, t.restored) if t.restored and t.restored != t.reply else 0
+
+
 def _seconds(start: str, end: str) -> int:
     from datetime import datetime
 
-    return int((datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds())
+    def moment(text: str) -> datetime:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+    return int((moment(end) - moment(start)).total_seconds())

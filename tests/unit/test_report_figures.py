@@ -37,6 +37,8 @@ def _facts() -> list[TicketFacts]:
             datacenter=t.datacenter,
             first_reply=moment(t.reply),
             restored=moment(t.restored),
+            last_answer=moment(t.restored or t.reply) if t.status == "open" else None,
+            update_gap=h.update_gap(t),
         )
         for t in h.TICKETS
     ]
@@ -151,11 +153,15 @@ def test_signature_data_center_and_thread_answers():
         return Comment(id=1, author_id=author, author_name="", body="", public=public,
                        created_at=at)  # fmt: skip
 
-    thread = [comment(1, "a"), comment(2, "b", public=False), comment(2, "c"),
-              comment(1, "d"), comment(3, "e")]  # fmt: skip
-    assert report_facts.thread_answers(thread, 1, "solved") == ("c", "e")
-    assert report_facts.thread_answers(thread, 1, "open") == ("c", None)
-    assert report_facts.thread_answers(thread[:2], 1, "closed") == (None, None)
+    a, b, c, d, e, f = (f"2026-03-04T{hour}:00:00Z" for hour in (10, 11, 12, 13, 15, 16))
+    thread = [comment(1, a), comment(2, b, public=False), comment(2, c), comment(1, d),
+              comment(3, e), comment(2, f)]  # fmt: skip
+    Answers = report_facts.Answers
+    # Answers at 12, 15 and 16: the longest wait between two is 3 hours.
+    assert report_facts.thread_answers(thread, 1, "solved") == Answers(c, f, f, 3 * 3600)
+    assert report_facts.thread_answers(thread, 1, "open") == Answers(c, f, None, 3 * 3600)
+    assert report_facts.thread_answers(thread[:3], 1, "hold") == Answers(c, c, None, 0)
+    assert report_facts.thread_answers(thread[:2], 1, "closed") == Answers()
 
 
 def test_the_tier_sets_the_targets():
