@@ -44,6 +44,9 @@ PROBLEMS = {
     "low": ("question about billing tags", "add a firewall rule", "template request"),
     "task": ("resize data disk", "add a public IP", "schedule a maintenance window"),
 }
+# The provider's updates, as the Professional matrix promises them (minutes).
+UPDATE_MINUTES = {"urgent": 30, "high": 60, "normal": 24 * 60, "low": 48 * 60}
+MAX_UPDATES = 30
 ESCALATION_SHARE = 0.08
 STUCK_SHARE = 0.05  # waiting on a vendor, a change window, the customer: open for days
 CLOSE_AFTER = timedelta(hours=72)
@@ -146,7 +149,9 @@ def _ticket(conn, rng: random.Random, rows: _Rows, who: tuple, created: datetime
         restored = now + timedelta(days=1)  # still open today
     if reply < now:
         thread.append((agent, f"Thanks, we are looking into the {problem} now.", reply))
-    status, updated, solved = _status(rng, created, reply, restored, now)
+        if name != "task":
+            thread += _updates(rng, agent, prio, reply, min(restored, now))
+    status, updated, solved = _status(rng, created, thread[-1][2], restored, now)
     if solved is not None:
         thread.append((agent, "Service is restored; please confirm on your side.", solved))
     escalated = 0
@@ -162,12 +167,27 @@ def _ticket(conn, rng: random.Random, rows: _Rows, who: tuple, created: datetime
     return escalated
 
 
-def _status(rng: random.Random, created, reply: datetime, restored: datetime, now: datetime):
-    """(status, updated_at, solved_at) as the desk would show them now."""
-    if reply >= now:
+def _updates(rng: random.Random, agent: int, prio: str, start: datetime, end: datetime):
+    """The provider's updates between its first answer and `end`, about as often as it
+    promises (a few late); at most MAX_UPDATES, after which a forgotten ticket waits."""
+    every = UPDATE_MINUTES[prio]
+    found, moment = [], start
+    while len(found) < MAX_UPDATES:
+        factor = rng.uniform(1.1, 2.5) if rng.random() < 0.08 else rng.uniform(0.4, 0.98)
+        moment += timedelta(minutes=every * factor)
+        if moment >= end:
+            break
+        found.append((agent, "Update: still working on it; next update soon.", moment))
+    return found
+
+
+def _status(rng: random.Random, created, last: datetime, restored: datetime, now: datetime):
+    """(status, updated_at, solved_at) as the desk would show them now, with `last` the
+    thread's last comment so far."""
+    if last == created or last >= now:
         return "new", created, None
     if restored >= now:
-        return rng.choice(("open", "open", "pending", "hold")), reply, None
+        return rng.choice(("open", "open", "pending", "hold")), last, None
     if restored + CLOSE_AFTER <= now:
         return "closed", restored + CLOSE_AFTER, restored
     return "solved", restored, restored
