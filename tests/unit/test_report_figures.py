@@ -182,3 +182,15 @@ def test_the_tier_sets_the_targets():
     assert rows["urgent"]["unknown"] == 3 and rows["low"]["target_seconds"] == 8 * 3600
     kept = {r["key"]: (r["tickets"], r["unknown"], r["met"]) for r in developer["restoration"]}
     assert kept == {"urgent": (3, 3, 0), "high": (3, 3, 0)}
+
+
+def test_the_reader_zone_comes_from_tz_then_the_system(monkeypatch):
+    from ctlsupport.core.report_time import local_zone_name
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    assert local_zone_name() == "Europe/Berlin"
+    monkeypatch.setenv("TZ", ":America/New_York")
+    assert local_zone_name() == "America/New_York"
+    monkeypatch.setenv("TZ", "Nowhere/Special")
+    fallback = local_zone_name()  # the system's zone, or UTC
+    assert fallback != "Nowhere/Special" and period(now=NOW, zone_name=fallback).zone == fallback
