@@ -170,7 +170,7 @@ def test_terminal_shows_tables_and_charts(history, tmp_path):
     child.close()
     out = child.before
     assert child.exitstatus == 0, out
-    for text in ("First response", "Restoration (urgent and high)", "Tickets per week",
+    for text in ("First response", "Restoration (urgent and high)", "Tickets per week", "Updates",
                  "Open tickets by age", "By priority", "1 business day", "9h 30m"):  # fmt: skip
         assert text in out, text
     assert "|" in out and "█" in out and "\x1b[" in out  # charts, in colour

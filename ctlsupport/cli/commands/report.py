@@ -12,7 +12,7 @@ import typer
 
 from ctlsupport.cli.context import AppState
 
-HELP = "Report service levels: first response, restoration, escalations, tickets per week."
+HELP = "Report service levels: first response, updates, restoration, escalations, weekly tickets."
 EPILOG = (
     "Examples:\n\n"
     "  ctlsupport report\n\n"
