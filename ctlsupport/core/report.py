@@ -1,6 +1,6 @@
 """The service-level report: does the provider keep its promises to the team, and how does
-the team work. Pure and exact: facts in (tickets with their first answer and restoration,
-escalations with their answer), figures out; the clock and the period are passed in.
+the team work. Pure and exact: facts in (tickets with the provider's answers, escalations
+with theirs), figures out; the clock and the period are passed in.
 
 Rules (docs/report.md says the same to users):
 - A ticket counts for the period when it was created inside it; escalation requests
@@ -9,6 +9,8 @@ Rules (docs/report.md says the same to users):
   the tier and priority (around the clock); service tasks count working time only
   (Monday-Friday 9:00-17:00 Pacific, one business day = 8 working hours). Missed also
   when no answer came and the target has passed; "waiting" while it has not.
+- Updates: the longest wait for the provider's next answer (between two answers and,
+  while open, since the last), against the matrix's update promise.
 - Restoration (urgent and high only): the provider's last public answer on a solved or
   closed ticket, against the matrix's restoration target.
 - Median and 90th percentile by the nearest rank: the smallest time that at least half
