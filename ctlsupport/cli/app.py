@@ -118,6 +118,9 @@ def _register_process() -> None:
     app.command("matrix", help=matrix.HELP)(matrix.matrix)
     app.command("status", help=status.HELP, epilog=status.EPILOG)(status.status)
     app.add_typer(kb.app, name="kb")
+    from ctlsupport.cli.commands import report as report_cmd
+
+    app.command("report", help=report_cmd.HELP, epilog=report_cmd.EPILOG)(report_cmd.report)
 
 
 def _register_completion() -> None:

@@ -32,6 +32,7 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
      "  escalate    Escalate a ticket to the provider's escalation team, with...\n"
      "  matrix      Show the priority matrix: criteria and this tier's response...\n"
      '  status      Show the platform status: data centers, services, incidents...\n'
+     '  report      Report service levels: first response, updates,...\n'
      "  sandbox     Run the local sandbox desk and act as the provider's agents...\n"
      '  outbox      Submissions kept until the desk confirms them: list, send...\n'
      '  drafts      Interrupted tickets and comments: list, drop (resume with...\n'
@@ -411,6 +412,36 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
            '  ctlsupport status\n'
            '\n'
            '  ctlsupport status --datacenter VA1\n',
+ 'report': 'Usage: ctlsupport report [OPTIONS]\n'
+           '\n'
+           '  Report service levels: first response, updates, restoration, escalations,\n'
+           '  weekly tickets.\n'
+           '\n'
+           'Options:\n'
+           '  --since AGE        Tickets created in the last AGE: 30d, 12w, 48h.\n'
+           '  --from YYYY-MM-DD  First day of the period (included).\n'
+           '  --to YYYY-MM-DD    Last day of the period (included).\n'
+           "  --tz ZONE          Time zone of days and weeks (default: this machine's).\n"
+           '  --by WHAT          Break down by priority, customer, engineer or datacenter.\n'
+           '                     [default: priority]\n'
+           '  --offline          Do not ask the desk: the local history only.\n'
+           '  --csv              One CSV row per ticket, with its figures.\n'
+           '  --html FILE        Write the report as one self-contained page.\n'
+           '  -h, --help         Show this message and exit.\n'
+           '\n'
+           '  Examples:\n'
+           '\n'
+           '  ctlsupport report\n'
+           '\n'
+           '  ctlsupport report --since 90d --by customer\n'
+           '\n'
+           '  ctlsupport report --from 2026-03-01 --to 2026-03-31 --tz Europe/Berlin\n'
+           '\n'
+           '  ctlsupport report --html report.html\n'
+           '\n'
+           '  ctlsupport report --csv > tickets.csv\n'
+           '\n'
+           '  ctlsupport --sandbox sandbox seed && ctlsupport --sandbox report\n',
  'sandbox': 'Usage: ctlsupport sandbox [OPTIONS] COMMAND [ARGS]...\n'
             '\n'
             "  Run the local sandbox desk and act as the provider's agents on it.\n"
@@ -426,7 +457,8 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
             "  status     Set a request's status as the provider would.\n"
             "  priority   Change a request's priority as the provider's triage would.\n"
             "  incident   Raise an incident on the sandbox's status page.\n"
-            "  resolve    Resolve an incident on the sandbox's status page.\n",
+            "  resolve    Resolve an incident on the sandbox's status page.\n"
+            '  seed       Fill the sandbox desk with a realistic past: tickets,...\n',
  'sandbox serve': 'Usage: ctlsupport sandbox serve [OPTIONS]\n'
                   '\n'
                   '  Run the sandbox desk in the foreground until Ctrl-C.\n'
@@ -535,6 +567,18 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
                     "  --data <path>  State directory (default: the embedded desk's, as "
                     '--sandbox).\n'
                     '  -h, --help     Show this message and exit.\n',
+ 'sandbox seed': 'Usage: ctlsupport sandbox seed [OPTIONS]\n'
+                 '\n'
+                 '  Fill the sandbox desk with a realistic past: tickets, answers, breaches,\n'
+                 '  escalations.\n'
+                 '\n'
+                 'Options:\n'
+                 '  --tickets N      How many tickets to add.  [default: 120; 1<=x<=100000]\n'
+                 '  --days D         Spread over the last D days.  [default: 60; 1<=x<=3650]\n'
+                 '  --random-seed N  The same N gives the same history.\n'
+                 "  --data <path>    State directory (default: the embedded desk's, as\n"
+                 '                   --sandbox).\n'
+                 '  -h, --help       Show this message and exit.\n',
  'outbox': 'Usage: ctlsupport outbox [OPTIONS] COMMAND [ARGS]...\n'
            '\n'
            '  Submissions kept until the desk confirms them: list, send again, drop.\n'

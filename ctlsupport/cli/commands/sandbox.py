@@ -294,3 +294,45 @@ def resolve(
     store = _state(data)
     resolved = _guard(lambda: statuspage.resolve_incident(store, incident_id, body))
     _incident_result(ctx, resolved, "resolved")
+
+
+# -- a history to report on ------------------------------------------------------------------
+
+
+@app.command("seed")
+def seed(
+    ctx: typer.Context,
+    tickets: Annotated[
+        int,
+        typer.Option("--tickets", min=1, max=100_000, metavar="N", help="How many tickets to add."),
+    ] = 120,
+    days: Annotated[
+        int,
+        typer.Option("--days", min=1, max=3650, metavar="D", help="Spread over the last D days."),
+    ] = 60,
+    random_seed: Annotated[
+        int | None,
+        typer.Option("--random-seed", metavar="N", help="The same N gives the same history."),
+    ] = None,
+    data: DataDir = None,
+) -> None:
+    """Fill the sandbox desk with a realistic past: tickets, answers, breaches, escalations."""
+    from ctlsupport.cli.context import SANDBOX_ALIAS
+    from ctlsupport.sandbox.seed import seed as seed_history
+
+    state: AppState = ctx.obj
+    store = _state(data)
+    if store.user_by_email(SANDBOX_ALIAS) is None:  # a desk never started: its end user
+        store.ensure_end_user(SANDBOX_ALIAS, "Partner Support", "sandbox")
+    summary = _guard(
+        lambda: seed_history(store, tickets=tickets, days=days, random_seed=random_seed)
+    )
+
+    def human() -> None:
+        sys.stdout.write(
+            f"Added {summary.tickets} tickets (#{summary.first_id}-#{summary.last_id}) over "
+            f"the last {days} days, {summary.escalations} of them escalated.\n"
+        )
+        state.out.note("See them: ctlsupport --sandbox report")
+
+    state.out.result(summary.as_data(), human)
