@@ -317,7 +317,7 @@ def seed(
     data: DataDir = None,
 ) -> None:
     """Fill the sandbox desk with a realistic past: tickets, answers, breaches, escalations."""
-    from ctlsupport.cli.context import SANDBOX_ALIAS
+    from ctlsupport.actions.session import SANDBOX_ALIAS
     from ctlsupport.sandbox.seed import seed as seed_history
 
     state: AppState = ctx.obj
