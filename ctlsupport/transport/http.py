@@ -20,6 +20,7 @@ from urllib.parse import urljoin
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.util.retry import Retry
 
 from ctlsupport import __version__
@@ -184,7 +185,9 @@ class DeskSession:
         streamed = hasattr(body, "read")
         if streamed:  # the connect timeout must not cut a body that is flowing
             options["data"] = FlowingBody(body, deadline)
-        timeout = (max(connect, read) if streamed else min(connect, read), read)
+        # Sending a body is governed by the first number: a paused desk gets the full
+        # read timeout (not the deadline, paused while the body flows).
+        timeout = (max(connect, self.timeout[1]) if streamed else min(connect, read), read)
         started = time.monotonic()
         self._log(f"> {method} {url}")
         try:
@@ -194,7 +197,7 @@ class DeskSession:
                     stream=True, **options,
                 )  # fmt: skip
                 self._read_body(response, method)
-        except (requests.RequestException, OSError) as exc:
+        except (requests.RequestException, OSError, Urllib3Error) as exc:
             raise self._unreachable(exc, method) from None
         finally:
             deadline.resume()
