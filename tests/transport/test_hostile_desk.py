@@ -143,7 +143,7 @@ def test_a_desk_that_never_answers_is_given_up_at_the_deadline(hostile):
         desk.url, CREDS, timeout=(0.5, 30), deadline=Deadline(2.5, on_wait=heard.append, tick=1)
     )
     started = time.monotonic()
-    with pytest.raises(DeskUnreachable, match="2.5 s deadline"):
+    with pytest.raises(DeskUnreachable, match=r"2\.5 s deadline"):
         list(DeskClient(session).iter_requests())
     assert time.monotonic() - started < 4.5
     assert heard and "still waiting for the desk" in heard[0]
@@ -176,9 +176,10 @@ def test_the_upload_body_does_not_count_against_the_deadline(hostile, tmp_path):
 def test_desk_text_reaches_us_without_escape_sequences(hostile):
     evil = request_json(5, subject="\x1b]0;owned\x07Disk \x1b[2Jfull", description="a\x1b[31mb\rc")
     desk = hostile().route("GET", f"{REQUESTS}/5", Reply.json({"request": evil}))
-    comments = {"comments": [{"id": 1, "author_id": 2, "body": "hi\x1b[H\x1b[2J",
-                              "attachments": [{"file_name": "x\x1b]8;;evil\x07.log"}]}],
-                "users": [{"id": 2, "name": "Agent\x07\x1b[5m"}], "meta": {"has_more": False}}  # fmt: skip
+    comment = {"id": 1, "author_id": 2, "body": "hi\x1b[H\x1b[2J",
+               "attachments": [{"file_name": "x\x1b]8;;evil\x07.log"}]}  # fmt: skip
+    users = [{"id": 2, "name": "Agent\x07\x1b[5m"}]
+    comments = {"comments": [comment], "users": users, "meta": {"has_more": False}}
     desk.route("GET", f"{REQUESTS}/5/comments", Reply.json(comments))
     client = _client(desk.url)
     request = client.get_request(5)
