@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ctlsupport.cli.output import Output
     from ctlsupport.config.settings import Profile, Settings
     from ctlsupport.sandbox import SandboxServer
+    from ctlsupport.transport.deadline import Deadline
     from ctlsupport.transport.http import Credentials
     from ctlsupport.transport.zendesk import DeskClient
 
@@ -38,6 +39,7 @@ class AppState:
     talked_to_desk: bool = field(default=False, init=False)
     outbox_flushed: bool = field(default=False, init=False)  # queued items already sent
     smtp_passwords: dict[str, Secret] = field(default_factory=dict, init=False)  # asked once
+    _deadline: Deadline | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         from ctlsupport.cli.output import Output
@@ -157,5 +159,16 @@ class AppState:
             debug=self.debug_sink,
             on_invalid_token=renew,
             quick=quick,
+            # Lookups that only help have their own short wait; the rest share one.
+            deadline=None if quick else self.deadline(profile),
         )
         return DeskClient(session)
+
+    def deadline(self, profile: Profile) -> Deadline:
+        """The one deadline of this command's waits for the desk (the `deadline`
+        setting or CTLSUPPORT_DEADLINE); a line on stderr says when it waits long."""
+        if self._deadline is None:
+            from ctlsupport.transport.deadline import Deadline, default_seconds
+
+            self._deadline = Deadline(default_seconds(profile.deadline), on_wait=self.out.note)
+        return self._deadline

@@ -117,7 +117,7 @@ def deliver(
             sending_at = time.time()
             return Delivered(create(), adopted=False, attempts=attempt)
         except _Unsettled:
-            reason = "the desk may still be processing an earlier send"
+            reason += "; not at the desk yet, but it may still be processing that send"
             break
         except DeskValidation:
             raise  # the desk refused the content: trying again cannot help

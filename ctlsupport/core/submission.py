@@ -152,6 +152,7 @@ def send(
             tried_before=tried_before,
             doubted_at=doubted_at,
             time_left=client.http.deadline.remaining,
+            sleep=client.http.deadline.sleep,
         )
     outbox.mark_sent(
         item,

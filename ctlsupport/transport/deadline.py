@@ -2,8 +2,8 @@
 
 A desk that never answers, or trickles its answer a byte at a time, must not hold a
 command for minutes. The time an upload body spends flowing is progress, not waiting,
-and does not count. While a request is outstanding, `on_wait` hears how long it has
-been waiting (the CLI prints it), every `tick` seconds.
+and does not count; nor does time at a prompt. While a request is outstanding,
+`on_wait` hears how long it has been waiting (the CLI prints it), every `tick` seconds.
 """
 
 from __future__ import annotations
@@ -40,7 +40,11 @@ def default_seconds(setting: str | float | None = None) -> float:
 
 
 class Deadline:
-    """The time left to one command, paused while an upload body is being sent."""
+    """The time one command may spend waiting for the desk, in total.
+
+    Only waiting counts: time at a prompt is the person's, and time an upload body
+    spends flowing is progress. Waits are `waiting()` blocks (and `sleep()`).
+    """
 
     def __init__(
         self,
@@ -52,14 +56,17 @@ class Deadline:
         self.seconds = seconds
         self.on_wait = on_wait
         self.tick = tick
-        self._started = time.monotonic()
-        self._paused_for = 0.0
-        self._paused_at: float | None = None
+        self._lock = threading.Lock()
+        self._spent = 0.0
+        self._since: float | None = None  # when the current (unpaused) wait began
+        self._depth = 0
+        self._paused = False
 
     def elapsed(self) -> float:
-        """Seconds counted so far (paused time excluded)."""
-        now = self._paused_at if self._paused_at is not None else time.monotonic()
-        return now - self._started - self._paused_for
+        """Seconds spent waiting so far."""
+        with self._lock:
+            current = time.monotonic() - self._since if self._since is not None else 0.0
+            return self._spent + current
 
     def remaining(self) -> float:
         return self.seconds - self.elapsed()
@@ -67,37 +74,57 @@ class Deadline:
     def expired(self) -> bool:
         return self.remaining() <= 0
 
+    def _stop_clock(self) -> None:
+        if self._since is not None:
+            self._spent += time.monotonic() - self._since
+            self._since = None
+
     def pause(self) -> None:
-        if self._paused_at is None:
-            self._paused_at = time.monotonic()
+        """An upload body is flowing: not waiting."""
+        with self._lock:
+            self._stop_clock()
+            self._paused = True
 
     def resume(self) -> None:
-        if self._paused_at is not None:
-            self._paused_for += time.monotonic() - self._paused_at
-            self._paused_at = None
+        with self._lock:
+            if self._paused:
+                self._paused = False
+                if self._depth:
+                    self._since = time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        """A pause between tries: waiting too."""
+        with self.waiting("the desk", quiet=True):
+            time.sleep(max(0.0, min(seconds, self.remaining())))
 
     @contextmanager
-    def waiting(self, what: str) -> Iterator[None]:
-        """While inside, tell `on_wait` every `tick` seconds that we are still waiting."""
-        if self.on_wait is None:
-            yield
-            return
+    def waiting(self, what: str, *, quiet: bool = False) -> Iterator[None]:
+        """Count the time inside; tell `on_wait` every `tick` seconds that we still wait."""
+        with self._lock:
+            self._depth += 1
+            if self._depth == 1 and not self._paused:
+                self._since = time.monotonic()
         done = threading.Event()
-        began = time.monotonic()
-
-        def ticker() -> None:
-            while not done.wait(self.tick):
-                if self._paused_at is not None:
-                    continue  # an upload is flowing: its progress bar speaks
-                waited = time.monotonic() - began
-                left = max(0.0, self.remaining())
-                self.on_wait(  # type: ignore[misc]
-                    f"still waiting for {what} ({waited:.0f} s; giving up in {left:.0f} s)"
-                )
-
-        thread = threading.Thread(target=ticker, name="ctlsupport-wait", daemon=True)
-        thread.start()
+        if self.on_wait is not None and not quiet:
+            began = time.monotonic()
+            threading.Thread(
+                target=self._ticker, args=(what, began, done), name="ctlsupport-wait", daemon=True
+            ).start()
         try:
             yield
         finally:
             done.set()
+            with self._lock:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._stop_clock()
+
+    def _ticker(self, what: str, began: float, done: threading.Event) -> None:
+        while not done.wait(self.tick):
+            if self._paused:
+                continue  # an upload is flowing: its progress bar speaks
+            waited = time.monotonic() - began
+            left = max(0.0, self.remaining())
+            self.on_wait(  # type: ignore[misc]
+                f"still waiting for {what} ({waited:.0f} s; giving up in {left:.0f} s)"
+            )

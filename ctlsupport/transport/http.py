@@ -36,7 +36,7 @@ from ctlsupport.errors import (
 )
 from ctlsupport.model import printable
 from ctlsupport.secret import SCRUBBER, Secret
-from ctlsupport.transport.deadline import Deadline
+from ctlsupport.transport.deadline import Deadline, default_seconds
 from ctlsupport.transport.progress import FlowingBody
 from ctlsupport.transport.urls import check_base_url, origin, same_origin, short
 
@@ -94,7 +94,7 @@ class DeskSession:
         self._renew = on_invalid_token
         self.timeout = timeout
         self.retries = retries
-        self.deadline = deadline or Deadline()
+        self.deadline = deadline or Deadline(default_seconds())
         self.max_answer_bytes = max_answer_bytes
         self._debug = debug
         self.session = requests.Session()

@@ -66,6 +66,7 @@ VALIDATORS = {
     "smtp_user": validate.optional(validate.line("SMTP user", 255)),
     "smtp_security": validate.optional(validate.one_of("starttls", "tls", "none", fold_case=True)),
     "status_url": validate.url,
+    "deadline": validate.optional(validate.seconds),
 }
 
 
@@ -181,6 +182,8 @@ def set_value(
     if state.sandbox:
         raise UsageError("the sandbox profile is set by --sandbox; pick a profile with --profile")
     checked = check_value(key, value)
+    if key.endswith("_url") and checked and (risk := validate.url_warning(checked)):
+        state.out.warn(risk)
     config = state.settings()
     name = config.chosen_name(state.profile_name)
     profile = config.profiles.setdefault(name, settings.Profile(name=name))
