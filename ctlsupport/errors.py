@@ -89,6 +89,8 @@ class KeyringUnavailable(CtlError):
 class Queued(CtlError):
     code = "queued"
     exit_code = ExitCode.QUEUED
+    # Epoch seconds since a send may still be under way at the desk (None: none is).
+    unsettled_since: float | None = None
 
 
 class Cancelled(CtlError):

@@ -142,11 +142,13 @@ def deliver(
             found = None  # still unknown: the outbox keeps it, the next send looks again
         if found is not None:
             return Delivered(found, adopted=True, attempts=policy.attempts)
-    raise Queued(
+    error = Queued(
         f"not delivered: {reason}",
         hint="It is kept in the outbox; `ctlsupport outbox send` tries again."
         + (f" {hint}" if hint and "try again after" in hint else ""),
     )
+    error.unsettled_since = doubt.since  # a send that may still land, and since when
+    raise error
 
 
 class _Unsettled(Exception):

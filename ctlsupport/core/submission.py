@@ -144,16 +144,21 @@ def send(
             held()
             return client.create_request(payload)
 
-        delivered = deliver(
-            create,
-            lambda: client.find_by_reference(item.client_ref),
-            policy=policy or RetryPolicy.from_env(),
-            on_retry=on_retry,
-            tried_before=tried_before,
-            doubted_at=doubted_at,
-            time_left=client.http.deadline.remaining,
-            sleep=client.http.deadline.sleep,
-        )
+        try:
+            delivered = deliver(
+                create,
+                lambda: client.find_by_reference(item.client_ref),
+                policy=policy or RetryPolicy.from_env(),
+                on_retry=on_retry,
+                tried_before=tried_before,
+                doubted_at=doubted_at,
+                time_left=client.http.deadline.remaining,
+                sleep=client.http.deadline.sleep,
+            )
+        except CtlError as exc:
+            # Remember only a send that may still land: the next sender waits it out.
+            outbox.in_doubt_since(item, getattr(exc, "unsettled_since", None))
+            raise
     outbox.mark_sent(
         item,
         delivered.result.id,

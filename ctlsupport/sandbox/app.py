@@ -88,7 +88,9 @@ class SandboxApp:
         """A planned fault (POST /sandbox/faults) first, then a random one."""
         if not path.startswith("/api/v2/"):
             return None
-        return self.faults.apply() or self.dice.before(rolled, path)
+        if rolled == "slowupload" and not path.startswith("/api/v2/uploads"):
+            rolled = None  # a slow upload link slows uploads only
+        return self.faults.apply() or self.dice.before(rolled)
 
     def _api(
         self,

@@ -157,12 +157,12 @@ class FaultDice:
                     return kind
         return None
 
-    def before(self, kind: str | None, path: str = "") -> Response | None:
+    def before(self, kind: str | None) -> Response | None:
         """The answer that replaces processing, for the kinds that do; the kinds that
         delay processing wait here."""
         if kind == "late":
             time.sleep(self.slow_seconds)
-        elif kind == "slowupload" and path.startswith("/api/v2/uploads"):
+        elif kind == "slowupload":
             time.sleep(self.upload_seconds)
         if kind in ("429", "500", "503"):
             return Fault(int(kind), retry_after=1 if kind != "500" else None).response()

@@ -191,6 +191,17 @@ class Outbox:
         item.attempts += 1
         item.attempted_at = now
 
+    def in_doubt_since(self, item: OutboxItem, since: float | None) -> None:
+        """Keep when a send that may still land at the desk began (None: none may)."""
+        at = None
+        if since is not None:
+            at = datetime.fromtimestamp(since, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.conn.execute(
+            "UPDATE outbox SET attempted_at = ? WHERE id = ? AND lease_owner = ?",
+            (at, item.id, self.owner),
+        )
+        item.attempted_at = at
+
     def renew(self, item: OutboxItem) -> None:
         """Extend the lease of an item this process holds; LeaseLost when it does not."""
         if not _renew(self.conn, item.id, self.owner):
