@@ -89,7 +89,8 @@ class SandboxApp:
         if not path.startswith("/api/v2/"):
             return None
         if rolled == "slowupload" and not path.startswith("/api/v2/uploads"):
-            rolled = None  # a slow upload link slows uploads only
+            self.dice.cancel(rolled)  # a slow upload link slows uploads only
+            rolled = None
         return self.faults.apply() or self.dice.before(rolled)
 
     def _api(

@@ -157,6 +157,11 @@ class FaultDice:
                     return kind
         return None
 
+    def cancel(self, kind: str) -> None:
+        """A rolled fault that does not apply to this call (a slow upload on a read)."""
+        with self._lock:
+            self.counts[kind] -= 1
+
     def before(self, kind: str | None) -> Response | None:
         """The answer that replaces processing, for the kinds that do; the kinds that
         delay processing wait here."""

@@ -206,3 +206,44 @@ def test_an_unusable_desk_url_is_a_config_error(url):
     with pytest.raises(ConfigError) as info:
         DeskSession(url, CREDS)
     assert "PW" not in info.value.message
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [Reply(200, b""), Reply.json([]), Reply.json({"results": {"id": 1}}),
+     Reply.json({"results": [{"title": "no id"}]}), Reply.json({"results": [{"id": "1"}]})],
+    ids=["empty", "array", "results-object", "no-id", "text-id"],
+)  # fmt: skip
+def test_a_broken_help_center_is_one_clear_error(hostile, reply):
+    from ctlsupport.transport import helpcenter
+
+    desk = hostile().route("GET", helpcenter.SEARCH_PATH, reply)
+    with pytest.raises(BadAnswer):
+        helpcenter.search(desk.url, "vpn")
+
+
+def test_help_center_text_is_stripped(hostile):
+    from ctlsupport.transport import helpcenter
+
+    hit = {"id": 4, "title": "VPN\x1b]0;x\x07 setup", "snippet": "<em>vpn</em>\x1b[2J"}
+    desk = hostile().route("GET", helpcenter.SEARCH_PATH, Reply.json({"results": [hit]}))
+    article = helpcenter.search(desk.url, "vpn").articles[0]
+    assert article.title == "VPN setup" and "\x1b" not in article.snippet
+
+
+@pytest.mark.parametrize(
+    "body",
+    [[], {"status": "red", "components": "all", "incidents": [1, "x", {"name": 5}]},
+     {"page": [], "incidents": [{"name": "Outage \x1b[2J VA1", "components": [None]}]}],
+    ids=["array", "wrong-types", "escapes"],
+)  # fmt: skip
+def test_a_broken_status_page_is_no_crash(hostile, body):
+    from ctlsupport.transport import statuspage
+
+    desk = hostile().route("GET", statuspage.SUMMARY_PATH, Reply.json(body))
+    try:
+        summary = statuspage.fetch(desk.url)
+    except BadAnswer:
+        assert not isinstance(body, dict)
+        return
+    assert all("\x1b" not in i.name for i in summary.incidents)
