@@ -14,7 +14,6 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
 
@@ -37,6 +36,14 @@ from ctlsupport.errors import (
 from ctlsupport.model import printable
 from ctlsupport.secret import SCRUBBER, Secret
 from ctlsupport.transport.deadline import Deadline, default_seconds
+from ctlsupport.transport.failures import (
+    MAX_RETRY_WAIT,
+    describe,
+    json_object,
+    never_connected,
+    retry_seconds,
+    try_again_hint,
+)
 from ctlsupport.transport.progress import FlowingBody
 from ctlsupport.transport.urls import check_base_url, origin, same_origin, short
 
@@ -47,8 +54,6 @@ READ_TIMEOUT = float(os.environ.get("CTLSUPPORT_HTTP_TIMEOUT", "30"))
 QUICK_TIMEOUT = (2.0, min(3.0, READ_TIMEOUT))
 # The largest answer read from the desk (a page of 100 long comments is a few MB).
 MAX_ANSWER_BYTES = int(float(os.environ.get("CTLSUPPORT_MAX_ANSWER_MB", "32")) * 1024 * 1024)
-# A Retry-After longer than this is not waited out inside a command: it is reported.
-MAX_RETRY_WAIT = 10.0
 IDEMPOTENT = frozenset({"GET", "HEAD", "DELETE"})
 CHUNK = 64 * 1024
 
@@ -98,7 +103,6 @@ class DeskSession:
         self.max_answer_bytes = max_answer_bytes
         self._debug = debug
         self.session = requests.Session()
-        self.session.trust_env = False  # no netrc credentials, no proxy from the environment
         self.session.headers.update(
             {"Accept": "application/json", "User-Agent": f"ctlsupport/{__version__}"}
         )
@@ -256,7 +260,7 @@ class DeskSession:
         error = DeskUnreachable(f"cannot reach the desk at {self.base_url}")
         # Refused or unresolvable: nothing was sent. Anything else (a reset, a
         # connection dropped mid-answer) may have reached the desk.
-        error.maybe_sent = not _never_connected(exc)
+        error.maybe_sent = not never_connected(exc)
         return error
 
     def _late(self, *, maybe_sent: bool) -> DeskUnreachable:
@@ -336,7 +340,7 @@ class DeskSession:
     def _error(self, response: requests.Response) -> Exception:
         status = response.status_code
         body = json_object(response)
-        raw = _describe(body) or response.text[:300] or response.reason or ""
+        raw = describe(body) or response.text[:300] or response.reason or ""
         text = " ".join(printable(raw).split())[:200]
         who = self.credentials.alias if self.credentials else "anonymous"
         if status == 401:
@@ -356,7 +360,7 @@ class DeskSession:
         if status in (413, 422):
             return DeskValidation(f"the desk refused the request: {text}", details=body or None)
         if status == 429:
-            wait = _seconds(response.headers.get("Retry-After"))
+            wait = retry_seconds(response.headers.get("Retry-After"))
             error = RateLimited("the desk's rate limit is reached", hint=try_again_hint(wait))
             error.retry_after = wait
             return error
@@ -364,43 +368,8 @@ class DeskSession:
             f"the desk answered {status}: {text}",
             hint=f"Temporary? Try again. Request id: {response.headers.get('x-request-id', '-')}",
         )
-        error.retry_after = _seconds(response.headers.get("Retry-After"))
+        error.retry_after = retry_seconds(response.headers.get("Retry-After"))
         return error
-
-
-def _describe(body: dict) -> str:
-    """A one-line summary of a Zendesk error envelope."""
-    details = body.get("details")
-    if isinstance(details, dict):
-        parts = []
-        for key, entries in details.items():
-            for entry in entries if isinstance(entries, list) else [entries]:
-                desc = entry.get("description") if isinstance(entry, dict) else str(entry)
-                parts.append(desc if key == "base" else f"{key}: {desc}")
-        if parts:
-            return "; ".join(parts)
-    for key in ("description", "error_description", "error"):
-        if isinstance(body.get(key), str):
-            return body[key]
-    return ""
-
-
-def _seconds(value: str | None) -> float | None:
-    """A Retry-After value in seconds (the desk sends seconds, not dates); None when
-    absent or not a sensible number of seconds (negative, not a number)."""
-    try:
-        seconds = float(value) if value is not None else None
-    except ValueError:
-        return None
-    return seconds if seconds is not None and 0 <= seconds < 10**9 else None
-
-
-def try_again_hint(wait: float | None) -> str:
-    """When to try again after a rate limit, as a person reads it."""
-    if wait is None or wait <= MAX_RETRY_WAIT:
-        return f"Wait {wait or 1:g} s and try again."
-    at = datetime.now(UTC) + timedelta(seconds=wait)
-    return f"The desk asks to wait {wait:.0f} s: try again after {at:%Y-%m-%d %H:%M} UTC."
 
 
 def _backoff(attempt: int) -> float:
@@ -409,27 +378,5 @@ def _backoff(attempt: int) -> float:
 
 def _wait_for(response: requests.Response, attempt: int) -> float:
     """How long a 429/503 asks to wait (the backoff when it does not say)."""
-    wait = _seconds(response.headers.get("Retry-After"))
+    wait = retry_seconds(response.headers.get("Retry-After"))
     return _backoff(attempt) if wait is None else wait
-
-
-def _never_connected(exc: requests.ConnectionError) -> bool:
-    """Whether a connection error happened before anything reached the desk."""
-    from urllib3.exceptions import NameResolutionError, NewConnectionError
-
-    cause: BaseException | None = exc
-    while cause is not None:
-        if isinstance(cause, NewConnectionError | NameResolutionError | ConnectionRefusedError):
-            return True
-        reason = getattr(cause, "reason", None)
-        cause = reason if isinstance(reason, BaseException) else cause.__context__
-    return False
-
-
-def json_object(response: requests.Response) -> dict:
-    """The JSON object of an answer; {} when it is not JSON or not an object (an error page)."""
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
