@@ -38,6 +38,14 @@ def retry_seconds(value: str | None) -> float | None:
     return seconds if seconds is not None and 0 <= seconds < 10**9 else None
 
 
+def rate_limit_message(wait: float | None) -> str:
+    """The error line of a 429; a wait too long to sit out says until when."""
+    if wait is None or wait <= MAX_RETRY_WAIT:
+        return "the desk's rate limit is reached"
+    at = datetime.now(UTC) + timedelta(seconds=wait)
+    return f"the desk's rate limit is reached until {at:%Y-%m-%d %H:%M} UTC ({wait:.0f} s)"
+
+
 def try_again_hint(wait: float | None) -> str:
     """When to try again after a rate limit, as a person reads it."""
     if wait is None or wait <= MAX_RETRY_WAIT:

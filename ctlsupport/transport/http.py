@@ -41,6 +41,7 @@ from ctlsupport.transport.failures import (
     describe,
     json_object,
     never_connected,
+    rate_limit_message,
     retry_seconds,
     try_again_hint,
 )
@@ -361,7 +362,7 @@ class DeskSession:
             return DeskValidation(f"the desk refused the request: {text}", details=body or None)
         if status == 429:
             wait = retry_seconds(response.headers.get("Retry-After"))
-            error = RateLimited("the desk's rate limit is reached", hint=try_again_hint(wait))
+            error = RateLimited(rate_limit_message(wait), hint=try_again_hint(wait))
             error.retry_after = wait
             return error
         error = DeskError(

@@ -113,6 +113,19 @@ def test_a_bad_desk_url_in_the_file_is_a_config_error(cli, monkeypatch):
 
     settings.save(settings.Settings(profiles={"default": settings.Profile(
         desk_url="http://127.0.0.1:99999", alias="a@b.example", auth="token")}))  # fmt: skip
-    monkeypatch.setenv("CTLSUPPORT_TOKEN", "t")
+    monkeypatch.setenv("CTLSUPPORT_TOKEN", "hostile-config-token")
     result = cli("list")
     assert result.code == ExitCode.CONFIG and "Traceback" not in result.stderr
+
+
+def test_open_rate_limited_for_a_day_is_queued_with_when(cli, desk):
+    reply = Reply.text("no", 429, headers={"Retry-After": "100000"})
+    desk.route("POST", "/api/v2/requests", reply)
+    started = time.monotonic()
+    result = cli("--json", "--no-input", "open", *FLAGS, stdin="ERROR refused")
+    assert time.monotonic() - started < 15
+    assert result.code == ExitCode.QUEUED
+    assert "rate limit is reached until" in result.json()["error"]["message"]
+    assert desk.requests_to("POST", "/api/v2/requests")  # tried once, then kept
+    items = cli("--json", "outbox", "list").json()["data"]["items"]
+    assert [i["state"] for i in items] == ["queued"] and "until" in items[0]["last_error"]
