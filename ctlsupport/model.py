@@ -7,14 +7,15 @@ from dataclasses import dataclass, field
 
 from ctlsupport.secret import Secret
 
-# Escape sequences whole (CSI, OSC, DCS/PM/APC/SOS strings, two-byte ESC codes), then any
-# control character left but tab and newline, and the bidirectional overrides. Each
-# pattern is a single pass with no nested repetition: linear in the text.
+# Escape sequences whole (CSI, OSC, DCS/PM/APC/SOS strings, two-byte ESC codes; an
+# unterminated string ends at the line's end), then any control character left but tab
+# and newline, and the bidirectional overrides. Each pattern is a single pass with no
+# nested repetition: linear in the text.
 _ESCAPES = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]?"
     r"|\x9b[0-?]*[ -/]*[@-~]?"
-    r"|[\x1b\x9d]\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
-    r"|(?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c]*(?:\x1b\\|\x9c)?"
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
+    r"|(?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c\n]*(?:\x1b\\|\x9c)?"
     r"|\x1b[ -/]*[0-~]?"
 )
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
