@@ -62,6 +62,13 @@ class Deadline:
         self._depth = 0
         self._paused = False
 
+    def restart(self) -> None:
+        """A fresh deadline, for a command that goes on looking (watch: one per look)."""
+        with self._lock:
+            self._spent = 0.0
+            if self._since is not None:
+                self._since = time.monotonic()
+
     def elapsed(self) -> float:
         """Seconds spent waiting so far."""
         with self._lock:

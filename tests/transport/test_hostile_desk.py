@@ -247,3 +247,18 @@ def test_a_broken_status_page_is_no_crash(hostile, body):
         assert not isinstance(body, dict)
         return
     assert all("\x1b" not in i.name for i in summary.incidents)
+
+
+def test_a_restarted_deadline_gives_each_look_its_whole_time(hostile):
+    desk = hostile().route(
+        "GET", f"{REQUESTS}/1", Reply.json({"request": request_json(1)}, delay=0.4)
+    )
+    session = DeskSession(desk.url, CREDS, timeout=(0.5, 5), deadline=Deadline(1.0))
+    client = DeskClient(session)
+    client.get_request(1)
+    client.get_request(1)
+    with pytest.raises(DeskUnreachable, match="deadline"):
+        client.get_request(1)  # 1.2 s of waits in all: past the command's deadline
+    for _ in range(3):
+        session.deadline.restart()  # what `watch` does before each look
+        assert client.get_request(1).id == 1

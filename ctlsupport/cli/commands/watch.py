@@ -73,6 +73,7 @@ def watch(
     try:
         while True:
             calls_before = watcher.calls
+            client.http.deadline.restart()  # each look has the whole deadline
             try:
                 for change in watcher.poll():
                     _emit(state, change)
