@@ -40,6 +40,7 @@ class AppState:
     outbox_flushed: bool = field(default=False, init=False)  # queued items already sent
     smtp_passwords: dict[str, Secret] = field(default_factory=dict, init=False)  # asked once
     _deadline: Deadline | None = field(default=None, init=False)
+    _url_warned: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
         from ctlsupport.cli.output import Output
@@ -150,6 +151,7 @@ class AppState:
 
         profile = profile or self.profile()
         self.talked_to_desk = True
+        self._warn_plain_http(profile.desk_url)
         credentials = self.credentials(profile)
         # OAuth: renews the access token once when the desk calls it invalid.
         renew = None if self.sandbox else signin.refresher(profile)
@@ -163,6 +165,14 @@ class AppState:
             deadline=None if quick else self.deadline(profile),
         )
         return DeskClient(session)
+
+    def _warn_plain_http(self, desk_url: str) -> None:
+        """Once per run: credentials to a remote desk over plain http:// travel readable."""
+        from ctlsupport.core.validate import url_warning
+
+        if not self._url_warned and (risk := url_warning(desk_url)):
+            self._url_warned = True
+            self.out.warn(risk)
 
     def deadline(self, profile: Profile) -> Deadline:
         """The one deadline of this command's waits for the desk (the `deadline`

@@ -129,3 +129,14 @@ def test_open_rate_limited_for_a_day_is_queued_with_when(cli, desk):
     assert desk.requests_to("POST", "/api/v2/requests")  # tried once, then kept
     items = cli("--json", "outbox", "list").json()["data"]["items"]
     assert [i["state"] for i in items] == ["queued"] and "until" in items[0]["last_error"]
+
+
+def test_commands_warn_once_on_plain_http_to_a_remote_desk(cli, monkeypatch):
+    from ctlsupport.config import settings
+
+    settings.save(settings.Settings(profiles={"default": settings.Profile(
+        desk_url="http://desk.invalid", alias="a@b.example", auth="token")}))  # fmt: skip
+    monkeypatch.setenv("CTLSUPPORT_TOKEN", "hostile-config-token")
+    result = cli("list")
+    assert result.code == ExitCode.UNREACHABLE
+    assert result.stderr.count("plain http://") == 1
