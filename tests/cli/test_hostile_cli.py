@@ -140,3 +140,11 @@ def test_commands_warn_once_on_plain_http_to_a_remote_desk(cli, monkeypatch):
     result = cli("list")
     assert result.code == ExitCode.UNREACHABLE
     assert result.stderr.count("plain http://") == 1
+
+
+def test_a_slow_desk_gets_a_still_waiting_line(cli, desk):
+    page = {"requests": [], "meta": {"has_more": False}}
+    desk.route("GET", "/api/v2/requests", Reply.json(page, delay=5.7))
+    result = cli("list")
+    assert result.code == 0, result.stderr
+    assert "still waiting for the desk (5 s; giving up in 55 s)" in result.stderr
