@@ -148,3 +148,17 @@ def test_a_slow_desk_gets_a_still_waiting_line(cli, desk):
     result = cli("list")
     assert result.code == 0, result.stderr
     assert "still waiting for the desk (5 s; giving up in 55 s)" in result.stderr
+
+
+def test_a_comment_whose_answer_is_cut_off_is_kept_as_a_draft(cli, desk):
+    from hostile import request_json
+
+    desk.route("GET", "/api/v2/requests/5", Reply.json({"request": request_json(5)}))
+    desk.route("GET", "/api/v2/requests/5/comments", Reply.json({"comments": [], "meta": {}}))
+    desk.route("PUT", "/api/v2/requests/5", Reply(200, b'{"request": {"id"', content_length=80))
+    assert cli("config", "set", "full_name", "Jo Doe").code == 0
+    result = cli("--no-input", "comment", "5", "--body", "Please check the disk.")
+    assert result.code == ExitCode.QUEUED, result.stderr
+    assert "cut off" in result.stderr and "--resume" in result.stderr
+    drafts = cli("--json", "drafts", "list").json()["data"]["drafts"]
+    assert [d["kind"] for d in drafts] == ["comment"]
