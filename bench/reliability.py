@@ -152,7 +152,8 @@ def main() -> int:
     args = parser.parse_args()
     report = run(args.tickets, args.processes, args.faults, args.seed)
     print(json.dumps(report, indent=2))
-    ok = report["duplicates"] == 0 and report["lost"] == 0 and report["incomplete"] == 0
+    ok = not (report["duplicates"] or report["lost"] or report["incomplete"])
+    ok = ok and not report["without_attachment"]
     return 0 if ok else 1
 
 
