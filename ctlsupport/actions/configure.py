@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ctlsupport.actions.results import Done
 from ctlsupport.actions.settings_table import SHAREABLE, TEAM_FORMAT, check_value
 from ctlsupport.config import settings
+from ctlsupport.core import validate
 from ctlsupport.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
@@ -20,6 +21,8 @@ def set_value(state: Session, key: str, value: str) -> Done:
     if state.sandbox:
         raise UsageError("the sandbox profile is set by --sandbox; pick a profile with --profile")
     checked = check_value(key, value)
+    if key.endswith("_url") and checked and (risk := validate.url_warning(checked)):
+        state.notes.warn(risk)
     config = state.settings()
     name = config.chosen_name(state.profile_name)
     profile = config.profiles.setdefault(name, settings.Profile(name=name))

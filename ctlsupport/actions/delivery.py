@@ -44,9 +44,10 @@ def send_one(
     if item.route == "email":
         from ctlsupport.actions.mail_delivery import send_mail_one
 
-        return send_mail_one(
-            state, profile, outbox, item, pin, root_password, explicit=explicit, ask=ask
-        )
+        with outbox.holding(item):  # the lease is renewed while the mail goes out
+            return send_mail_one(
+                state, profile, outbox, item, pin, root_password, explicit=explicit, ask=ask
+            )
     from ctlsupport.core.submission import send
 
     root = root_password

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ctlsupport.actions.asker import Asker
     from ctlsupport.config.settings import Profile, Settings
     from ctlsupport.sandbox import SandboxServer
+    from ctlsupport.transport.deadline import Deadline
     from ctlsupport.transport.http import Credentials
     from ctlsupport.transport.zendesk import DeskClient
 
@@ -67,6 +68,8 @@ class Session:
     talked_to_desk: bool = field(default=False, init=False)
     outbox_flushed: bool = field(default=False, init=False)  # queued items already sent
     smtp_passwords: dict[str, Secret] = field(default_factory=dict, init=False)  # asked once
+    _deadline: Deadline | None = field(default=None, init=False)
+    _url_warned: bool = field(default=False, init=False)
 
     def warn_insecure_storage(self) -> None:
         """Every command says so while secrets sit in the opt-in plain file."""
@@ -182,6 +185,7 @@ class Session:
 
         profile = profile or self.profile()
         self.talked_to_desk = True
+        self._warn_plain_http(profile.desk_url)
         credentials = self.credentials(profile)
         # OAuth: renews the access token once when the desk calls it invalid.
         renew = None if self.sandbox else stored.refresher(profile)
@@ -191,5 +195,24 @@ class Session:
             debug=self.debug_sink,
             on_invalid_token=renew,
             quick=quick,
+            # Lookups that only help have their own short wait; the rest share one.
+            deadline=None if quick else self.deadline(profile),
         )
         return DeskClient(session)
+
+    def _warn_plain_http(self, desk_url: str) -> None:
+        """Once per run: credentials to a remote desk over plain http:// travel readable."""
+        from ctlsupport.core.validate import url_warning
+
+        if not self._url_warned and (risk := url_warning(desk_url)):
+            self._url_warned = True
+            self.notes.warn(risk)
+
+    def deadline(self, profile: Profile) -> Deadline:
+        """The one deadline of this command's waits for the desk (the `deadline`
+        setting or CTLSUPPORT_DEADLINE); a note says when it waits long."""
+        if self._deadline is None:
+            from ctlsupport.transport.deadline import Deadline, default_seconds
+
+            self._deadline = Deadline(default_seconds(profile.deadline), on_wait=self.notes.note)
+        return self._deadline

@@ -76,8 +76,9 @@ def verify_identity(profile: Profile, credentials: Credentials) -> str:
     """GET /api/v2/users/me with the new credentials; the answer must be the support alias."""
     from ctlsupport.transport.http import DeskSession
 
-    user = DeskSession(profile.desk_url, credentials).json("GET", "/api/v2/users/me.json")
-    email = str(((user or {}).get("user") or {}).get("email") or "")
+    session = DeskSession(profile.desk_url, credentials)
+    user = session.object("GET", "/api/v2/users/me.json", "user")  # BadAnswer if not a user
+    email = str(user.get("email") or "")
     if email.lower() != profile.alias.lower():
         shown = email or "an anonymous user"
         raise AuthError(

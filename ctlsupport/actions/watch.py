@@ -48,6 +48,7 @@ def watch(opts: WatchOptions, state: Session, on_change: Callable[[tracking.Chan
     try:
         while True:
             calls_before = watcher.calls
+            client.http.deadline.restart()  # each look has the whole deadline
             try:
                 for change in watcher.poll():
                     on_change(change)

@@ -475,8 +475,9 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
                   '  --faults <float>        Inject every kind of fault together at this rate\n'
                   '                          (e.g. 0.3).  [default: 0.0]\n'
                   '  --fault KIND=RATE       One kind of fault at its own rate (429, 500, 503,\n'
-                  '                          slow, reset, drop).\n'
-                  '  --slow-seconds <float>  How late a `slow` fault answers.  [default: 35.0]\n'
+                  '                          slow, reset, drop, late, slowupload).\n'
+                  '  --slow-seconds <float>  How late a `slow` fault answers (a `late` one\n'
+                  '                          commits).  [default: 35.0]\n'
                   '  --smtp-port N           Also take mail on this port of 127.0.0.1 (0: a free\n'
                   "                          one), as the desk's email channel.\n"
                   '  -h, --help              Show this message and exit.\n',

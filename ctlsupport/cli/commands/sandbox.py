@@ -75,10 +75,13 @@ def serve(
         list[str] | None,
         typer.Option(
             metavar="KIND=RATE",
-            help="One kind of fault at its own rate (429, 500, 503, slow, reset, drop).",
+            help="One kind of fault at its own rate "
+            "(429, 500, 503, slow, reset, drop, late, slowupload).",
         ),
     ] = None,
-    slow_seconds: Annotated[float, typer.Option(help="How late a `slow` fault answers.")] = 35.0,
+    slow_seconds: Annotated[
+        float, typer.Option(help="How late a `slow` fault answers (a `late` one commits).")
+    ] = 35.0,
     smtp_port: Annotated[
         int | None,
         typer.Option(
