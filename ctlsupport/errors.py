@@ -57,6 +57,17 @@ class DeskError(CtlError):
     retry_after: float | None = None  # seconds, from the desk's Retry-After header
 
 
+class BadAnswer(DeskError):
+    """The desk answered something the API does not promise (empty, not JSON, a missing
+    key, a link to another host, too large). After a create it may have been done."""
+
+    code = "bad_answer"
+
+    def __init__(self, message: str, *, maybe_sent: bool = False, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.maybe_sent = maybe_sent
+
+
 class DeskValidation(DeskError):
     code = "desk_validation"
 
@@ -78,6 +89,8 @@ class KeyringUnavailable(CtlError):
 class Queued(CtlError):
     code = "queued"
     exit_code = ExitCode.QUEUED
+    # Epoch seconds since a send may still be under way at the desk (None: none is).
+    unsettled_since: float | None = None
 
 
 class Cancelled(CtlError):

@@ -31,8 +31,14 @@ DESCRIPTIONS: dict[ExitCode, str] = {
     ExitCode.INVALID_INPUT: "A ticket field is missing or invalid; the message names every one.",
     ExitCode.NOT_FOUND: "The ticket, profile, draft or file asked for does not exist.",
     ExitCode.AUTH: "The desk refused the credentials, or none are available.",
-    ExitCode.UNREACHABLE: "The desk could not be reached or did not answer in time.",
-    ExitCode.DESK_ERROR: "The desk answered with an error (validation, rate limit, server error).",
+    ExitCode.UNREACHABLE: (
+        "The desk could not be reached, did not answer within the command's deadline, "
+        "or its answer was cut off."
+    ),
+    ExitCode.DESK_ERROR: (
+        "The desk answered with an error (validation, rate limit, server error), "
+        "or with something the API does not promise (empty, not JSON, a missing key)."
+    ),
     ExitCode.CONFIG: "The configuration file is invalid or the profile is incomplete.",
     ExitCode.KEYRING: "The OS keyring is missing, locked or did not answer.",
     ExitCode.QUEUED: "Not delivered yet: the submission is kept and can be sent again.",

@@ -107,3 +107,21 @@ def desk_session(server, email: str = SANDBOX_EMAIL, token: str = SANDBOX_TOKEN)
 
 
 from ticketdata import FULL_FLAGS  # noqa: E402,F401 - shared with the tests
+
+
+@pytest.fixture
+def hostile():
+    """A hostile, slow or broken desk on 127.0.0.1 (tests/support/hostile.py); call it
+    for as many as a test needs (another host for redirects and links)."""
+    from hostile import HostileDesk
+
+    desks = []
+
+    def start() -> HostileDesk:
+        desk = HostileDesk().start()
+        desks.append(desk)
+        return desk
+
+    yield start
+    for desk in desks:
+        desk.stop()

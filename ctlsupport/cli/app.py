@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ctlsupport import __version__
-from ctlsupport.cli import complete
+from ctlsupport.cli.completion import complete
 from ctlsupport.cli.context import AppState
 from ctlsupport.errors import CtlError
 from ctlsupport.exitcodes import ExitCode
@@ -121,6 +121,9 @@ def _register_process() -> None:
     app.command("matrix", help=matrix.HELP)(matrix.matrix)
     app.command("status", help=status.HELP, epilog=status.EPILOG)(status.status)
     app.add_typer(kb.app, name="kb")
+    from ctlsupport.cli.commands import report as report_cmd
+
+    app.command("report", help=report_cmd.HELP, epilog=report_cmd.EPILOG)(report_cmd.report)
 
 
 def _register_completion() -> None:
@@ -156,8 +159,6 @@ def _wants(flag: str, argv: list[str]) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every error becomes one line (or JSON) and an exit code here."""
-    from typer._click import exceptions as click_exc
-
     global _current
     _current = None
     from ctlsupport.cli.global_flags import hoist
@@ -170,46 +171,55 @@ def main(argv: list[str] | None = None) -> int:
         code = result if isinstance(result, int) else ExitCode.OK
         if code == ExitCode.OK and _current is not None:
             _send_queued(_current)
-    except CtlError as exc:
+    except (Exception, KeyboardInterrupt):
+        code = fail(args)
+    finally:
+        if _current is not None:
+            _current.close()
+    return int(code)
+
+
+def fail(args: list[str], state: AppState | None = None) -> int:
+    """The error being handled, as one line (or JSON) and its exit code: the boundary
+    shared by main() and the light path of entry.py."""
+    from typer._click import exceptions as click_exc
+
+    global _current
+    if state is not None:
+        _current = state
+    exc = sys.exc_info()[1]
+    if isinstance(exc, CtlError):
         _output(args).error(exc)
         _maybe_traceback(args)
-        code = exc.exit_code
-    except click_exc.NoArgsIsHelpError as exc:  # `ctlsupport` or `ctlsupport auth` alone
+        return exc.exit_code
+    if isinstance(exc, click_exc.NoArgsIsHelpError):  # `ctlsupport` or `ctlsupport auth` alone
         sys.stdout.write(exc.format_message() + "\n")
-        code = ExitCode.OK
-    except click_exc.UsageError as exc:
+        return ExitCode.OK
+    if isinstance(exc, click_exc.UsageError):
         out = _output(args)
         if out.json_mode:
             out.error(_usage(exc))
         else:
             sys.stderr.write(f"ctlsupport: error: {exc.format_message()}\n")
             sys.stderr.write(f"hint: run `{_command_path(exc)} --help` for usage.\n")
-        code = ExitCode.USAGE
-    except typer.Abort:  # Typer raises its own Abort (the bundled Click has none)
+        return ExitCode.USAGE
+    if isinstance(exc, typer.Abort | KeyboardInterrupt):  # Typer has its own Abort
         _output(args).error(_interrupted())
-        code = ExitCode.INTERRUPTED
-    except KeyboardInterrupt:
-        _output(args).error(_interrupted())
-        code = ExitCode.INTERRUPTED
-    except click_exc.ClickException as exc:
+        return ExitCode.INTERRUPTED
+    if isinstance(exc, click_exc.ClickException):
         _output(args).error(CtlError(exc.format_message()))
-        code = ExitCode.USAGE
-    except Exception as exc:  # the boundary: anything unexpected is still one line
-        from ctlsupport.secret import SCRUBBER
+        return ExitCode.USAGE
+    # The boundary: anything unexpected is still one line.
+    from ctlsupport.secret import SCRUBBER
 
-        out = _output(args)
-        out.error(
-            CtlError(
-                f"internal error: {type(exc).__name__}: {SCRUBBER.scrub(str(exc))}",
-                hint="Run again with --debug and report the traceback.",
-            )
+    _output(args).error(
+        CtlError(
+            f"internal error: {type(exc).__name__}: {SCRUBBER.scrub(str(exc))}",
+            hint="Run again with --debug and report the traceback.",
         )
-        _maybe_traceback(args)
-        code = ExitCode.ERROR
-    finally:
-        if _current is not None:
-            _current.close()
-    return int(code)
+    )
+    _maybe_traceback(args)
+    return ExitCode.ERROR
 
 
 def _send_queued(state: AppState) -> None:
@@ -219,7 +229,7 @@ def _send_queued(state: AppState) -> None:
     try:
         if not state.settings().auto_send_outbox:
             return
-        from ctlsupport.cli.delivery import send_pending
+        from ctlsupport.actions.delivery import send_pending
 
         report = send_pending(state, interactive=False)
     except CtlError as exc:

@@ -54,6 +54,10 @@ class Output:
         elif human is not None:
             human()
 
+    def done(self, done: Any) -> None:
+        """An action's result (`actions.results.Done`): its data, or its lines."""
+        self.result(done.data, lambda: sys.stdout.write(done.text))
+
     def write_json(self, document: dict[str, Any]) -> None:
         text = json.dumps(document, default=_plain, ensure_ascii=False, indent=2)
         sys.stdout.write(text + "\n")

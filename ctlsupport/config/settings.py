@@ -55,6 +55,8 @@ class Profile:
     routes: dict[str, str] = field(default_factory=dict)
     # The platform status page (Statuspage v2 JSON), for `status` and the banner in open.
     status_url: str = DEFAULT_STATUS_URL
+    # Seconds one command may wait for the desk in all (empty: 60; see docs/reliability.md).
+    deadline: str = ""
 
     def to_toml(self) -> dict[str, object]:
         data = asdict(self)

@@ -50,11 +50,53 @@ def line(what: str, max_len: int = 120):
 
 
 def url(value: str) -> str:
-    """An http(s) address, without a trailing slash."""
+    """An http(s) address, without a trailing slash: a host, a port within 1-65535, no
+    spaces, and no user-info (`user:password@` would end up in logs and errors)."""
+    from urllib.parse import urlsplit
+
     address = value.strip().rstrip("/")
     if not address.startswith(("https://", "http://")):
         raise FieldInvalid("must be an address starting with https://")
+    if any(c.isspace() or not c.isprintable() for c in address):
+        raise FieldInvalid("must not contain spaces or control characters")
+    try:
+        parts = urlsplit(address)
+        port = parts.port
+    except ValueError:
+        raise FieldInvalid("must have a port between 1 and 65535") from None
+    if "@" in parts.netloc:
+        raise FieldInvalid(
+            "must not carry a user name or password (user@host); credentials are asked "
+            "for by `ctlsupport setup` and kept in the keyring"
+        )
+    if not parts.hostname:
+        raise FieldInvalid("must name a host, e.g. https://support.example.com")
+    if port == 0:
+        raise FieldInvalid("must have a port between 1 and 65535")
     return address
+
+
+def url_warning(value: str) -> str | None:
+    """Why an address is risky though valid: plain http:// to a host not on this machine
+    sends the password or token readable on the way."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "http" or host in ("localhost", "::1") or host.startswith("127."):
+        return None
+    return f"{value} uses plain http://: credentials and tickets travel unencrypted; use https://"
+
+
+def seconds(value: str) -> str:
+    """A number of seconds, more than 0 and at most a day."""
+    try:
+        number = float(value.strip())
+    except ValueError:
+        raise FieldInvalid("must be a number of seconds, e.g. 60") from None
+    if not 0 < number <= 86400:
+        raise FieldInvalid("must be more than 0 and at most 86400 seconds")
+    return f"{number:g}"
 
 
 def optional(check):

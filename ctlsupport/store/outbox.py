@@ -12,19 +12,27 @@ import os
 import shutil
 import socket
 import sqlite3
+import threading
 import uuid
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from ctlsupport.config import paths
+from ctlsupport.errors import Queued
 from ctlsupport.store.db import stamp
 
-# How long a sender holds an item; longer than one delivery with its retries, so a
-# live sender is never overtaken, short enough that a killed one delays little.
+# How long a sender holds an item without renewing it. A live sender renews it while
+# it works (uploads included), so only a sender that died (or froze) is overtaken,
+# after at most this long.
 LEASE_SECONDS = float(os.environ.get("CTLSUPPORT_OUTBOX_LEASE", "90"))
+
+
+class LeaseLost(Queued):
+    """Another sender took this item over (our lease ran out): stop, send nothing."""
 
 
 def _lease(seconds: float) -> str:
@@ -52,6 +60,9 @@ class OutboxItem:
     adopted: bool
     created_at: str
     updated_at: str
+    attempted_at: str | None = None
+    # Claimed from a sender whose lease ran out: it may have sent it; look first.
+    taken_over: bool = False
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> OutboxItem:
@@ -69,6 +80,7 @@ class OutboxItem:
             adopted=bool(row["adopted"]),
             created_at=row["created_at"],
             updated_at=row["updated_at"],
+            attempted_at=row["attempted_at"],
         )
 
     @property
@@ -146,7 +158,8 @@ class Outbox:
                 where.append(f"id NOT IN ({','.join('?' * len(exclude))})")
                 args.extend(exclude)
             row = self.conn.execute(
-                f"SELECT id FROM outbox WHERE {' AND '.join(where)} ORDER BY id LIMIT 1", args
+                f"SELECT id, state FROM outbox WHERE {' AND '.join(where)} ORDER BY id LIMIT 1",
+                args,
             ).fetchone()
             if row is None:
                 self.conn.execute("COMMIT")
@@ -160,17 +173,75 @@ class Outbox:
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
-        return self.get(row["id"])
+        item = self.get(row["id"])
+        item.taken_over = row["state"] == "sending"
+        return item
 
     def attempt(self, item: OutboxItem) -> None:
-        """Count one send attempt and renew the lease."""
-        until = _lease(LEASE_SECONDS)
-        self.conn.execute(
-            "UPDATE outbox SET attempts = attempts + 1, lease_until = ?, updated_at = ? "
-            "WHERE id = ? AND lease_owner = ?",
-            (until, stamp(), item.id, self.owner),
+        """Count one send attempt and renew the lease; LeaseLost when another sender
+        holds the item now (then nothing may be sent)."""
+        now = stamp()
+        cursor = self.conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1, lease_until = ?, updated_at = ?, "
+            "attempted_at = ? WHERE id = ? AND lease_owner = ? AND state = 'sending'",
+            (_lease(LEASE_SECONDS), now, now, item.id, self.owner),
         )
+        if cursor.rowcount != 1:
+            raise self.lease_lost(item)
         item.attempts += 1
+        item.attempted_at = now
+
+    def in_doubt_since(self, item: OutboxItem, since: float | None) -> None:
+        """Keep when a send that may still land at the desk began (None: none may)."""
+        at = None
+        if since is not None:
+            at = datetime.fromtimestamp(since, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.conn.execute(
+            "UPDATE outbox SET attempted_at = ? WHERE id = ? AND lease_owner = ?",
+            (at, item.id, self.owner),
+        )
+        item.attempted_at = at
+
+    def renew(self, item: OutboxItem) -> None:
+        """Extend the lease of an item this process holds; LeaseLost when it does not."""
+        if not _renew(self.conn, item.id, self.owner):
+            raise self.lease_lost(item)
+
+    def lease_lost(self, item: OutboxItem) -> LeaseLost:
+        """The error of a holder whose lease another sender has taken over."""
+        return LeaseLost(
+            f"outbox item {item.id} is being sent by another process; not sent from here",
+            hint="`ctlsupport outbox list` shows how it went.",
+        )
+
+    @contextmanager
+    def holding(self, item: OutboxItem) -> Iterator[threading.Event]:
+        """Keep the item's lease alive while inside (a thread renews it, on its own
+        connection, every third of the lease), so a slow upload or a slow desk is never
+        overtaken. The event is set if the lease was lost: the holder must stop."""
+        lost = threading.Event()
+        done = threading.Event()
+        path = self.conn.execute("PRAGMA database_list").fetchone()[2]
+
+        def renew() -> None:
+            conn = sqlite3.connect(path, timeout=15, isolation_level=None)
+            try:
+                while not done.wait(max(0.05, LEASE_SECONDS / 3)):
+                    if not _renew(conn, item.id, self.owner):
+                        lost.set()
+                        return
+            except sqlite3.Error:
+                pass  # the holder's own checks (attempt, renew) still guard the send
+            finally:
+                conn.close()
+
+        thread = threading.Thread(target=renew, name="ctlsupport-lease", daemon=True)
+        thread.start()
+        try:
+            yield lost
+        finally:
+            done.set()
+            thread.join(timeout=5)
 
     def mark_sent(
         self, item: OutboxItem, desk_id: int | None, *, adopted: bool = False, retries: int = 0
@@ -187,11 +258,13 @@ class Outbox:
         item.state, item.desk_id, item.adopted = "sent", desk_id, adopted
 
     def release(self, item: OutboxItem, error: str) -> None:
-        """Not delivered this time: back in the queue with the reason."""
+        """Not delivered this time: back in the queue with the reason (only when this
+        process still holds it: a lost lease is the new holder's to release)."""
         self.conn.execute(
             "UPDATE outbox SET state = 'queued', last_error = ?, lease_owner = NULL, "
-            "lease_until = NULL, updated_at = ? WHERE id = ?",
-            (error, stamp(), item.id),
+            "lease_until = NULL, updated_at = ? "
+            "WHERE id = ? AND (lease_owner = ? OR lease_owner IS NULL) AND state != 'sent'",
+            (error, stamp(), item.id, self.owner),
         )
         item.state, item.last_error = "queued", error
 
@@ -219,3 +292,12 @@ class Outbox:
         self.conn.execute("DELETE FROM outbox WHERE id = ?", (item_id,))
         shutil.rmtree(item.files_dir, ignore_errors=True)
         return item
+
+
+def _renew(conn: sqlite3.Connection, item_id: int, owner: str) -> bool:
+    """Push the lease of an item `owner` holds; False when it holds it no more."""
+    cursor = conn.execute(
+        "UPDATE outbox SET lease_until = ? WHERE id = ? AND lease_owner = ? AND state = 'sending'",
+        (_lease(LEASE_SECONDS), item_id, owner),
+    )
+    return cursor.rowcount == 1

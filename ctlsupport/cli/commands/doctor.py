@@ -123,7 +123,7 @@ def _credentials(run: _Run) -> None:
 
 
 def _identity(run: _Run) -> None:
-    from ctlsupport.cli.signin import IDENTITY_REASON
+    from ctlsupport.actions.signin import IDENTITY_REASON
 
     assert run.profile is not None and run.me is not None
     email = str(run.me.get("email") or "")
@@ -155,7 +155,8 @@ def _clock(run: _Run) -> None:
 
 
 def _method(run: _Run) -> None:
-    from ctlsupport.cli import signin
+    from ctlsupport.actions import signin
+    from ctlsupport.actions import tokens as stored
     from ctlsupport.config import secrets
 
     assert run.profile is not None
@@ -170,7 +171,7 @@ def _method(run: _Run) -> None:
     if secrets.from_env("oauth-access") is not None:
         run.add("sign-in method", "ok", "oauth, from CTLSUPPORT_OAUTH_TOKEN")
         return
-    tokens = signin.load_tokens(profile)
+    tokens = stored.load_tokens(profile)
     if tokens is None:
         run.add("sign-in method", "fail", "oauth, not signed in", ExitCode.AUTH)
     elif tokens.expires_at is None:
@@ -180,7 +181,7 @@ def _method(run: _Run) -> None:
     else:
         renew = ", renewed automatically" if tokens.refresh else ""
         run.add(
-            "sign-in method", "ok", f"oauth, expires {signin.iso_time(tokens.expires_at)}{renew}"
+            "sign-in method", "ok", f"oauth, expires {stored.iso_time(tokens.expires_at)}{renew}"
         )
 
 

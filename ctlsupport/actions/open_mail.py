@@ -3,12 +3,12 @@ outbox first like every submission, then handed to the SMTP server."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ctlsupport.cli.context import AppState
+    from ctlsupport.actions.results import Done
+    from ctlsupport.actions.session import Session
     from ctlsupport.config.settings import Profile
     from ctlsupport.core.mailroutes import Route
     from ctlsupport.core.redact import Redactor
@@ -34,9 +34,10 @@ def address(profile: Profile, priority: str, ticket_type: str) -> str:
         return f"(no address: {exc.message})"
 
 
-def submit(state: AppState, draft: TicketDraft, redactor: Redactor | None) -> None:
+def submit(state: Session, draft: TicketDraft, redactor: Redactor | None) -> Done:
     """Queue (Message-ID fixed now), send, and say where it went."""
-    from ctlsupport.cli.mail_delivery import kept, ready, send_mail_one
+    from ctlsupport.actions.mail_delivery import kept, ready, send_mail_one
+    from ctlsupport.actions.results import Done
     from ctlsupport.core import mailout
     from ctlsupport.errors import CtlError
     from ctlsupport.store import db
@@ -64,26 +65,27 @@ def submit(state: AppState, draft: TicketDraft, redactor: Redactor | None) -> No
         "attachments": [Path(p).name for p in draft.attachments],
     }
 
-    def human() -> None:
-        out = sys.stdout
-        out.write(f"Sent by email to {sent['to']}: {draft.subject}\n")
-        out.write(f"  Message-ID {sent['message_id']}\n")
-        if request is not None:
-            out.write(f"  the desk opened request #{request.id} ")
-            out.write(f"(priority {request.priority or '-'}, status {request.status})\n")
-            out.write(f"  {request.web_url}\n")
-        else:
-            out.write(
-                f"  The desk numbers the ticket when it processes the mail; its "
-                f"acknowledgement goes to {profile.alias}.\n"
-            )
+    lines = [
+        f"Sent by email to {sent['to']}: {draft.subject}",
+        f"  Message-ID {sent['message_id']}",
+    ]
+    if request is not None:
+        lines.append(
+            f"  the desk opened request #{request.id} "
+            f"(priority {request.priority or '-'}, status {request.status})"
+        )
+        lines.append(f"  {request.web_url}")
+    else:
+        lines.append(
+            f"  The desk numbers the ticket when it processes the mail; its "
+            f"acknowledgement goes to {profile.alias}."
+        )
+    return Done(data, lines)
 
-    state.out.result(data, human)
 
-
-def print_dry_run(state: AppState, draft: TicketDraft, profile: Profile) -> None:
+def dry_run(draft: TicketDraft, profile: Profile) -> Done:
     """The message that would be sent, secrets masked; nothing is queued or sent."""
-    from ctlsupport.cli.mail_delivery import smtp_settings
+    from ctlsupport.actions.mail_delivery import smtp_settings
     from ctlsupport.core.tickets import cc_list, render_body
     from ctlsupport.errors import CtlError
     from ctlsupport.transport import mail
@@ -103,17 +105,12 @@ def print_dry_run(state: AppState, draft: TicketDraft, profile: Profile) -> None
     headers = {k: str(v) for k, v in message.items() if k not in ("Content-Type",
                "Content-Transfer-Encoding", "MIME-Version")}  # fmt: skip
 
-    def human() -> None:
-        out = sys.stdout
-        out.write(f"Would send by email through {via}:\n")
-        for name, value in headers.items():
-            out.write(f"{name}: {value}\n")
-        for item in uploads:
-            out.write(f"Attachment: {item['file']} ({item['size']} bytes)\n")
-        out.write("\n" + body)
-
-    state.out.result(
+    lines = [f"Would send by email through {via}:"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    lines += [f"Attachment: {item['file']} ({item['size']} bytes)" for item in uploads]
+    lines.append("\n" + body.removesuffix("\n"))
+    return Done(
         {"dry_run": True, "route": "email", "smtp": via, "headers": headers, "body": body,
          "attachments": uploads},
-        human,
+        lines,
     )  # fmt: skip

@@ -1,22 +1,19 @@
 """The provider's process inside `open`, just before a ticket is sent: kind (incident,
 security, service task), priority triage, the status banner, scope, knowledge-base
-suggestions and likely duplicates. Interactive when a person is there, else warnings
-on stderr and flags."""
+suggestions and likely duplicates. Questions when a person is there, else notes and flags."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
-import typer
-
-from ctlsupport.cli import complete
 from ctlsupport.core import triage
 from ctlsupport.errors import Cancelled, CtlError, InvalidInput
 
 if TYPE_CHECKING:
-    from ctlsupport.cli.context import AppState
-    from ctlsupport.cli.prompts import Prompter
+    from ctlsupport.actions.asker import Asker
+    from ctlsupport.actions.results import Done
+    from ctlsupport.actions.session import Session
     from ctlsupport.model import TicketDraft
 
 
@@ -33,12 +30,13 @@ class Options:
     duplicate_check: bool = True
     suggest: bool | None = None  # None: in a terminal only
     dry_run: bool = False
+    instead: Done | None = None  # the comment sent instead of a new ticket
     # What the person has already answered, so that going back to the preview (after
     # "Edit a field") does not ask it again.
     asked: set[str] = field(default_factory=set)
 
 
-def before_submit(state: AppState, draft: TicketDraft, options: Options) -> bool:
+def before_submit(state: Session, draft: TicketDraft, options: Options) -> bool:
     """Apply the process to a scripted draft (warnings, flags); always True."""
     kind = triage.check_kind(options.kind)
     _apply_kind(draft, kind, options)
@@ -49,20 +47,18 @@ class ProcessQuestions:
     """The process as questions, run on each draft just before its preview (and the
     matrix shown where the priority is chosen)."""
 
-    def __init__(self, state: AppState, options: Options) -> None:
+    def __init__(self, state: Session, options: Options) -> None:
         self.state, self.options = state, options
 
-    def show_matrix(self, prompter: Prompter) -> None:
-        from ctlsupport.cli.commands import matrix
-
-        prompter.console().print(matrix.table(_tier(self.state)))
+    def show_matrix(self, ask: Asker) -> None:
+        ask.show_matrix(_tier(self.state))
         self.options.asked.add("matrix")
 
-    def __call__(self, prompter: Prompter, draft: TicketDraft) -> bool:
+    def __call__(self, ask: Asker, draft: TicketDraft) -> bool:
         """False when the person chose not to open a ticket (a comment on a duplicate)."""
         kind = triage.check_kind(self.options.kind)
         _apply_kind(draft, kind, self.options)
-        return _interactive(self.state, prompter, draft, kind, self.options)
+        return _interactive(self.state, ask, draft, kind, self.options)
 
 
 def _apply_kind(draft: TicketDraft, kind: str, options: Options) -> None:
@@ -77,8 +73,8 @@ def _apply_kind(draft: TicketDraft, kind: str, options: Options) -> None:
         raise InvalidInput("--breach goes with --kind security")
 
 
-def _scripted(state: AppState, draft: TicketDraft, kind: str, options: Options) -> bool:
-    out = state.out
+def _scripted(state: Session, draft: TicketDraft, kind: str, options: Options) -> bool:
+    out = state.notes
     if kind == "security":
         draft.priority, criterion = triage.security_priority(options.breach)
         options.criterion = options.criterion or criterion
@@ -119,16 +115,14 @@ def _justify(draft: TicketDraft, criterion: str | None, impact: str | None) -> N
 
 
 def _interactive(
-    state: AppState, prompter: Prompter, draft: TicketDraft, kind: str, options: Options
+    state: Session, ask: Asker, draft: TicketDraft, kind: str, options: Options
 ) -> bool:
-    from ctlsupport.cli.commands import matrix
-    from ctlsupport.core import priority
 
     asked = options.asked
     if kind == "security":
         if "security" not in asked:
             asked.add("security")
-            options.breach = options.breach or prompter.select(
+            options.breach = options.breach or ask.select(
                 "Security: an incident or a breach?",
                 [
                     ("incident", "security incident (high): suspicious activity, an attack"),
@@ -137,64 +131,69 @@ def _interactive(
                 "incident",
             ) == "breach"  # fmt: skip
             for line in triage.SECURITY_GUIDANCE:
-                prompter.say(f"  * {line}")
+                ask.say(f"  * {line}")
         draft.priority, criterion = triage.security_priority(options.breach)
         options.criterion = options.criterion or criterion
     if "banner" not in asked:
         asked.add("banner")
         banner = _incident_banner(state, draft.datacenter)
         if banner:
-            prompter.say(f"  ! {banner}")
-    tier = _tier(state)
-    # Urgent and high page the provider's people: the choice is checked against the
-    # matrix, and they need the criterion and the business impact (asked again only when
-    # the priority changes).
-    if triage.needs_justification(draft.priority) and f"triage:{draft.priority}" not in asked:
-        if kind != "security" and "matrix" not in asked:  # a --priority flag: check it
-            prompter.console().print(matrix.table(tier))
-            draft.priority = prompter.select(
-                "Priority (checked against the matrix above)",
-                [(p, f"{p:<7}- {matrix.summary(tier, p)}") for p in priority.PRIORITIES],
-                draft.priority,
-            )
-        asked.add(f"triage:{draft.priority}")
-        if triage.needs_justification(draft.priority):
-            criteria = priority.criteria(draft.priority)
-            if options.criterion not in criteria:
-                options.criterion = prompter.select(
-                    f"Which {draft.priority} criterion applies?",
-                    [(c, c) for c in criteria],
-                    criteria[0],
-                )
-            if not (options.impact or "").strip():
-                options.impact = prompter.text(
-                    "Business impact, in one line", check=_one_line_required
-                )
-        prompter.say(f"  {draft.priority}: {matrix.summary(tier, draft.priority)}")
+            ask.say(f"  ! {banner}")
+    _triage(state, ask, draft, kind, options)
     _justify(draft, options.criterion, options.impact)
     if kind == "task" and "task" not in asked:
         asked.add("task")
-        prompter.say(f"  {_task_note()}")
+        ask.say(f"  {_task_note()}")
     findings = _scope(draft)
     if findings and not options.out_of_scope_ok:
-        if not _scope_go_on(prompter, findings):
+        if not _scope_go_on(ask, findings):
             raise Cancelled("not opened: outside the provider's support scope")
         options.out_of_scope_ok = True
     if options.suggest is not False:
         options.suggest = False  # once
         articles = _suggestions(state, draft)
         if articles:
-            prompter.say("Knowledge-base articles that may already answer it:")
+            ask.say("Knowledge-base articles that may already answer it:")
             for article in articles:
-                prompter.say(f"  - {article.title}\n    {article.html_url}")
-            if not prompter.confirm("Open the ticket anyway?", default=True):
+                ask.say(f"  - {article.title}\n    {article.html_url}")
+            if not ask.confirm("Open the ticket anyway?", default=True):
                 raise Cancelled("not opened: answered by the knowledge base")
     if options.duplicate_check and not options.dry_run:
         options.duplicate_check = False  # once
         found = _duplicates(state, draft)
         if found:
-            return _offer_comment(state, prompter, draft, found)
+            return _offer_comment(state, ask, draft, found, options)
     return True
+
+
+def _triage(state: Session, ask: Asker, draft: TicketDraft, kind: str, options: Options) -> None:
+    """Urgent and high page the provider's people: the choice is checked against the
+    matrix, and they need the criterion and the business impact (asked again only when
+    the priority changes)."""
+    from ctlsupport.core import priority
+
+    asked = options.asked
+    tier = _tier(state)
+    if triage.needs_justification(draft.priority) and f"triage:{draft.priority}" not in asked:
+        if kind != "security" and "matrix" not in asked:  # a --priority flag: check it
+            ask.show_matrix(tier)
+            draft.priority = ask.select(
+                "Priority (checked against the matrix above)",
+                [(p, f"{p:<7}- {priority.summary(tier, p)}") for p in priority.PRIORITIES],
+                draft.priority,
+            )
+        asked.add(f"triage:{draft.priority}")
+        if triage.needs_justification(draft.priority):
+            criteria = priority.criteria(draft.priority)
+            if options.criterion not in criteria:
+                options.criterion = ask.select(
+                    f"Which {draft.priority} criterion applies?",
+                    [(c, c) for c in criteria],
+                    criteria[0],
+                )
+            if not (options.impact or "").strip():
+                options.impact = ask.text("Business impact, in one line", check=_one_line_required)
+        ask.say(f"  {draft.priority}: {priority.summary(tier, draft.priority)}")
 
 
 def _one_line_required(value: str) -> str:
@@ -208,7 +207,7 @@ def _one_line_required(value: str) -> str:
         raise FieldInvalid(exc.message) from None
 
 
-def _tier(state: AppState) -> str:
+def _tier(state: Session) -> str:
     try:
         return state.profile().tier
     except CtlError:
@@ -234,31 +233,31 @@ def _scope(draft: TicketDraft):
     return scope.check(draft.subject, draft.description)
 
 
-def _scope_go_on(prompter: Prompter, findings) -> bool:
+def _scope_go_on(ask: Asker, findings) -> bool:
     from ctlsupport.core import scope
 
     table = scope.scope()
-    prompter.say(f"  ! This looks outside the provider's support scope: {findings[0].reason}.")
-    prompter.say("  Covered:")
+    ask.say(f"  ! This looks outside the provider's support scope: {findings[0].reason}.")
+    ask.say("  Covered:")
     for line in table.covered:
-        prompter.say(f"    + {line}")
-    prompter.say("  Not covered:")
+        ask.say(f"    + {line}")
+    ask.say("  Not covered:")
     for line in table.not_covered:
-        prompter.say(f"    - {line}")
-    prompter.say(f"  {table.billable_note}")
-    return prompter.confirm("Open it anyway?", default=False)
+        ask.say(f"    - {line}")
+    ask.say(f"  {table.billable_note}")
+    return ask.confirm("Open it anyway?", default=False)
 
 
-def _incident_banner(state: AppState, datacenter: str) -> str | None:
+def _incident_banner(state: Session, datacenter: str) -> str | None:
     """A line about active incidents in this ticket's data center (never blocks)."""
     if not datacenter:
         return None
-    from ctlsupport.cli.commands.status import read_status
+    from ctlsupport.actions.lookups import read_status
 
     try:
         summary = read_status(state, quick=True).for_datacenter(datacenter)
     except CtlError as exc:
-        state.out.debug_line(f"status page not read: {exc.message}")
+        state.notes.debug_line(f"status page not read: {exc.message}")
         return None
     if not summary.incidents:
         return None
@@ -269,8 +268,8 @@ def _incident_banner(state: AppState, datacenter: str) -> str | None:
     return f"active incident in {datacenter.upper()}: " + "; ".join(parts)
 
 
-def _suggestions(state: AppState, draft: TicketDraft, limit: int = 3):
-    from ctlsupport.cli.commands.kb import find_articles
+def _suggestions(state: Session, draft: TicketDraft, limit: int = 3):
+    from ctlsupport.actions.lookups import find_articles
 
     query = triage.kb_query(draft.subject, draft.description, drop=[draft.customer_alias])
     if not query:
@@ -278,11 +277,11 @@ def _suggestions(state: AppState, draft: TicketDraft, limit: int = 3):
     try:
         return find_articles(state, query, limit=limit, quick=True).articles[:limit]
     except CtlError as exc:
-        state.out.debug_line(f"knowledge base not searched: {exc.message}")
+        state.notes.debug_line(f"knowledge base not searched: {exc.message}")
         return []
 
 
-def _duplicates(state: AppState, draft: TicketDraft) -> list[triage.Candidate]:
+def _duplicates(state: Session, draft: TicketDraft) -> list[triage.Candidate]:
     """Open requests for the same server or customer: local history, then the desk."""
     import sqlite3
 
@@ -295,7 +294,7 @@ def _duplicates(state: AppState, draft: TicketDraft) -> list[triage.Candidate]:
 
         history = [dict(row) for row in History(db.connect()).known(profile.name)]
     except (CtlError, OSError, sqlite3.Error) as exc:
-        state.out.debug_line(f"local history not read: {exc}")
+        state.notes.debug_line(f"local history not read: {exc}")
         return []
     try:
         client = state.client(profile, quick=True)
@@ -303,22 +302,26 @@ def _duplicates(state: AppState, draft: TicketDraft) -> list[triage.Candidate]:
             if query:
                 desk += [vars(r) for r in client.search_requests(query)]
     except CtlError as exc:
-        state.out.debug_line(f"desk search failed: {exc.message}")
+        state.notes.debug_line(f"desk search failed: {exc.message}")
     return triage.duplicates(draft.server, draft.customer_alias, history=history, desk=desk)
 
 
 def _offer_comment(
-    state: AppState, prompter: Prompter, draft: TicketDraft, found: list[triage.Candidate]
+    state: Session,
+    ask: Asker,
+    draft: TicketDraft,
+    found: list[triage.Candidate],
+    options: Options,
 ) -> bool:
-    prompter.say(f"  ! Open requests about the same {found[0].why}:")
+    ask.say(f"  ! Open requests about the same {found[0].why}:")
     choices = [("new", "Open a new ticket anyway")]
     choices += [
         (str(c.id), f"Add a comment to #{c.id} instead ({c.status}): {c.subject}") for c in found
     ]
-    choice = prompter.select("What now?", choices, "new")
+    choice = ask.select("What now?", choices, "new")
     if choice == "new":
         return True
-    _comment(state, int(choice), draft)
+    options.instead = _comment(state, int(choice), draft)
     return False
 
 
@@ -333,60 +336,9 @@ def comment_body(draft: TicketDraft) -> str:
     return "\n".join(parts) + "\n"
 
 
-def _comment(state: AppState, request_id: int, draft: TicketDraft) -> None:
+def _comment(state: Session, request_id: int, draft: TicketDraft) -> Done:
     """What `ctlsupport comment` does: signed, exactly once, kept as a draft on failure."""
-    from ctlsupport.cli.commands.comment import post
+    from ctlsupport.actions import comment
 
-    post(state, state.profile(), request_id, text=comment_body(draft), name=draft.full_name,
-         files=list(draft.attachments), follow_up=None, asking=True)  # fmt: skip
-
-
-# -- the options `open` (and `task`) declare for the process ------------------------------
-
-
-KindOption = Annotated[
-    str,
-    typer.Option(
-        "--kind",
-        help="incident (default), security (an incident or, with --breach, a breach) or task.",
-        autocompletion=complete.kinds,
-    ),
-]
-BreachOption = Annotated[
-    bool, typer.Option("--breach", help="With --kind security: a breach (urgent), not an incident.")
-]
-ImpactOption = Annotated[
-    str | None,
-    typer.Option(
-        "--impact", metavar="TEXT", help="Urgent/high: one line of business impact (required)."
-    ),
-]
-CriterionOption = Annotated[
-    str | None,
-    typer.Option(
-        "--criterion",
-        metavar="TEXT",
-        help="Urgent/high: the matrix criterion that applies (`ctlsupport matrix`).",
-    ),
-]
-DueOption = Annotated[
-    str | None,
-    typer.Option("--due", metavar="YYYY-MM-DD", help="Service tasks: the date it is needed by."),
-]
-OutOfScopeOption = Annotated[
-    bool,
-    typer.Option("--out-of-scope-ok", help="Do not warn that the problem looks out of scope."),
-]
-NoDuplicateOption = Annotated[
-    bool,
-    typer.Option(
-        "--no-duplicate-check", help="Do not look for open requests about the same server."
-    ),
-]
-SuggestOption = Annotated[
-    bool | None,
-    typer.Option(
-        "--suggest/--no-suggest",
-        help="Show knowledge-base articles first (default: in a terminal only).",
-    ),
-]
+    return comment.post(state, state.profile(), request_id, text=comment_body(draft),
+                 name=draft.full_name, files=list(draft.attachments), follow_up=None)  # fmt: skip

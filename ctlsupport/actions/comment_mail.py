@@ -9,15 +9,15 @@ in the subject: that is the old, unconfirmed mail API).
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ctlsupport.actions.results import Done
 from ctlsupport.errors import CtlError, InvalidInput, NotFound
 
 if TYPE_CHECKING:
-    from ctlsupport.cli.context import AppState
+    from ctlsupport.actions.session import Session
     from ctlsupport.config.settings import Profile
     from ctlsupport.model import Request
     from ctlsupport.store.mail_log import MailLog
@@ -32,7 +32,7 @@ class _Known:
 
 
 def post(
-    state: AppState,
+    state: Session,
     profile: Profile,
     request_id: int,
     *,
@@ -40,14 +40,13 @@ def post(
     name: str,
     files: list[str],
     follow_up: bool | None,
-    asking: bool,
     saved=None,
     in_reply_to: str | None = None,
-) -> None:
+) -> Done:
     """Queue the signed comment as a reply on ticket `request_id`, then send it;
     `in_reply_to`: the Message-ID of the mail that became the ticket, given by hand."""
-    from ctlsupport.cli.commands import comment as command
-    from ctlsupport.cli.mail_delivery import kept, ready, send_mail_one
+    from ctlsupport.actions import comment_parts as parts
+    from ctlsupport.actions.mail_delivery import kept, ready, send_mail_one
     from ctlsupport.core import comments, mailout
     from ctlsupport.store import db
     from ctlsupport.store.mail_log import MailLog
@@ -70,15 +69,15 @@ def post(
             "client, or use `--via api`.",
         )
     status = request.status if request is not None else ""
-    target = command.target(state, request_id, status, follow_up, asking)
+    target = parts.target(state, request_id, status, follow_up)
 
     def keep(why: str, maybe_sent: bool = False, typed: str | None = None) -> int:
         kept_text = (text if typed is None else typed) or ""
-        return command.save_draft(state, profile.name, request_id, kept_text, files, None,
+        return parts.save_draft(profile.name, request_id, kept_text, files, None,
                                   why, saved.id if saved else None, False)  # fmt: skip
 
     shown = request if request is not None else _Known(request_id, opening.subject)
-    text, name = command.text_and_name(state, shown, text, name, asking, keep)
+    text, name = parts.text_and_name(state, shown, text, name, keep)
     reference = (saved.payload.get("reference") if saved else None) or comments.new_reference()
     body = comments.render(text, full_name=name, alias=profile.alias, reference=reference)
     item = mailout.queue_comment(
@@ -86,12 +85,12 @@ def post(
         body=body, reference=reference, attachments=files, follow_up=target.follow_up,
     )  # fmt: skip
     if saved is not None:
-        command.drop_draft(saved.id)  # the outbox keeps it from now on
+        parts.drop_draft(saved.id)  # the outbox keeps it from now on
     try:
         sent = send_mail_one(state, profile, outbox, item, None)
     except CtlError as exc:
         raise kept(exc, item) from None
-    _print(state, request_id, sent, target.follow_up, opening.message_id, files)
+    return _done(request_id, sent, target.follow_up, opening.message_id, files)
 
 
 def link_message(log: MailLog, profile_name: str, request_id: int, message_id: str) -> None:
@@ -112,7 +111,7 @@ def link_message(log: MailLog, profile_name: str, request_id: int, message_id: s
     log.link([(record.client_ref, request_id)])
 
 
-def _read(state: AppState, profile: Profile, request_id: int) -> Request | None:
+def _read(state: Session, profile: Profile, request_id: int) -> Request | None:
     """The ticket from the desk's API, or None where the API cannot be used (a partner
     with only SMTP access still comments; the status checks are then the desk's)."""
     try:
@@ -120,7 +119,7 @@ def _read(state: AppState, profile: Profile, request_id: int) -> Request | None:
     except NotFound:
         raise
     except CtlError as exc:
-        state.out.debug_line(f"#{request_id} not read from the desk: {exc.message}")
+        state.notes.debug_line(f"#{request_id} not read from the desk: {exc.message}")
         return None
 
 
@@ -134,14 +133,7 @@ def link_references(log: MailLog, requests: list[Request]) -> None:
         log.link(found)
 
 
-def _print(
-    state: AppState,
-    request_id: int,
-    sent: dict,
-    follow_up: bool,
-    in_reply_to: str,
-    files: list[str],
-) -> None:
+def _done(request_id: int, sent: dict, follow_up: bool, in_reply_to: str, files: list[str]) -> Done:
     request = sent.pop("request")
     data = {
         **sent,
@@ -152,20 +144,17 @@ def _print(
         "in_reply_to": in_reply_to,
         "attachments": [Path(p).name for p in files],
     }
-
-    def human() -> None:
-        out = sys.stdout
-        out.write(f"Sent by email to {sent['to']} as a reply on #{request_id}: {sent['subject']}\n")
-        out.write(f"  Message-ID {sent['message_id']}, in reply to {in_reply_to}\n")
-        for name in data["attachments"]:
-            out.write(f"  attached {name}\n")
-        if data["follow_up_id"]:
-            out.write(f"  the desk opened follow-up request #{data['follow_up_id']}\n")
-        elif data["status"]:
-            out.write(f"  the desk shows it on #{request_id} (status {data['status']})\n")
-        elif follow_up:
-            out.write(f"  #{request_id} is closed: the desk opens a follow-up request.\n")
-        else:
-            out.write(f"  The desk adds it to #{request_id} when it processes the mail.\n")
-
-    state.out.result(data, human)
+    lines = [
+        f"Sent by email to {sent['to']} as a reply on #{request_id}: {sent['subject']}",
+        f"  Message-ID {sent['message_id']}, in reply to {in_reply_to}",
+    ]
+    lines += [f"  attached {name}" for name in data["attachments"]]
+    if data["follow_up_id"]:
+        lines.append(f"  the desk opened follow-up request #{data['follow_up_id']}")
+    elif data["status"]:
+        lines.append(f"  the desk shows it on #{request_id} (status {data['status']})")
+    elif follow_up:
+        lines.append(f"  #{request_id} is closed: the desk opens a follow-up request.")
+    else:
+        lines.append(f"  The desk adds it to #{request_id} when it processes the mail.")
+    return Done(data, lines)

@@ -1,4 +1,4 @@
-"""Sending outbox items by email from the CLI: SMTP settings and password, the look at
+"""Sending outbox items by email: SMTP settings and password, the look at
 the desk that gives a mailed ticket its number (or finds a mailed comment), and local
 history."""
 
@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ctlsupport.errors import CtlError, Queued
 
 if TYPE_CHECKING:
-    from ctlsupport.cli.context import AppState
+    from ctlsupport.actions.session import Session
     from ctlsupport.config.settings import Profile
     from ctlsupport.model import Request
     from ctlsupport.secret import Secret
@@ -47,7 +47,7 @@ def kept(exc: CtlError, item: OutboxItem) -> Queued:
     )
 
 
-def _password(state: AppState, profile: Profile, ask: bool) -> tuple[Secret | None, bool]:
+def _password(state: Session, profile: Profile, ask: bool) -> tuple[Secret | None, bool]:
     """(password, typed now): env, then keyring, then a prompt in a terminal."""
     if not profile.smtp_user:
         return None, False
@@ -56,15 +56,11 @@ def _password(state: AppState, profile: Profile, ask: bool) -> tuple[Secret | No
     secret = state.secret("smtp-password", profile)
     typed = False
     if secret is None:
-        from ctlsupport.cli import prompts
-
-        if ask and prompts.interactive(state.no_input):
+        asker = state.asker()
+        if ask and asker.interactive:
             from ctlsupport.secret import SCRUBBER, Secret
 
-            with prompts.Prompter() as prompter:
-                value = prompter.secret(
-                    f"SMTP password for {profile.smtp_user} at {profile.smtp_host}"
-                )
+            value = asker.secret(f"SMTP password for {profile.smtp_user} at {profile.smtp_host}")
             SCRUBBER.add(value)
             secret, typed = (Secret(value), True) if value else (None, False)
     if secret is not None:
@@ -72,24 +68,24 @@ def _password(state: AppState, profile: Profile, ask: bool) -> tuple[Secret | No
     return secret, typed
 
 
-def _keep_password(state: AppState, profile: Profile, secret: Secret) -> None:
+def _keep_password(state: Session, profile: Profile, secret: Secret) -> None:
     """A password that worked is kept in the keyring, so it is asked only once."""
     from ctlsupport.config import secrets
 
     try:
         secrets.store(profile.name, "smtp-password", secret)
-        state.out.note("The SMTP password is kept in the OS keyring.")
+        state.notes.note("The SMTP password is kept in the OS keyring.")
     except CtlError as exc:
-        state.out.warn(f"the SMTP password was not kept: {exc.message}")
+        state.notes.warn(f"the SMTP password was not kept: {exc.message}")
 
 
-def _finder(state: AppState, profile: Profile, item: OutboxItem):
+def _finder(state: Session, profile: Profile, item: OutboxItem):
     """A look at the desk for this item's client reference, when the API can be used:
     the request it opened, or for a comment the ticket that now carries it."""
     try:
         client = state.client(profile)
     except CtlError as exc:
-        state.out.debug_line(f"no desk API for matching mail: {exc.message}")
+        state.notes.debug_line(f"no desk API for matching mail: {exc.message}")
         return None
     if item.kind == "comment" and not item.payload.get("follow_up"):
         ticket = int(item.payload["ticket_id"])
@@ -99,7 +95,7 @@ def _finder(state: AppState, profile: Profile, item: OutboxItem):
 
 
 def send_mail_one(
-    state: AppState,
+    state: Session,
     profile: Profile,
     outbox: Outbox,
     item: OutboxItem,
@@ -118,9 +114,9 @@ def send_mail_one(
         settings = smtp_settings(profile)
     root = root_password
     if item.kind == "request" and item.payload.get("login_required") and root is None:
-        from ctlsupport.cli.delivery import _root_password
+        from ctlsupport.actions.asked import root_password
 
-        root = _root_password(state, item)
+        root = root_password(state, item)
         if root is None:
             outbox.release(item, "needs the root/admin password: run `outbox send` in a terminal")
             raise Queued(f"outbox item {item.id} needs the root/admin password")
@@ -130,7 +126,7 @@ def send_mail_one(
     password, typed = _password(state, profile, ask)
     find = _finder(state, profile, item)
     log = MailLog(outbox.conn)
-    debug = state.out.debug_line if state.debug else None
+    debug = state.debug_sink
     sent = mailout.send(
         outbox, log, item, settings=settings, alias=profile.alias, password=password, pin=pin,
         root_password=root, find=find, explicit=explicit, debug=debug,
@@ -141,7 +137,7 @@ def send_mail_one(
     _remember(state, profile.name, outbox, item, request, sent.message_id)
     refused = sent.receipt.refused if sent.receipt else {}
     for address, reply in refused.items():
-        state.out.warn(f"the mail server would not take CC {address}: {reply}")
+        state.notes.warn(f"the mail server would not take CC {address}: {reply}")
     return {
         "outbox_id": item.id,
         "route": "email",
@@ -159,19 +155,19 @@ def send_mail_one(
 
 
 def _remember(
-    state: AppState,
+    state: Session,
     profile_name: str,
     outbox: Outbox,
     item: OutboxItem,
     request: Request | None,
     message_id: str,
 ) -> None:
-    from ctlsupport.cli import delivery
+    from ctlsupport.actions import records
 
     if item.kind == "escalation":
-        delivery.remember_escalation(
+        records.remember_escalation(
             state, outbox.conn, profile_name, int(item.payload["original_id"]), route="email",
             reason=item.payload.get("reason", ""), message_id=message_id,
         )  # fmt: skip
     elif request is not None and item.kind == "request":
-        delivery.remember(state, outbox.conn, profile_name, request, item)
+        records.remember(state, outbox.conn, profile_name, request, item)

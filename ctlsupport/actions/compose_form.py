@@ -1,4 +1,4 @@
-"""The interactive side of `open`: ask for what is missing, preview, then decide."""
+"""The form of `open`: ask for what is missing, preview, then decide (through an Asker)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from ctlsupport.errors import Cancelled
 from ctlsupport.secret import MASK, SCRUBBER, Secret
 
 if TYPE_CHECKING:
-    from ctlsupport.cli.context import AppState
-    from ctlsupport.cli.open_checks import ProcessQuestions
-    from ctlsupport.cli.prompts import Prompter
+    from ctlsupport.actions.asker import Asker
+    from ctlsupport.actions.open_checks import ProcessQuestions
+    from ctlsupport.actions.session import Session
     from ctlsupport.core.redact import Redactor
     from ctlsupport.model import TicketDraft
 
@@ -25,22 +25,22 @@ PRIORITY_CHOICES = [
 ]
 
 
-def ask(
-    prompter: Prompter, spec: Field, values: compose.Values, process: ProcessQuestions | None = None
+def ask_field(
+    ask: Asker, spec: Field, values: compose.Values, process: ProcessQuestions | None = None
 ) -> None:
     """Ask for one field, re-asking until the value is valid."""
     current = values.get(spec.name)
     label = spec.label
     if spec.name == "priority":
         if process is not None:  # the matrix for this tier, right where the choice is made
-            process.show_matrix(prompter)
-        values.set(spec.name, prompter.select(label, PRIORITY_CHOICES, str(current or "normal")))
+            process.show_matrix(ask)
+        values.set(spec.name, ask.select(label, PRIORITY_CHOICES, str(current or "normal")))
     elif spec.name == "datacenter":
         from ctlsupport.core.datacenters import datacenters
 
         values.set(
             spec.name,
-            prompter.autocomplete(
+            ask.autocomplete(
                 label + " (Tab lists codes)",
                 list(datacenters()),
                 default=str(current or ""),
@@ -48,29 +48,29 @@ def ask(
             ),
         )
     elif spec.kind == "secret":
-        pin = prompter.secret(label, check=spec.check)
+        pin = ask.secret(label, check=spec.check)
         SCRUBBER.add(pin)
         values.set(spec.name, Secret(pin))
     elif spec.name == "error_text":
-        values.set(spec.name, prompter.multiline(label, check=spec.check))
+        values.set(spec.name, ask.multiline(label, check=spec.check))
     elif spec.kind == "paths":
-        values.set(spec.name, _ask_files(prompter))
+        values.set(spec.name, _ask_files(ask))
     elif spec.kind == "list":
-        values.set(spec.name, _ask_list(prompter, spec))
+        values.set(spec.name, _ask_list(ask, spec))
     elif not spec.required:
-        values.set(spec.name, prompter.optional(label, check=spec.check, help=spec.help))
+        values.set(spec.name, ask.optional(label, check=spec.check, help=spec.help))
     else:
         values.set(
             spec.name,
-            prompter.text(label, default=str(current or ""), check=spec.check),
+            ask.text(label, default=str(current or ""), check=spec.check),
         )
-    _warn_now(prompter, spec.name, values)
+    _warn_now(ask, spec.name, values)
 
 
-def _ask_files(prompter: Prompter) -> list[str]:
+def _ask_files(ask: Asker) -> list[str]:
     files: list[str] = []
     while True:
-        path = prompter.optional(
+        path = ask.optional(
             f"Attachment {len(files) + 1}: screenshot or log path",
             check=validate.attachment,
             help="(Enter when done)",
@@ -80,13 +80,13 @@ def _ask_files(prompter: Prompter) -> list[str]:
         files.append(path)
 
 
-def _ask_list(prompter: Prompter, spec: Field) -> list[str]:
+def _ask_list(ask: Asker, spec: Field) -> list[str]:
     def check(text: str) -> str:
         for item in _split(text):
             spec.check(item)
         return text
 
-    text = prompter.optional(
+    text = ask.optional(
         f"{spec.label} (comma-separated emails)", check=check, help="(Enter to skip)"
     )
     return [spec.check(item) for item in _split(text)]
@@ -96,7 +96,7 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
 
 
-def _warn_now(prompter: Prompter, name: str, values: compose.Values) -> None:
+def _warn_now(ask: Asker, name: str, values: compose.Values) -> None:
     """Show a warning right after the answer it is about."""
     note = None
     if name == "ip" and values.get("ip"):
@@ -108,13 +108,13 @@ def _warn_now(prompter: Prompter, name: str, values: compose.Values) -> None:
             str(values.get("customer_alias") or ""),
         )
     if note:
-        prompter.say(f"  ! {note}")
+        ask.say(f"  ! {note}")
 
 
 def collect(
-    prompter: Prompter,
+    ask: Asker,
     values: compose.Values,
-    state: AppState,
+    state: Session,
     *,
     yes: bool,
     redactor: Redactor | None = None,
@@ -131,30 +131,30 @@ def collect(
     for spec in FIELDS:
         value = values.get(spec.name)
         if spec.name in problems:
-            prompter.say(f"  ! {spec.flag}: {problems[spec.name]}")
+            ask.say(f"  ! {spec.flag}: {problems[spec.name]}")
         elif value not in (None, "", []):
             continue
-        ask(prompter, spec, values, check)
+        ask_field(ask, spec, values, check)
     if values.root_password is None:
-        values.login_required = values.login_required or prompter.confirm(
+        values.login_required = values.login_required or ask.confirm(
             "Must the provider log in to the server (you give the root/admin password)?",
             default=False,
         )
         if values.login_required:
-            _ask_root_password(prompter, values)
+            _ask_root_password(ask, values)
     while True:
         draft = compose.to_draft(values)
         if check is not None:
-            if not check(prompter, draft):
+            if not check(ask, draft):
                 return None
             values.set("priority", draft.priority)  # triage may have changed it
         if redactor is not None:
             redactor.found.clear()
             draft.error_text = redactor.text(draft.error_text)
-        _preview(prompter, draft, state, redactor, mail_to)
+        _preview(ask, draft, state, redactor, mail_to)
         if yes:
             return draft
-        choice = prompter.select(
+        choice = ask.select(
             "Submit this ticket?",
             [("submit", "Submit"), ("edit", "Edit a field"), ("cancel", "Cancel")],
             "submit",
@@ -163,49 +163,48 @@ def collect(
             return draft
         if choice == "cancel":
             raise Cancelled("cancelled; nothing was sent")
-        name = prompter.select(
-            "Which field?",
-            [(f.name, f.label) for f in FIELDS] + [("login", "Root/admin password")],
-            FIELDS[0].name,
-        )
-        if name == "login":
-            values.login_required = prompter.confirm("Must the provider log in?", default=True)
-            values.root_password = None
-            if values.login_required:
-                _ask_root_password(prompter, values)
-        else:
-            values.set(name, None)
-            ask(prompter, BY_NAME[name], values, check)
+        _edit_one(ask, values, check)
 
 
-def _ask_root_password(prompter: Prompter, values: compose.Values) -> None:
+def _edit_one(ask: Asker, values: compose.Values, check: ProcessQuestions | None) -> None:
+    """ "Edit a field" at the preview: the field chosen is asked again."""
+    name = ask.select(
+        "Which field?",
+        [(f.name, f.label) for f in FIELDS] + [("login", "Root/admin password")],
+        FIELDS[0].name,
+    )
+    if name == "login":
+        values.login_required = ask.confirm("Must the provider log in?", default=True)
+        values.root_password = None
+        if values.login_required:
+            _ask_root_password(ask, values)
+    else:
+        values.set(name, None)
+        ask_field(ask, BY_NAME[name], values, check)
+
+
+def _ask_root_password(ask: Asker, values: compose.Values) -> None:
     def check(value: str) -> str:
         if not value:
             raise validate.FieldInvalid("the password must not be empty")
         return value
 
-    password = prompter.secret("Root/admin password (never stored)", check=check)
+    password = ask.secret("Root/admin password (never stored)", check=check)
     SCRUBBER.add(password)
     values.root_password = Secret(password)
 
 
 def _preview(
-    prompter: Prompter,
+    ask: Asker,
     draft: TicketDraft,
-    state: AppState,
+    state: Session,
     redactor: Redactor | None,
     mail_to: Callable[[TicketDraft], str] | None = None,
 ) -> None:
-    from rich.panel import Panel
-    from rich.table import Table
-    from rich.text import Text
-
+    from ctlsupport.actions.asker import PreviewRow
     from ctlsupport.core.tickets import cc_list
 
     profile = state.profile()
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold")
-    table.add_column()
     rows = [
         ("Subject", draft.subject),
         ("Priority", draft.priority),
@@ -228,23 +227,19 @@ def _preview(
             (f"Why {draft.priority}", draft.priority_justification),
             ("Business impact", draft.business_impact),
         ]
-    for label, value in rows:
-        table.add_row(label, Text(value))  # Text: user input is never markup
-    console = prompter.console()
     if mail_to is not None:
         title = f"New ticket by email from {profile.alias} to {mail_to(draft)}"
     else:
         title = f"New ticket for {profile.desk_url}"
-    console.print(Panel(table, title=title, expand=False))
-    for note in compose.warnings(draft):
-        console.print(Text(f"! {note}", style="yellow"))
+    notes = [("yellow", f"! {note}") for note in compose.warnings(draft)]
     if redactor is None:
-        console.print(Text("! Redaction is off (--no-redact): text is sent as it is.", "yellow"))
+        notes.append(("yellow", "! Redaction is off (--no-redact): text is sent as it is."))
     else:
         for path in draft.attachments:
             _scan_attachment(redactor, path)
         if redactor.found:
-            console.print(Text(f"Redacted before sending: {redactor.summary()}", "cyan"))
+            notes.append(("cyan", f"Redacted before sending: {redactor.summary()}"))
+    ask.preview(title, [PreviewRow(label, value) for label, value in rows], notes)
 
 
 def _scan_attachment(redactor: Redactor, path: str) -> None:

@@ -1,7 +1,7 @@
 """Desk sign-in: the OAuth and legacy login flows, stored tokens, refresh, identity check.
 
 Used by `auth login`, `setup`, `config import` and, for every call to the desk, by
-AppState.credentials(): an expired access token is refreshed once, transparently.
+Session.credentials(): an expired access token is refreshed once, transparently.
 """
 
 from __future__ import annotations
@@ -13,20 +13,20 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from ctlsupport.actions.tokens import endpoints, iso_time, save_tokens
 from ctlsupport.config import secrets, settings
 from ctlsupport.errors import AuthError, InvalidInput, KeyringUnavailable, UsageError
 from ctlsupport.secret import SCRUBBER, Secret
 
 if TYPE_CHECKING:
-    from ctlsupport.cli.context import AppState
+    from ctlsupport.actions.asker import Asker
+    from ctlsupport.actions.session import Session
     from ctlsupport.config.settings import Profile
     from ctlsupport.transport.http import Credentials
-    from ctlsupport.transport.oauth import Endpoints, TokenSet
+    from ctlsupport.transport.oauth import TokenSet
 
-LOGIN_HINT = "Sign in again with `ctlsupport auth login`."
 # What the desk has announced for the legacy methods (see docs/authentication.md).
 LEGACY_DEADLINES = {
     "password": (
@@ -46,112 +46,6 @@ def legacy_warning(method: str) -> str | None:
     """The deadline warning for a legacy sign-in method, None for OAuth."""
     text = LEGACY_DEADLINES.get(method)
     return f"{text}; switch with `ctlsupport auth login --method oauth`" if text else None
-
-
-def endpoints(profile: Profile) -> Endpoints:
-    """The profile's OAuth endpoints and client id (defaults derived from the desk URL)."""
-    from ctlsupport.transport.oauth import endpoints_for
-
-    return endpoints_for(
-        profile.desk_url,
-        client_id=profile.oauth_client_id,
-        authorize_url=profile.oauth_authorize_url,
-        token_url=profile.oauth_token_url,
-    )
-
-
-# -- stored tokens ----------------------------------------------------------------------
-
-
-def load_tokens(profile: Profile, access: Secret | None = None) -> TokenSet | None:
-    """The stored OAuth tokens of a profile, or None when it is not signed in (`access`:
-    the access token when the caller has already read it)."""
-    from ctlsupport.transport.oauth import TokenSet
-
-    access = access or secrets.get(profile.name, "oauth-access")
-    if access is None:
-        return None
-    refresh = secrets.get(profile.name, "oauth-refresh")
-    expiry = secrets.get(profile.name, "oauth-expiry")
-    try:
-        expires_at = float(expiry.reveal()) if expiry else None
-    except ValueError:
-        expires_at = None
-    return TokenSet(access, refresh, expires_at)
-
-
-def save_tokens(profile: Profile, tokens: TokenSet, *, insecure: bool) -> None:
-    """Store the tokens (access, refresh, expiry), replacing older ones."""
-    name = profile.name
-    secrets.store(name, "oauth-access", tokens.access, insecure=insecure)
-    if tokens.refresh is not None:
-        secrets.store(name, "oauth-refresh", tokens.refresh, insecure=insecure)
-    else:
-        secrets.delete(name, "oauth-refresh")
-    if tokens.expires_at is not None:
-        secrets.store(name, "oauth-expiry", Secret(f"{tokens.expires_at:.0f}"), insecure=insecure)
-    else:
-        secrets.delete(name, "oauth-expiry")
-
-
-def refresh_stored(profile: Profile, tokens: TokenSet | None = None) -> TokenSet:
-    """Trade the stored refresh token for new tokens and store them; AuthError if not possible."""
-    from ctlsupport.transport import oauth
-
-    tokens = tokens or load_tokens(profile)
-    if tokens is None or tokens.refresh is None:
-        raise AuthError(
-            f"the desk sign-in of profile {profile.name!r} has expired", hint=LOGIN_HINT
-        )
-    insecure = secrets.stored_in_file(profile.name, "oauth-access")
-    try:
-        fresh = oauth.refresh(endpoints(profile), tokens.refresh)
-    except AuthError:
-        raise AuthError(
-            f"the desk sign-in of profile {profile.name!r} has expired and could not be renewed",
-            hint=LOGIN_HINT,
-        ) from None
-    save_tokens(profile, fresh, insecure=insecure)
-    return fresh
-
-
-def oauth_credentials(profile: Profile) -> Credentials:
-    """Bearer credentials: CTLSUPPORT_OAUTH_TOKEN, else the stored token (refreshed if due)."""
-    from ctlsupport.transport.http import Credentials
-
-    env = secrets.from_env("oauth-access")
-    if env is not None:
-        return Credentials(profile.alias, "oauth", env)
-    try:
-        tokens = load_tokens(profile)
-    except KeyringUnavailable as exc:
-        raise KeyringUnavailable(
-            f"{exc.message}, and CTLSUPPORT_OAUTH_TOKEN is not set", hint=exc.hint
-        ) from None
-    if tokens is None:
-        raise AuthError(
-            f"profile {profile.name!r} is not signed in to the desk",
-            hint="Run `ctlsupport auth login`, or set CTLSUPPORT_OAUTH_TOKEN.",
-        )
-    if tokens.expired():
-        tokens = refresh_stored(profile, tokens)
-    return Credentials(profile.alias, "oauth", tokens.access)
-
-
-def refresher(profile: Profile) -> Callable[[], Credentials] | None:
-    """For the HTTP session: renew the stored token once when the desk says invalid_token."""
-    if profile.auth != "oauth" or secrets.from_env("oauth-access") is not None:
-        return None
-
-    def renew() -> Credentials:
-        from ctlsupport.transport.http import Credentials
-
-        return Credentials(profile.alias, "oauth", refresh_stored(profile).access)
-
-    return renew
-
-
-# -- login ------------------------------------------------------------------------------
 
 
 @dataclass
@@ -182,8 +76,9 @@ def verify_identity(profile: Profile, credentials: Credentials) -> str:
     """GET /api/v2/users/me with the new credentials; the answer must be the support alias."""
     from ctlsupport.transport.http import DeskSession
 
-    user = DeskSession(profile.desk_url, credentials).json("GET", "/api/v2/users/me.json")
-    email = str(((user or {}).get("user") or {}).get("email") or "")
+    session = DeskSession(profile.desk_url, credentials)
+    user = session.object("GET", "/api/v2/users/me.json", "user")  # BadAnswer if not a user
+    email = str(user.get("email") or "")
     if email.lower() != profile.alias.lower():
         shown = email or "an anonymous user"
         raise AuthError(
@@ -196,10 +91,11 @@ def verify_identity(profile: Profile, credentials: Credentials) -> str:
 
 
 def login(
-    state: AppState,
+    state: Session,
     profile: Profile,
     method: str,
     *,
+    ask: Asker | None = None,
     no_browser: bool = False,
     insecure: bool = False,
     secret: Secret | None = None,
@@ -224,8 +120,8 @@ def login(
             expires = iso_time(tokens.expires_at)
         stale = ("password", "token")
     else:
-        state.out.warn(legacy_warning(method) or "")
-        value = secret or read_legacy_secret(state, method, profile.alias)
+        state.notes.warn(legacy_warning(method) or "")
+        value = secret or read_legacy_secret(ask or state.asker(), method, profile.alias)
         verify_identity(profile, Credentials(profile.alias, method, value))
         _store(lambda: secrets.store(profile.name, method, value, insecure=insecure))
         stale = tuple(k for k in secrets.DESK_KINDS if k != method)
@@ -247,7 +143,7 @@ def _store(write: Callable[[], None]) -> None:
         ) from None
 
 
-def _record_method(state: AppState, profile: Profile, method: str) -> None:
+def _record_method(state: Session, profile: Profile, method: str) -> None:
     config = state.settings()
     saved = config.profiles.get(profile.name)
     if saved is not None and saved.auth != method:
@@ -256,15 +152,8 @@ def _record_method(state: AppState, profile: Profile, method: str) -> None:
     profile.auth = method
 
 
-def iso_time(epoch: float) -> str:
-    """Epoch seconds as `2026-05-01T10:00:00Z`."""
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def read_legacy_secret(state: AppState, method: str, alias: str) -> Secret:
+def read_legacy_secret(ask: Asker | None, method: str, alias: str) -> Secret:
     """The desk password or token: the next stdin line when piped, else a hidden prompt."""
-    from ctlsupport.cli import prompts
-
     label = "desk password" if method == "password" else "desk API token"
     if not sys.stdin.isatty():
         value = sys.stdin.readline().rstrip("\r\n")
@@ -273,9 +162,8 @@ def read_legacy_secret(state: AppState, method: str, alias: str) -> Secret:
                 f"no {label} on stdin",
                 hint=f"Pipe the {label} on stdin, or run in a terminal to be asked.",
             )
-    elif prompts.interactive(state.no_input):
-        with prompts.Prompter() as prompter:
-            value = prompter.secret(f"Your {label} for {alias}")
+    elif ask is not None and ask.interactive:
+        value = ask.secret(f"Your {label} for {alias}")
         if not value:
             raise InvalidInput(f"no {label} given")
     else:
@@ -286,7 +174,7 @@ def read_legacy_secret(state: AppState, method: str, alias: str) -> Secret:
     return Secret(value)
 
 
-def _oauth_tokens(state: AppState, profile: Profile, no_browser: bool) -> TokenSet:
+def _oauth_tokens(state: Session, profile: Profile, no_browser: bool) -> TokenSet:
     """Run the authorization-code flow with PKCE through a loopback listener."""
     import secrets as random
 
@@ -300,15 +188,14 @@ def _oauth_tokens(state: AppState, profile: Profile, no_browser: bool) -> TokenS
         url = oauth.authorization_url(ends, listener.redirect_uri, expected, pkce)
         opened = False
         if not no_browser and _has_display():
-            state.out.note("Opening the desk's sign-in page in your browser.")
+            state.notes.note("Opening the desk's sign-in page in your browser.")
             opened = _open_browser(url)
         if not opened:
-            state.out.note("Open this address in a browser and sign in as " + profile.alias + ":")
+            state.notes.note("Open this address in a browser and sign in as " + profile.alias + ":")
         else:
-            state.out.note("If it did not open, visit:")
-        sys.stderr.write(url + "\n")
-        sys.stderr.flush()
-        state.out.note(
+            state.notes.note("If it did not open, visit:")
+        state.notes.note(url)
+        state.notes.note(
             "Waiting for the desk... (browser on another machine? paste the address it "
             "ended on, or the code, here and press Enter)"
         )

@@ -3,7 +3,7 @@
 The shell scripts in completions/ (Typer's, plus a zsh wrapper) run `ctlsupport` with
 `_CTLSUPPORT_COMPLETE=complete_<shell>` and the words typed so far. This module reads
 those the way Typer does, walks the command table that docgen derives from the Typer
-app (cli/command_table.py), and prints the candidates in the format of Typer's
+app (cli/completion/table.py), and prints the candidates in the format of Typer's
 completion classes for that shell, so the scripts cannot tell the difference.
 """
 
@@ -13,8 +13,8 @@ import os
 import re
 import sys
 
-from ctlsupport.cli import command_table
-from ctlsupport.cli.complete import COMPLETERS, Candidates
+from ctlsupport.cli.completion import table as command_table
+from ctlsupport.cli.completion.complete import COMPLETERS, Candidates
 
 COMPLETE_VAR = "_CTLSUPPORT_COMPLETE"
 SHELLS = ("bash", "zsh", "fish", "powershell")
@@ -168,7 +168,7 @@ def respond(instruction: str, env: dict[str, str] | None = None) -> int:
         sys.stderr.write(f"ctlsupport: completion: {instruction!r} is not supported\n")
         return 1
     if action == "source":
-        from ctlsupport.cli.completion_scripts import script
+        from ctlsupport.cli.completion.scripts import script
 
         sys.stdout.write(script(shell) + "\n")
         return 0

@@ -4,7 +4,7 @@ They run on every TAB, often before Typer is even imported (cli/entry.py), so th
 use the standard library and light ctlsupport modules, never the network. Each takes
 the words typed so far and the incomplete word, and returns (value, help) pairs.
 Typer calls them through `autocompletion=`; the fast path finds them by name in
-COMPLETERS, the name that docgen recorded in cli/command_table.py.
+COMPLETERS, the name that docgen recorded in cli/completion/table.py.
 """
 
 from __future__ import annotations
@@ -226,7 +226,7 @@ def auth_methods(args: list[str], incomplete: str) -> Candidates:
 @completer
 def setting_keys(args: list[str], incomplete: str) -> Candidates:
     """The settings `config set` takes, with the email routes (recorded by docgen)."""
-    from ctlsupport.cli.command_table import SETTING_KEYS
+    from ctlsupport.cli.completion.table import SETTING_KEYS
 
     return _matching([(key, "") for key in SETTING_KEYS], incomplete)
 
