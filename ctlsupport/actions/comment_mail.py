@@ -1,10 +1,11 @@
-"""`comment --via email`: the comment as a reply to the message that opened the ticket,
-queued in the outbox first like every message, then handed to the SMTP server.
+"""`comment --via email`: the comment as a reply to the desk's latest notification about
+the ticket (read from the alias's mailbox by `sync`), else to the message that opened it
+from here; queued in the outbox first like every message, then handed to the SMTP server.
 
-The desk threads mail onto a ticket only by In-Reply-To/References naming a message of
-that ticket (contract §8.2): a message of our own can name only the mail that opened the
-ticket from here, so without that mail the comment is refused, never guessed (no `#id`
-in the subject: that is the old, unconfirmed mail API).
+The desk threads mail onto a ticket by In-Reply-To/References naming a message of that
+ticket, or by the encoded id in the body (contract §8.2): without a notification or our
+own opening mail the comment is refused, never guessed (no `#id` in the subject: that is
+the old, unconfirmed mail API).
 """
 
 from __future__ import annotations
@@ -60,15 +61,20 @@ def post(
     request = _read(state, profile, request_id)
     if request is not None:
         link_references(log, [request])
+    notice = _latest_notice(state, profile, outbox.conn, request_id)
     opening = log.opening(profile.name, request_id)
-    if opening is None:
+    if opening is None and notice is None:
         raise InvalidInput(
-            f"no message from here is known to have opened #{request_id}, and the desk "
-            "threads an emailed comment only as a reply to its ticket's own mail",
-            hint=f"Reply to the desk's notification about #{request_id} from your mail "
-            "client, or use `--via api`.",
+            f"no notification about #{request_id} was read from the alias's mailbox, and "
+            "no message from here is known to have opened it: the desk threads an emailed "
+            "comment only as a reply to its ticket's own mail",
+            hint="Read the desk's notifications with `ctlsupport sync` (see docs/email.md), "
+            f"reply to the notification about #{request_id} from your mail client, or use "
+            "`--via api`.",
         )
-    status = request.status if request is not None else ""
+    status = (
+        request.status if request is not None else _known_status(outbox.conn, profile, request_id)
+    )
     target = parts.target(state, request_id, status, follow_up)
 
     def keep(why: str, maybe_sent: bool = False, typed: str | None = None) -> int:
@@ -76,21 +82,32 @@ def post(
         return parts.save_draft(profile.name, request_id, kept_text, files, None,
                                   why, saved.id if saved else None, False)  # fmt: skip
 
-    shown = request if request is not None else _Known(request_id, opening.subject)
+    subject = notice.subject if notice is not None else opening.subject
+    shown = request if request is not None else _Known(request_id, subject)
     text, name = parts.text_and_name(state, shown, text, name, keep)
     reference = (saved.payload.get("reference") if saved else None) or comments.new_reference()
     body = comments.render(text, full_name=name, alias=profile.alias, reference=reference)
-    item = mailout.queue_comment(
-        outbox, log, profile.name, alias=profile.alias, ticket_id=request_id, opening=opening,
-        body=body, reference=reference, attachments=files, follow_up=target.follow_up,
-    )  # fmt: skip
+    if notice is not None:  # a reply to the latest notification, as a mail client's
+        item = mailout.queue_notice_reply(
+            outbox, log, profile.name, alias=profile.alias, ticket_id=request_id,
+            notice=notice, body=body, reference=reference, attachments=files,
+            follow_up=target.follow_up,
+        )  # fmt: skip
+        replied_to = notice.message_id
+    else:
+        item = mailout.queue_comment(
+            outbox, log, profile.name, alias=profile.alias, ticket_id=request_id,
+            opening=opening, body=body, reference=reference, attachments=files,
+            follow_up=target.follow_up,
+        )  # fmt: skip
+        replied_to = opening.message_id
     if saved is not None:
         parts.drop_draft(saved.id)  # the outbox keeps it from now on
     try:
         sent = send_mail_one(state, profile, outbox, item, None)
     except CtlError as exc:
         raise kept(exc, item) from None
-    return _done(request_id, sent, target.follow_up, opening.message_id, files)
+    return _done(request_id, sent, target.follow_up, replied_to, files)
 
 
 def link_message(log: MailLog, profile_name: str, request_id: int, message_id: str) -> None:
@@ -121,6 +138,24 @@ def _read(state: Session, profile: Profile, request_id: int) -> Request | None:
     except CtlError as exc:
         state.notes.debug_line(f"#{request_id} not read from the desk: {exc.message}")
         return None
+
+
+def _latest_notice(state: Session, profile: Profile, conn, request_id: int):
+    """The desk's latest notification about the ticket, after reading the mailbox when
+    the profile names one (a mailbox that cannot be read is a warning)."""
+    from ctlsupport.actions import mailbox, sync
+
+    if sync.configured(profile):
+        mailbox.refresh_for(state, profile, conn)
+    return mailbox.reply_target(conn, profile, request_id)
+
+
+def _known_status(conn, profile: Profile, request_id: int) -> str:
+    """The status the local history knows (from the mailbox, without the API)."""
+    row = conn.execute(
+        "SELECT status FROM requests WHERE profile = ? AND id = ?", (profile.name, request_id)
+    ).fetchone()
+    return row[0] if row else ""
 
 
 def link_references(log: MailLog, requests: list[Request]) -> None:

@@ -178,3 +178,30 @@ def reply_target(conn: sqlite3.Connection, profile: Profile, ticket_id: int) -> 
         reply_to=notice.reply_to, subject=notice.subject, code=notice.code,
         sent_at=notice.sent_at,
     )  # fmt: skip
+
+
+def mail_only(state: Any, profile: Profile) -> bool:
+    """The profile has no API sign-in but names a mailbox: the mailbox is the source."""
+    from ctlsupport.actions import sync
+
+    return sync.configured(profile) and not has_api(lambda: state.credentials(profile))
+
+
+def refresh_for(state: Any, profile: Profile, conn: sqlite3.Connection) -> Freshness:
+    """Sync the profile's mailbox for a command (a failure is a warning); where the
+    facts now come from and how fresh they are."""
+    refresh(conn, profile, lambda kind: state.secret(kind, profile), state.notes.warn)
+    return freshness(conn, profile)
+
+
+def sandbox_maildir(alias: str) -> str:
+    """The embedded desk's Maildir for the alias (made when missing: a new desk has
+    mailed nothing yet)."""
+    from pathlib import Path
+
+    from ctlsupport.config import paths
+
+    path = Path(paths.sandbox_dir()) / "mailboxes" / alias.lower()
+    for sub in ("new", "cur", "tmp"):
+        (path / sub).mkdir(parents=True, exist_ok=True)
+    return str(path)

@@ -103,7 +103,12 @@ class Session:
             base.desk_url = self.sandbox_server().url
             base.status_url = base.desk_url  # the embedded desk serves the status page too
             base.alias = SANDBOX_ALIAS
-            base.auth = "token"
+            # `auth = none` plays a partner with no API access (email and mailbox only).
+            base.auth = "none" if saved and saved.auth == "none" else "token"
+            if not base.imap_host and not base.maildir:  # the desk's notifications
+                from ctlsupport.actions.mailbox import sandbox_maildir
+
+                base.maildir = sandbox_maildir(SANDBOX_ALIAS)
             # The email route goes to the embedded desk's own SMTP intake.
             base.smtp_host, base.smtp_port = "127.0.0.1", str(self.sandbox_server().smtp_port)
             base.smtp_security, base.smtp_user = "none", ""
@@ -143,6 +148,13 @@ class Session:
     def credentials(self, profile: Profile) -> Credentials:
         from ctlsupport.transport.http import Credentials
 
+        if profile.auth == "none":
+            raise AuthError(
+                f"profile {profile.name!r} has no API access (auth = none)",
+                hint="`list`, `show` and `watch` read the alias's mailbox instead "
+                "(`ctlsupport sync`; docs/email.md); when the provider gives API access, "
+                "`ctlsupport config set auth oauth`.",
+            )
         if self.sandbox:
             return Credentials(SANDBOX_ALIAS, "token", Secret(SANDBOX_TOKEN))
         if not profile.alias:

@@ -57,7 +57,7 @@ def _port(value: str) -> str:
 # What setup asks, then the settings only `config set` changes.
 VALIDATORS = {
     **{key: check for key, (_, _, check) in SETTINGS.items()},
-    "auth": validate.one_of(*settings.AUTH_METHODS, fold_case=True),
+    "auth": validate.one_of(*settings.PROFILE_AUTH, fold_case=True),
     "oauth_client_id": validate.optional(validate.line("OAuth client id", 200)),
     "oauth_authorize_url": validate.optional(validate.url),
     "oauth_token_url": validate.optional(validate.url),

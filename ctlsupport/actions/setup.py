@@ -53,7 +53,7 @@ SETTINGS = {
     ),
     "datacenter": ("--datacenter", "Default data center", validate.optional(validate.datacenter)),
     # The exact word here; `config set auth` also takes it in any case.
-    "auth": ("--auth", "Desk sign-in method", validate.one_of(*settings.AUTH_METHODS)),
+    "auth": ("--auth", "Desk sign-in method", validate.one_of(*settings.PROFILE_AUTH)),
 }
 
 
@@ -84,13 +84,19 @@ def setup(opts: SetupOptions, state: Session) -> Done:
     pin, secret = _stdin_secrets(opts)
     ask = state.asker()
     sign_in = False
+    mailbox_password = None
     if ask.interactive:
         _ask_profile(ask, profile, given, sandbox=state.sandbox, new_profile=new_profile)
+        if profile.auth == "none" or profile.via == "email":
+            from ctlsupport.actions.mailbox_setup import ask_mailbox
+
+            mailbox_password = ask_mailbox(ask, profile)
         if pin is None:
             pin = ask_pin(ask)
         sign_in = (
             not state.sandbox
             and secret is None
+            and profile.auth != "none"
             and ask.confirm("Sign in to the desk now?", default=True)
         )
     if not profile.alias:
@@ -100,12 +106,13 @@ def setup(opts: SetupOptions, state: Session) -> Done:
     if opts.make_default or (len(config.profiles) == 1 and not state.sandbox):
         config.default_profile = name
     path = settings.save(config)
-    stored = store_pin(state, profile, pin)
+    stored = store_pin(state, profile, pin) + _store_mailbox(state, profile, mailbox_password)
     if not state.sandbox and (sign_in or secret is not None):
         stored += _sign_in(state, profile, secret, opts.no_browser)
     signed_in = (
         state.sandbox
         or not new_profile
+        or profile.auth == "none"  # nothing to sign in to
         or any(s in stored for s in ("oauth-access", "password", "token"))
     )
     data = {"profile": name, "config": str(path), "stored_in_keyring": stored}
@@ -116,7 +123,25 @@ def setup(opts: SetupOptions, state: Session) -> Done:
     if not signed_in:
         flag = "" if name == config.default_profile else f" --profile {name}"
         lines.append(f"Not signed in to the desk yet: run `ctlsupport{flag} auth login`")
+    if profile.auth == "none":
+        lines.append(
+            "No API access: tickets go by email, and `ctlsupport sync` reads the desk's "
+            "notifications from the alias's mailbox"
+            + ("." if profile.imap_host or profile.maildir or state.sandbox
+               else " (set it up first: docs/email.md).")
+        )  # fmt: skip
     return Done(data, lines)
+
+
+def _store_mailbox(state: Session, profile: settings.Profile, password: Secret | None) -> list[str]:
+    """The mailbox password into the keyring; a missing keyring is a warning."""
+    if password is None:
+        return []
+    try:
+        secrets.store(profile.name, "imap-password", password)
+    except KeyringUnavailable as exc:
+        return _not_stored(state, exc)
+    return ["imap-password"]
 
 
 def _apply_given(
@@ -141,7 +166,9 @@ def _apply_given(
         # The embedded desk fixes these; its URL changes with every run.
         from ctlsupport.actions.session import SANDBOX_ALIAS
 
-        profile.desk_url, profile.alias, profile.auth = "", SANDBOX_ALIAS, "token"
+        # `--auth none` plays a partner with no API access on it (email and mailbox).
+        auth = "none" if given["auth"] == "none" else "token"
+        profile.desk_url, profile.alias, profile.auth = "", SANDBOX_ALIAS, auth
     if opts.secret_stdin and profile.auth == "oauth":
         raise InvalidInput(
             "--secret-stdin is for the legacy password or token sign-in",
@@ -161,6 +188,7 @@ def _ask_profile(ask: Asker, profile, given: dict, *, sandbox: bool, new_profile
                 ("oauth", "oauth (sign in in the browser)"),
                 ("password", "password (legacy: the desk stopped accepting it in 2026)"),
                 ("token", "token (legacy: API tokens stop working on 2027-04-30)"),
+                ("none", "none (no API access: email, and the alias's mailbox to follow)"),
             ]
             profile.auth = ask.select(label, choices, "oauth" if new_profile else profile.auth)
         else:

@@ -28,11 +28,14 @@ class Shown:
 
 def show(request_id: int, state: Session) -> Shown:
     """Read the request and its thread from the desk, note them in local history."""
+    from ctlsupport.actions import mail_views
     from ctlsupport.actions.records import local_history
     from ctlsupport.core import tracking
     from ctlsupport.store.escalations import Escalations
 
     profile = state.profile()
+    if mail_views.mailbox_profile(state) is not None:  # no API sign-in: the mailbox
+        return mail_views.show(request_id, state, profile)
     client = state.client(profile)
     request = client.get_request(request_id)
     comments = list(client.iter_comments(request_id))

@@ -51,7 +51,10 @@ def list_rows(opts: ListOptions, state: Session) -> Iterator[tracking.Row]:
     filters = tracking.Filters.build(
         opts.status, opts.priority, opts.customer, mine_ids if opts.mine else None
     )
-    if opts.offline:
+    from ctlsupport.actions import mail_views
+
+    # No API sign-in but a mailbox: the mailbox is read, the history answers.
+    if opts.offline or mail_views.before_list(state, history.conn if history else None):
         rows = _offline_rows(state, history, name, filters, opts.sort)
     else:
         rows = _desk_rows(state, history, filters, opts.sort, mine_ids)

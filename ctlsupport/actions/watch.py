@@ -38,6 +38,11 @@ def watch(opts: WatchOptions, state: Session, on_change: Callable[[tracking.Chan
 
     if opts.until is not None and opts.until not in UNTIL:
         raise UsageError(f"--until must be one of {', '.join(UNTIL)}")
+    from ctlsupport.actions import mail_views
+
+    mail_profile = mail_views.mailbox_profile(state)
+    if mail_profile is not None:  # no API sign-in: the mailbox, with IMAP IDLE
+        return mail_views.watch(opts, state, mail_profile, on_change)
     client = state.client()
     watcher = Watcher(client, opts.request_ids or None)
     backoff = tracking.Backoff(opts.interval)

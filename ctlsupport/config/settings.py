@@ -16,6 +16,9 @@ DEFAULT_PROFILE = "default"
 SANDBOX_PROFILE = "sandbox"
 TIERS = ("professional", "enterprise")
 AUTH_METHODS = ("password", "token", "oauth")
+# A profile's `auth` may also be none: no API access at all (the email route, and the
+# alias's mailbox for following tickets).
+PROFILE_AUTH = (*AUTH_METHODS, "none")
 
 
 @dataclass
@@ -30,7 +33,7 @@ class Profile:
     tier: str = "professional"
     account_rep: str = ""
     datacenter: str = ""
-    auth: str = "password"  # password | token | oauth
+    auth: str = "password"  # password | token | oauth | none
     # OAuth sign-in (empty: derived from desk_url, see the auth docs).
     oauth_client_id: str = ""
     oauth_authorize_url: str = ""
