@@ -113,8 +113,8 @@ def test_mailbox_settings_are_validated(cli):
 
 
 def test_the_same_flow_against_a_real_imap_server(cli, dovecot, tmp_path, monkeypatch):
-    """No API: open by email, sync over IMAP (Dovecot, fed by the desk over SMTP), the
-    agent's reply after the next sync, and a comment by email on the same ticket."""
+    """No API (`auth = none`): open by email, sync over IMAP (Dovecot, fed by the desk
+    over SMTP), list, the agent's reply in show, a comment by email on the same ticket."""
     from ticketdata import FULL_FLAGS
 
     from ctlsupport.sandbox import SandboxConfig, SandboxServer
@@ -126,15 +126,20 @@ def test_the_same_flow_against_a_real_imap_server(cli, dovecot, tmp_path, monkey
         monkeypatch.setenv("CTLSUPPORT_IMAP_PASSWORD", "imap-secret")
         write_profile(desk_url=desk.url, smtp_host="127.0.0.1", smtp_port=str(desk.smtp_port),
                       smtp_security="none", imap_host="127.0.0.1", imap_port=str(dovecot.port),
-                      imap_security="none")  # fmt: skip
+                      imap_security="none", auth="none")  # fmt: skip
         opened = cli("--json", "--no-input", "open", *FULL_FLAGS, "--no-duplicate-check",
                      stdin="curl: (7) Failed to connect\n")  # fmt: skip
         assert opened.code == 0, opened.stderr
         first = cli("--json", "sync").json()["data"]
         [request] = desk.state.list_requests()
         assert first["new_tickets"] == 1 and first["source"].startswith("imap://")
+        listed = cli("--json", "list")
+        assert [r["id"] for r in listed.json()["data"]["requests"]] == [request["id"]]
+        assert "alias's mailbox" in listed.stderr
         desk.state.agent_reply(request["id"], "Fixed the route.")
-        assert cli("--json", "sync").json()["data"]["agent_replies"] == 1
+        shown = cli("--json", "show", str(request["id"])).json()["data"]
+        assert shown["comments"][-1]["body"] == "Fixed the route."
+        assert shown["source"] == "mailbox" and shown["request"]["status"] == "open"
         sent = cli("--json", "comment", str(request["id"]), "--via", "email",
                    "--body", "Confirmed, thanks.", "--full-name", "Jo Doe")  # fmt: skip
         assert sent.code == 0, sent.stderr
