@@ -53,3 +53,33 @@ def test_a_maildir_or_nothing():
     assert p.maildir == "/var/mail/support"
     q = profile()
     assert ask_mailbox(Scripted("none"), q) is None and not (q.imap_host or q.maildir)
+
+
+def test_setup_without_api_access_asks_for_the_mailbox_and_keeps_its_password():
+    from asker import ScriptedAsker
+
+    from ctlsupport.actions.session import QuietNotes, Session
+    from ctlsupport.actions.setup import SetupOptions, setup
+    from ctlsupport.config import paths, secrets
+
+    class Asking(Session):
+        def asker(self):
+            return self.ask
+
+    session = Asking(notes=QuietNotes())
+    session.ask = ScriptedAsker([
+        ("Desk URL", "https://support.example.com"), ("Support alias", ALIAS),
+        ("Your Control Portal username", "jdoe"), ("Your full name", "Jo Doe"),
+        ("Support tier", "professional"), ("Account representative", ""),
+        ("Default data center", ""), ("Desk sign-in method", "none"),
+        ("The alias's mailbox", "imap"), ("IMAP host", "imap.partner.example"),
+        ("Mailbox sign-in", "password"), ("Mailbox password", "mailbox-pw"),
+        ("Control Portal PIN", ""),
+    ])  # fmt: skip
+    done = setup(SetupOptions(), session)
+    assert "imap-password" in done.data["stored_in_keyring"]
+    assert not any(q.startswith("Sign in to the desk") for q in session.ask.asked)
+    assert any("No API access" in line for line in done.lines)
+    saved = paths.config_file().read_text()
+    assert 'imap_host = "imap.partner.example"' in saved and "mailbox-pw" not in saved
+    assert secrets.get("default", "imap-password").reveal() == "mailbox-pw"
