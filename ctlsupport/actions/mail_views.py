@@ -6,16 +6,16 @@ fresh they are."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ctlsupport.errors import CtlError, NotFound
 
 if TYPE_CHECKING:
     from ctlsupport.actions.session import Session
-    from ctlsupport.actions.show import Shown
-    from ctlsupport.actions.watch import WatchOptions
     from ctlsupport.config.settings import Profile
     from ctlsupport.core import tracking
+    from ctlsupport.model import Comment, Request
 
 
 def mailbox_profile(state: Session) -> Profile | None:
@@ -41,14 +41,21 @@ def before_list(state: Session, conn) -> bool:
     return True
 
 
-def show(request_id: int, state: Session, profile: Profile) -> Shown:
-    """`show` from the history and the notifications of the ticket."""
+@dataclass
+class MailShown:
+    """One ticket as the mailbox tells it, in the shapes `show` renders."""
+
+    request: Request
+    comments: list[Comment]
+    alias: str
+    extra: dict  # the encoded id, where the facts come from and how fresh
+
+
+def read_ticket(request_id: int, state: Session, profile: Profile) -> MailShown:
+    """The ticket from the history and its notifications, after reading the mailbox."""
     import json
-    from dataclasses import asdict
 
     from ctlsupport.actions import mailbox
-    from ctlsupport.actions.show import Shown, sla_panel
-    from ctlsupport.actions.tracking import now
     from ctlsupport.core import tracking
     from ctlsupport.model import Comment, Request
     from ctlsupport.store import db
@@ -72,29 +79,21 @@ def show(request_id: int, state: Session, profile: Profile) -> Shown:
                 True, e.at)
         for n, e in enumerate(found.thread, start=1)
     ]  # fmt: skip
-    first_reply = next((c for c in comments if c.author_id != request.requester_id), None)
     alias = stored["customer_alias"] or tracking.customer_alias(request.description)
-    row = tracking.row(request, tier=profile.tier, now=now(), alias=alias,
-                       answered=first_reply is not None)  # fmt: skip
-    panel = sla_panel(row, profile.tier, first_reply)
-    data = {
-        "request": asdict(request),
-        "customer_alias": row.customer or None,
-        "sla": panel,
-        "comments": [asdict(c) for c in comments],
-        "escalations": [],
-        "encoded_id": found.code,
-        **fresh.as_data(),
-    }
     state.notes.note(fresh.text())
-    return Shown(request, row, panel, comments, [], data)
+    return MailShown(request, comments, alias, {"encoded_id": found.code, **fresh.as_data()})
 
 
 def watch(
-    opts: WatchOptions,
     state: Session,
     profile: Profile,
     on_change: Callable[[tracking.Change], None],
+    *,
+    request_ids: list[int],
+    interval: float,
+    count: int | None,
+    until: str | None,
+    quiet: bool,
 ) -> int:
     """`watch` from the mailbox: IMAP IDLE between looks where the server has it."""
     from ctlsupport.actions import mail_watch, sync
@@ -104,9 +103,9 @@ def watch(
     try:
         conn = db.connect()
         sync.sync(conn, profile, source)  # what was there before is not a change
-        watcher = mail_watch.MailWatcher(conn, profile, source, opts.request_ids or None)
-        note = (lambda text: None) if opts.quiet else state.notes.note
-        return mail_watch.watch(watcher, interval=opts.interval, count=opts.count,
-                                until=opts.until, on_change=on_change, note=note)  # fmt: skip
+        watcher = mail_watch.MailWatcher(conn, profile, source, request_ids or None)
+        note = (lambda text: None) if quiet else state.notes.note
+        return mail_watch.watch(watcher, interval=interval, count=count, until=until,
+                                on_change=on_change, note=note)  # fmt: skip
     finally:
         source.close()

@@ -35,7 +35,7 @@ def show(request_id: int, state: Session) -> Shown:
 
     profile = state.profile()
     if mail_views.mailbox_profile(state) is not None:  # no API sign-in: the mailbox
-        return mail_views.show(request_id, state, profile)
+        return _from_mailbox(mail_views.read_ticket(request_id, state, profile), profile.tier)
     client = state.client(profile)
     request = client.get_request(request_id)
     comments = list(client.iter_comments(request_id))
@@ -63,6 +63,26 @@ def show(request_id: int, state: Session) -> Shown:
     }
 
     return Shown(request, row, panel, comments, escalated, data)
+
+
+def _from_mailbox(found, tier: str) -> Shown:
+    """The same view from the alias's mailbox, with where its facts come from."""
+    from ctlsupport.core import tracking
+
+    request, comments = found.request, found.comments
+    first_reply = next((c for c in comments if c.author_id != request.requester_id), None)
+    row = tracking.row(request, tier=tier, now=now(), alias=found.alias,
+                       answered=first_reply is not None)  # fmt: skip
+    panel = sla_panel(row, tier, first_reply)
+    data = {
+        "request": asdict(request),
+        "customer_alias": row.customer or None,
+        "sla": panel,
+        "comments": [asdict(c) for c in comments],
+        "escalations": [],
+        **found.extra,
+    }
+    return Shown(request, row, panel, comments, [], data)
 
 
 def web_url(state: Session, request_id: int) -> str:

@@ -42,7 +42,10 @@ def watch(opts: WatchOptions, state: Session, on_change: Callable[[tracking.Chan
 
     mail_profile = mail_views.mailbox_profile(state)
     if mail_profile is not None:  # no API sign-in: the mailbox, with IMAP IDLE
-        return mail_views.watch(opts, state, mail_profile, on_change)
+        return mail_views.watch(
+            state, mail_profile, on_change, request_ids=opts.request_ids,
+            interval=opts.interval, count=opts.count, until=opts.until, quiet=opts.quiet,
+        )  # fmt: skip
     client = state.client()
     watcher = Watcher(client, opts.request_ids or None)
     backoff = tracking.Backoff(opts.interval)
