@@ -60,6 +60,10 @@ class Scrubber:
     def values(self) -> Iterable[str]:
         return tuple(self._values)
 
+    def forget(self) -> None:
+        """Forget every value: the secrets of one run are not another's (in-process runs)."""
+        self._values.clear()
+
 
 _TICKET_SECRET_LINES = re.compile(
     r"^(User PIN: |Root/admin password \(provider may log in\): ).*$", re.MULTILINE

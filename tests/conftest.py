@@ -35,8 +35,10 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
     from ctlsupport.core.datacenters import datacenters
+    from ctlsupport.secret import SCRUBBER
 
     datacenters.cache_clear()
+    SCRUBBER.forget()  # one test's secrets are not another's: no masking across tests
     return home
 
 
