@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -18,17 +17,6 @@ EPILOG = (
     "Examples:\n\n  ctlsupport sync\n\n  ctlsupport sync --store-password\n\n"
     "  ctlsupport --json sync\n\nSet the mailbox up first: see docs/email.md."
 )
-
-
-def mailbox_profile(state: AppState) -> Profile:
-    """The profile, with the embedded desk's Maildir for the alias under --sandbox."""
-    profile = state.profile()
-    if state.sandbox and not (profile.maildir or profile.imap_host):
-        from ctlsupport.config import paths
-
-        profile.maildir = str(paths.sandbox_dir() / "mailboxes" / profile.alias.lower())
-        (Path(profile.maildir) / "new").mkdir(parents=True, exist_ok=True)
-    return profile
 
 
 def _store_password(state: AppState, profile: Profile) -> None:
@@ -66,7 +54,7 @@ def sync(
     from ctlsupport.actions import sync as action
     from ctlsupport.store import db
 
-    profile = mailbox_profile(state)
+    profile = state.profile()  # --sandbox: the embedded desk's Maildir for the alias
     if store_password:
         _store_password(state, profile)
     source = action.open_source(profile, lambda kind: state.secret(kind, profile))
