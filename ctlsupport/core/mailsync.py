@@ -14,7 +14,7 @@ import sqlite3
 from dataclasses import asdict, dataclass
 
 from ctlsupport.core.notices import NotANotice, Notice
-from ctlsupport.model import Request
+from ctlsupport.model import Request, printable
 from ctlsupport.secret import mask_ticket_secrets
 from ctlsupport.store.db import stamp
 from ctlsupport.store.mail_log import MailLog
@@ -54,11 +54,13 @@ def apply(conn: sqlite3.Connection, profile: str, notice: Notice) -> Effect:
     if status is None and notice.kind == "reply":
         # An agent's public reply: a new request becomes open; otherwise unknown.
         status = "open" if before is None or before["status"] in ("", "new") else None
+    # Mail text is shown in a terminal later: no escape sequences are kept.
     store.add_notice(
         profile,
         StoredNotice(
-            notice.message_id, ticket, notice.code, notice.kind, status, notice.author,
-            mask_ticket_secrets(notice.text), notice.subject, notice.reply_to, notice.sent_at,
+            notice.message_id, ticket, notice.code, notice.kind, status,
+            printable(notice.author), printable(mask_ticket_secrets(notice.text)),
+            printable(notice.subject), notice.reply_to, notice.sent_at,
             " ".join(notice.references),
         ),
     )  # fmt: skip

@@ -204,3 +204,18 @@ def test_watch_from_a_maildir_reports_new_tickets_replies_and_status(desk):
     assert kinds == [("comment", ticket), ("new", ticket + 1), ("status", ticket)]
     status = next(c for c in changes if c.kind == "status")
     assert (status.before, status.after) == ("new", "solved")
+
+
+def test_escape_sequences_in_mail_never_reach_the_history(desk, tmp_path):
+    mail_desk(desk, "Plain", "Hi.\n")
+    real = _notification(desk)
+    evil = real.replace(
+        b"Subject: [Request received] Plain",
+        b"Subject: [Request received] Pl\x1b]0;owned\x07ain\x1b[2J",
+    )
+    box = tmp_path / "evil"
+    _add(box, evil)
+    _, conn = run(box)
+    subjects = [r[0] for r in conn.execute("SELECT subject FROM mail_notices")]
+    subjects += [r[0] for r in conn.execute("SELECT subject FROM requests")]
+    assert subjects and all("\x1b" not in s and "\x07" not in s for s in subjects)
