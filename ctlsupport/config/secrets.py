@@ -58,7 +58,6 @@ NO_BACKEND_HINT = (
     "--insecure-storage`."
 )
 
-INSECURE_FILE_NAME = "secrets.insecure.json"
 
 T = TypeVar("T")
 
@@ -137,7 +136,7 @@ def insecure_path() -> Path:
     """The plain 0600 file used instead of the keyring after `--insecure-storage`."""
     from ctlsupport.config import paths
 
-    return paths.config_dir() / INSECURE_FILE_NAME
+    return paths.insecure_secrets_file()
 
 
 def _file_load() -> dict[str, str]:
