@@ -11,7 +11,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ctlsupport.config import secrets, settings
+from ctlsupport.config import settings
 from ctlsupport.errors import AuthError, ConfigError, KeyringUnavailable
 from ctlsupport.secret import Secret
 
@@ -73,6 +73,12 @@ class Session:
 
     def warn_insecure_storage(self) -> None:
         """Every command says so while secrets sit in the opt-in plain file."""
+        from ctlsupport.config import paths
+
+        if not paths.insecure_secrets_file().exists():  # the usual case: no more to read
+            return
+        from ctlsupport.config import secrets
+
         if secrets.insecure_in_use():
             self.notes.warn(
                 f"secrets are stored in a plain file ({secrets.insecure_path()}), "
@@ -135,6 +141,8 @@ class Session:
 
     def secret(self, kind: str, profile: Profile) -> Secret | None:
         """A stored or env-given secret; a missing keyring is a warning, not a failure."""
+        from ctlsupport.config import secrets
+
         try:
             return secrets.get(profile.name, kind, profile.alias)
         except KeyringUnavailable as exc:
@@ -146,6 +154,7 @@ class Session:
             return None
 
     def credentials(self, profile: Profile) -> Credentials:
+        from ctlsupport.config import secrets
         from ctlsupport.transport.http import Credentials
 
         if profile.auth == "none":

@@ -203,6 +203,30 @@ def help_texts_module() -> str:
     )
 
 
+def light_table_module() -> str:
+    """cli/light_table.py: each command's words and options, no help texts: the light
+    path reads it on every run, so it stays small."""
+    import pprint
+
+    table = {
+        path: {
+            "group": spec["group"],
+            "commands": [name for name, _ in spec["commands"]],
+            "options": [(names, takes_value) for names, takes_value, *_ in spec["options"]],
+        }
+        for path, spec in _table(_commands(), []).items()
+    }
+    return (
+        '"""Each command\'s words and options, for the light path of cli/entry.py.\n\n'
+        "Generated from the Typer app by `python -m ctlsupport.cli.docgen`; do not edit.\n"
+        '"""\n\n'
+        "# ruff: noqa: E501, RUF100 - generated data\n"
+        "# fmt: off\n"
+        f"COMMANDS = {pprint.pformat(table, width=100, sort_dicts=False)}\n"
+        "# fmt: on\n"
+    )
+
+
 def completion_files() -> dict[Path, str]:
     """completions/<script> for each shell, as `ctlsupport completion SHELL` prints it."""
     from ctlsupport.cli.completion.scripts import FILES, script
@@ -218,6 +242,7 @@ def outputs() -> dict[Path, str]:
         reference / "exit-codes.md": exit_codes_markdown(),
         ROOT / "ctlsupport" / "cli" / "completion" / "table.py": command_table_module(),
         ROOT / "ctlsupport" / "cli" / "help_texts.py": help_texts_module(),
+        ROOT / "ctlsupport" / "cli" / "light_table.py": light_table_module(),
         **completion_files(),
     }
 

@@ -33,7 +33,7 @@ class Parsed:
 def _options_by_name(spec: dict) -> dict[str, tuple[str, bool]]:
     """Every spelling of an option -> (its long name, whether it takes a value)."""
     names: dict[str, tuple[str, bool]] = {}
-    for spellings, takes_value, *_ in spec["options"]:
+    for spellings, takes_value in spec["options"]:
         long = next((n for n in spellings if n.startswith("--")), spellings[0])
         for name in spellings:
             names[name] = (long, takes_value)
@@ -42,7 +42,7 @@ def _options_by_name(spec: dict) -> dict[str, tuple[str, bool]]:
 
 def parse(argv: list[str]) -> Parsed | None:
     """The command line, or None when any word of it is not plainly understood."""
-    from ctlsupport.cli.completion.table import COMMANDS
+    from ctlsupport.cli.light_table import COMMANDS
 
     root_options = _options_by_name(COMMANDS[""])
     path: list[str] = []
@@ -67,7 +67,7 @@ def parse(argv: list[str]) -> Parsed | None:
             if value is None or (inline and not takes_value):
                 return None
             parsed.root[long] = value
-        elif not word.startswith("-") and spec["group"] and word in dict(spec["commands"]):
+        elif not word.startswith("-") and spec["group"] and word in spec["commands"]:
             path.append(word)
         else:
             return None

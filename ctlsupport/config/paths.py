@@ -56,3 +56,8 @@ def ensure_private_dir(path: Path) -> Path:
     """Create `path` (and parents) readable by the owner only."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
+
+
+def insecure_secrets_file() -> Path:
+    """The plain 0600 file that holds secrets after `--insecure-storage` (no keyring)."""
+    return config_dir() / "secrets.insecure.json"

@@ -61,7 +61,6 @@ NO_BACKEND_HINT = (
     "--insecure-storage`."
 )
 
-INSECURE_FILE_NAME = "secrets.insecure.json"
 
 T = TypeVar("T")
 
@@ -140,7 +139,7 @@ def insecure_path() -> Path:
     """The plain 0600 file used instead of the keyring after `--insecure-storage`."""
     from ctlsupport.config import paths
 
-    return paths.config_dir() / INSECURE_FILE_NAME
+    return paths.insecure_secrets_file()
 
 
 def _file_load() -> dict[str, str]:

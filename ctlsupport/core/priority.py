@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from ctlsupport.core.validate import PRIORITIES
+PRIORITIES = ("urgent", "high", "normal", "low")
+
 
 __all__ = ["PRIORITIES", "criteria", "target"]
 TIERS = ("professional", "enterprise", "developer")

@@ -10,8 +10,9 @@ import ipaddress
 import re
 from pathlib import Path
 
+from ctlsupport.core.priority import PRIORITIES
+
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
-PRIORITIES = ("urgent", "high", "normal", "low")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ALIAS = re.compile(r"[A-Za-z0-9]{2,6}")
