@@ -707,7 +707,7 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
                 "  Remove the profile's stored desk sign-in (with --all, its PIN too).\n"
                 '\n'
                 'Options:\n'
-                '  --all       Also remove the PIN and the SMTP password.\n'
+                '  --all       Also remove the PIN and the SMTP and IMAP passwords.\n'
                 '  -h, --help  Show this message and exit.\n',
  'config': 'Usage: ctlsupport config [OPTIONS] COMMAND [ARGS]...\n'
            '\n'

@@ -127,7 +127,7 @@ def status(ctx: typer.Context) -> None:
 def logout(
     ctx: typer.Context,
     everything: Annotated[
-        bool, typer.Option("--all", help="Also remove the PIN and the SMTP password.")
+        bool, typer.Option("--all", help="Also remove the PIN and the SMTP and IMAP passwords.")
     ] = False,
 ) -> None:
     """Remove the profile's stored desk sign-in (with --all, its PIN too)."""
@@ -135,7 +135,7 @@ def logout(
     if state.sandbox:
         raise UsageError(SANDBOX_REFUSAL)
     profile = state.profile()
-    kinds = secrets.DESK_KINDS + (("pin", "smtp-password") if everything else ())
+    kinds = secrets.DESK_KINDS + (("pin", "smtp-password", "imap-password") if everything else ())
     removed = [kind for kind in kinds if secrets.delete(profile.name, kind, profile.alias)]
     still = [var for kind, var in secrets.ENV_VARS.items() if kind in kinds and os.environ.get(var)]
 
