@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ctlsupport.core.redact import MASK, Redactor
@@ -76,3 +76,30 @@ def test_pin_never_survives_as_a_whole_number(text, pin):
 
     out = Redactor(known=[pin]).text(text)
     assert not re.search(rf"(?<!\d){pin}(?!\d)", out.replace("\r", "\n"))
+
+
+# Units that made a pattern backtrack: repeated, they give lines of 10-200 KB.
+ADVERSARIAL_UNITS = st.sampled_from(
+    ["a-", "a.", "key", "token-", "a=", "pwd ", "://a:", "ghp_a", "xoxb--", "'", '"k', " ", "-"]
+) | st.text(alphabet="aA0-_.=:'\" /@+", min_size=1, max_size=6)
+BASE64_LINE = st.binary(min_size=8_000, max_size=120_000).map(
+    lambda raw: __import__("base64").b64encode(raw).decode()
+) | st.binary(min_size=8_000, max_size=120_000).map(
+    lambda raw: __import__("base64").urlsafe_b64encode(raw).decode()
+)
+
+
+@pytest.mark.timeout(180)  # the old patterns took minutes on a single 40 KB line
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    st.one_of(
+        st.tuples(ADVERSARIAL_UNITS, st.integers(5_000, 40_000)).map(lambda t: t[0] * t[1]),
+        BASE64_LINE,
+    )
+)
+def test_long_adversarial_lines_take_linear_time_and_still_redact(filler):
+    filler = filler[:200_000]
+    line = f"{filler} password=hunter2x {filler} Bearer abcdefghijklmnop {filler}\n"
+    out = Redactor().line(line)
+    assert "hunter2x" not in out
+    assert "abcdefghijklmnop" not in out
