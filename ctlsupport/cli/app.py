@@ -157,16 +157,23 @@ def main(argv: list[str] | None = None) -> int:
 
     global _current
     _current = None
+    if "ctlsupport.store.outbox" in sys.modules:
+        sys.modules["ctlsupport.store.outbox"].new_run()
     from ctlsupport.cli.global_flags import hoist
 
     command = typer.main.get_command(app)  # built once, for hoist() and the run
     args = hoist(_optional_values(list(sys.argv[1:] if argv is None else argv)), command)
     code: int
+    from ctlsupport.cli.output import quiet_stdout
+
     try:
-        result = command(args=args, prog_name="ctlsupport", standalone_mode=False)
+        result = _invoke(command, args)
         code = result if isinstance(result, int) else ExitCode.OK
         if code == ExitCode.OK and _current is not None:
             _send_queued(_current)
+    except BrokenPipeError:  # `ctlsupport list | head`: the reader has gone, nothing to say
+        quiet_stdout()
+        code = ExitCode.OK
     except CtlError as exc:
         _output(args).error(exc)
         _maybe_traceback(args)
@@ -182,31 +189,57 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.write(f"ctlsupport: error: {exc.format_message()}\n")
             sys.stderr.write(f"hint: run `{_command_path(exc)} --help` for usage.\n")
         code = ExitCode.USAGE
-    except typer.Abort:  # Typer raises its own Abort (the bundled Click has none)
-        _output(args).error(_interrupted())
-        code = ExitCode.INTERRUPTED
-    except KeyboardInterrupt:
+    except (typer.Abort, KeyboardInterrupt):  # Ctrl-C anywhere, at a prompt or not
         _output(args).error(_interrupted())
         code = ExitCode.INTERRUPTED
     except click_exc.ClickException as exc:
         _output(args).error(CtlError(exc.format_message()))
         code = ExitCode.USAGE
     except Exception as exc:  # the boundary: anything unexpected is still one line
-        from ctlsupport.secret import SCRUBBER
-
-        out = _output(args)
-        out.error(
-            CtlError(
-                f"internal error: {type(exc).__name__}: {SCRUBBER.scrub(str(exc))}",
-                hint="Run again with --debug and report the traceback.",
-            )
-        )
+        error = _known_failure(exc) or _internal(exc)
+        _output(args).error(error)
         _maybe_traceback(args)
-        code = ExitCode.ERROR
+        code = error.exit_code
     finally:
         if _current is not None:
             _current.close()
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            quiet_stdout()
     return int(code)
+
+
+def _invoke(command, args: list[str]):
+    """Run the command as Click's main() would, minus its handling of Ctrl-C (an exit
+    130 that nobody sees) and of a closed stdout: main() handles both, visibly."""
+    try:
+        with command.make_context("ctlsupport", args) as ctx:
+            return command.invoke(ctx)
+    except typer.Exit as exc:
+        return exc.exit_code
+    except EOFError:  # stdin closed at a prompt
+        raise typer.Abort() from None
+
+
+def _known_failure(exc: Exception) -> CtlError | None:
+    """Failures of the machine, not of the program: one line that says what to do."""
+    import sqlite3
+
+    if isinstance(exc, sqlite3.Error):
+        from ctlsupport.store.db import explain
+
+        return explain(exc)
+    return None
+
+
+def _internal(exc: Exception) -> CtlError:
+    from ctlsupport.secret import SCRUBBER
+
+    return CtlError(
+        f"internal error: {type(exc).__name__}: {SCRUBBER.scrub(str(exc))}",
+        hint="Run again with --debug and report the traceback.",
+    )
 
 
 def _send_queued(state: AppState) -> None:
@@ -221,6 +254,10 @@ def _send_queued(state: AppState) -> None:
         report = send_pending(state, interactive=False)
     except CtlError as exc:
         state.out.debug_line(f"queued items not sent: {exc.message}")
+        return
+    except Exception as exc:  # the command itself went well: its result stands alone
+        error = _known_failure(exc) or _internal(exc)
+        state.out.warn(f"queued items not sent: {error.message}")
         return
     for line in report.lines:
         state.out.note(f"outbox: {line}")
@@ -241,9 +278,22 @@ def _usage(exc: Exception) -> CtlError:
 
 
 def _interrupted() -> CtlError:
+    """Ctrl-C: say what became of a submission this run had queued."""
     from ctlsupport.errors import Interrupted
 
-    return Interrupted("interrupted; nothing more was sent")
+    kept = []
+    if "ctlsupport.store.outbox" in sys.modules:  # only if this run touched the outbox
+        from ctlsupport.store.outbox import unsent_this_run
+
+        kept = unsent_this_run()
+    if not kept:
+        return Interrupted("interrupted; nothing more was sent")
+    items = ", ".join(str(i) for i in kept)
+    return Interrupted(
+        f"interrupted; kept in the outbox as item {items}",
+        hint="`ctlsupport outbox send` sends it (it is looked for at the desk first, "
+        "never sent twice).",
+    )
 
 
 def _command_path(exc: Exception) -> str:

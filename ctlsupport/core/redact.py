@@ -186,12 +186,15 @@ def redact_file(source: Path, target: Path, redactor: Redactor) -> bool:
     """Copy a file, redacting it line by line when it is text; True if it was text."""
     import shutil
 
+    from ctlsupport.config import paths
+
     if not looks_like_text(source):
-        shutil.copyfile(source, target)
+        with source.open("rb") as reader, paths.open_private(target, "wb") as writer:
+            shutil.copyfileobj(reader, writer, 1 << 20)
         return False
     with (
         source.open(encoding="utf-8", errors="replace", newline="") as reader,
-        target.open("w", encoding="utf-8", newline="") as writer,
+        paths.open_private(target, "w", encoding="utf-8", newline="") as writer,
     ):
         writer.writelines(redactor.lines(reader))
     return True

@@ -90,7 +90,10 @@ def queue(
         if redactor is None:
             import shutil
 
-            shutil.copyfile(source, target)
+            from ctlsupport.config import paths
+
+            with open(source, "rb") as reader, paths.open_private(target, "wb") as writer:
+                shutil.copyfileobj(reader, writer, 1 << 20)
         else:
             redact_file(Path(source), target, redactor)
 

@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ctlsupport.config.paths import open_private
+
 from . import db
 from .clock import iso, parse_iso, utcnow
 from .errors import ApiError, base_entry, not_found, record_invalid
@@ -58,7 +60,7 @@ def store(
     size = 0
     head = b""
     try:
-        with temp.open("wb") as out:
+        with open_private(temp, "wb") as out:
             for chunk in chunks:
                 if len(head) < 32:
                     head += chunk[: 32 - len(head)]
