@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 MASK = "********"
 
@@ -72,6 +73,19 @@ def mask_ticket_secrets(text: str) -> str:
     The desk needs them; nothing on this machine (history, output, logs) does.
     """
     return _TICKET_SECRET_LINES.sub(lambda m: m.group(1) + MASK, text)
+
+
+def scrub_strings(value: Any) -> Any:
+    """`value` (JSON-like: dicts, lists, strings) with every known secret masked in
+    every string, and the PIN and root-password lines of a ticket body masked: what a
+    local file may keep of text that went (or goes) to the desk."""
+    if isinstance(value, str):
+        return SCRUBBER.scrub(mask_ticket_secrets(value))
+    if isinstance(value, dict):
+        return {key: scrub_strings(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrub_strings(item) for item in value]
+    return value
 
 
 # One process-wide scrubber: every secret read from the keyring, env or a prompt is added.

@@ -43,9 +43,15 @@ def post(
     asking: bool,
     saved=None,
     in_reply_to: str | None = None,
+    redact: bool = True,
 ) -> None:
     """Queue the signed comment as a reply on ticket `request_id`, then send it;
-    `in_reply_to`: the Message-ID of the mail that became the ticket, given by hand."""
+    `in_reply_to`: the Message-ID of the mail that became the ticket, given by hand.
+    Text and attachments pass the outbound gate (`redact`: False for --no-redact)."""
+    from ctlsupport.core.outbound import Gate
+
+    gate = Gate.for_profile(profile.name, profile.alias, redact=redact)
+    text = gate.text(text) if text else text  # drafts keep only what may be sent
     from ctlsupport.cli.commands import comment as command
     from ctlsupport.cli.mail_delivery import kept, ready, send_mail_one
     from ctlsupport.core import comments, mailout
@@ -79,11 +85,12 @@ def post(
 
     shown = request if request is not None else _Known(request_id, opening.subject)
     text, name = command.text_and_name(state, shown, text, name, asking, keep)
+    text = gate.text(text)
     reference = (saved.payload.get("reference") if saved else None) or comments.new_reference()
     body = comments.render(text, full_name=name, alias=profile.alias, reference=reference)
     item = mailout.queue_comment(
         outbox, log, profile.name, alias=profile.alias, ticket_id=request_id, opening=opening,
-        body=body, reference=reference, attachments=files, follow_up=target.follow_up,
+        body=body, reference=reference, attachments=gate.files(files), follow_up=target.follow_up,
     )  # fmt: skip
     if saved is not None:
         command.drop_draft(saved.id)  # the outbox keeps it from now on

@@ -75,6 +75,7 @@ class Redactor:
 
     known: Iterable[str] = ()
     found: Counter = field(default_factory=Counter)
+    patterns: bool = True  # False (--no-redact): only the known values are masked
 
     def __post_init__(self) -> None:
         values = sorted({v for v in self.known if v}, key=len, reverse=True)
@@ -86,6 +87,8 @@ class Redactor:
 
     def line(self, text: str) -> str:
         """Redact one line (with or without its newline)."""
+        if not self.patterns:
+            return self._known_values(text)
         if self._in_key:
             end = _PEM_END.search(text)
             if end is None:
@@ -99,10 +102,7 @@ class Redactor:
                 self._in_key = True
                 return text[: begin.start()] + MASK + "\n"
             text = _PEM_BEGIN.sub(MASK, _PEM_END.sub("", text))
-        if self._known is not None and any(v in text for v in self._values):
-            text, count = self._known.subn(MASK, text)
-            if count:
-                self.found["your own secret"] += count
+        text = self._known_values(text)
         lowered = text.lower()
         if not _HINT.search(lowered):
             return text
@@ -116,6 +116,13 @@ class Redactor:
                 text, count = pattern.subn(MASK, text)
                 if count:
                     self.found[kind] += count
+        return text
+
+    def _known_values(self, text: str) -> str:
+        if self._known is not None and any(v in text for v in self._values):
+            text, count = self._known.subn(MASK, text)
+            if count:
+                self.found["your own secret"] += count
         return text
 
     def _keep_key(self, kind: str, pattern: re.Pattern[str], text: str) -> str:

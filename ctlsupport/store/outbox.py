@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ctlsupport.config import paths
+from ctlsupport.secret import scrub_strings
 from ctlsupport.store.db import stamp
 
 # How long a sender holds an item; longer than one delivery with its retries, so a
@@ -148,12 +149,13 @@ class Outbox:
         stored = _store_files(files_root() / ref, attachments or [], copy or _private_copy)
         payload = {**payload, "attachments": stored} if attachments is not None else payload
         now = stamp()
+        kept = json.dumps(scrub_strings(payload))  # never a known secret on disk
         until = _lease(LEASE_SECONDS)
         cursor = self.conn.execute(
             """INSERT INTO outbox (client_ref, profile, kind, route, payload, state,
                    lease_owner, lease_until, created_at, updated_at)
                VALUES (?, ?, ?, ?, ?, 'sending', ?, ?, ?, ?)""",
-            (ref, profile, kind, route, json.dumps(payload), self.owner, until, now, now),
+            (ref, profile, kind, route, kept, self.owner, until, now, now),
         )
         _UNSENT_THIS_RUN.add(cursor.lastrowid)
         return self.get(cursor.lastrowid)

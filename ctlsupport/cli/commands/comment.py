@@ -93,6 +93,14 @@ def comment(
             help="Send a saved comment draft: the newest, or draft number DRAFT.",
         ),
     ] = None,
+    no_redact: Annotated[
+        bool,
+        typer.Option(
+            "--no-redact",
+            help="Send the text and text attachments without redacting secret-looking "
+            "text (your PIN and passwords are still masked).",
+        ),
+    ] = False,
 ) -> None:
     state: AppState = ctx.obj
     from ctlsupport.cli import prompts
@@ -128,7 +136,7 @@ def comment(
 
         send = partial(by_mail, in_reply_to=in_reply_to)
     send(state, profile, request_id, text=text, name=name, files=files, follow_up=follow_up,
-         asking=asking, saved=saved)  # fmt: skip
+         asking=asking, saved=saved, redact=not no_redact)  # fmt: skip
 
 
 def post(
@@ -142,10 +150,13 @@ def post(
     follow_up: bool | None,
     asking: bool,
     saved=None,
+    redact: bool = True,
 ) -> None:
     """Add a signed comment to a request exactly once (a follow-up when it is closed);
-    what cannot be sent is kept as a comment draft. `open` uses it for duplicates too."""
+    what cannot be sent is kept as a comment draft. `open` uses it for duplicates too.
+    Text and attachments pass the outbound gate (`redact`: False for --no-redact)."""
     from ctlsupport.core import comments
+    from ctlsupport.core.outbound import Gate
 
     draft_id = saved.id if saved else None
     reference = saved.payload.get("reference") if saved else None
@@ -158,6 +169,8 @@ def post(
                           why, draft_id, maybe_sent or tried_before)  # fmt: skip
 
     client = state.client(profile)
+    gate = Gate.for_profile(profile.name, profile.alias, redact=redact)
+    text = gate.text(text) if text else text  # drafts keep only what may be sent
     try:
         request = client.get_request(request_id)
     except CtlError as exc:
@@ -167,10 +180,12 @@ def post(
         raise
     where = target(state, request_id, request.status, follow_up, asking)
     text, name = text_and_name(state, request, text, name, asking, keep)
+    text = gate.text(text)
     reference = reference or comments.new_reference()
     rendered = comments.render(text, full_name=name, alias=profile.alias, reference=reference)
     try:
-        result = _send(state, client, request, where, rendered, files, reference, tried_before)
+        result = _send(state, client, request, where, rendered, files, reference, tried_before,
+                       gate)  # fmt: skip
     except DeskValidation as exc:
         number = keep(exc.message)
         exc.hint = (
@@ -303,13 +318,14 @@ def _required(value: str) -> str:
     return value.strip()
 
 
-def _send(state, client, request, target, body, files, reference, tried_before) -> dict:
-    """Upload the files, then deliver the comment (or follow-up) exactly once."""
+def _send(state, client, request, target, body, files, reference, tried_before, gate) -> dict:
+    """Upload the files (through the gate), then deliver the comment (or follow-up)
+    exactly once."""
     from ctlsupport.cli.delivery import retrying
     from ctlsupport.core import comments
     from ctlsupport.core.delivery import RetryPolicy, deliver
 
-    tokens = client.upload_all(files)
+    tokens = client.upload_all(gate.files(files))
 
     if target.follow_up:
         payload = comments.follow_up_payload(request.id, request.subject, body)

@@ -36,6 +36,14 @@ def escalate(
         str | None, typer.Option("--full-name", help="Your full name (default: the profile's).")
     ] = None,
     yes: Yes = False,
+    no_redact: Annotated[
+        bool,
+        typer.Option(
+            "--no-redact",
+            help="Send the reason without redacting secret-looking text (your PIN and "
+            "passwords are still masked).",
+        ),
+    ] = False,
 ) -> None:
     state: AppState = ctx.obj
     from ctlsupport.cli import prompts
@@ -95,6 +103,10 @@ def escalate(
             hint="Pass --yes to escalate all the same.",
         )
 
+    from ctlsupport.core.outbound import Gate
+
+    gate = Gate.for_profile(profile.name, profile.alias, redact=not no_redact)
+    reason = gate.text(reason)  # the outbox and the history keep only what may be sent
     text = escalation.compose(
         ticket_id=request_id,
         ticket_subject=request.subject if request else "",
@@ -105,6 +117,7 @@ def escalate(
         priority=request.priority if request else None,
         created_at=request.created_at if request else "",
     )
+    text.subject, text.body = gate.text(text.subject), gate.text(text.body)
     if route == "email":
         sent = _send_email(state, profile, request_id, text, reason)
     else:
