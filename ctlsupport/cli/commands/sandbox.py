@@ -110,6 +110,9 @@ def serve(
     out.write(f"  end user: {email}  password: {password}  API token: {token}\n")
     out.write(f"  state:    {folder}\n")
     out.write(
+        f'  admin:    /sandbox/... calls need -H "X-Sandbox-Admin: $(cat {folder}/admin-secret)"\n'
+    )
+    out.write(
         f"  use it:   ctlsupport setup --profile sandbox-serve --desk-url {server.url} "
         f"--alias {email} --auth token\n"
     )
