@@ -77,7 +77,8 @@ class Profile:
 # The settings that take one of a few words, and those that hold an address.
 CHOICES = {
     "via": ("api", "email"),
-    "tier": TIERS,
+    # "developer" is known (so escalate can say why it is refused), never set by setup.
+    "tier": (*TIERS, "developer"),
     "auth": AUTH_METHODS,
     "smtp_security": ("starttls", "tls", "none"),
 }

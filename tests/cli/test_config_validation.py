@@ -27,7 +27,7 @@ def _write(body: str) -> None:
         ("alias2 = 1\n", "alias2", "unknown"),
         ("full_name = {a = 1}", "full_name", "not a table"),
         ('via = "pigeon"', "via", "api, email"),
-        ('tier = "platinum"', "tier", "professional, enterprise"),
+        ('tier = "platinum"', "tier", "professional, enterprise, developer"),
         ('auth = ["token"]', "auth", "not a list"),
         ('smtp_port = "99999"', "smtp_port", "1-65535"),
         (f'desk_url = "http://jo:{PASSWORD}@desk.example.com"', "desk_url", "password"),

@@ -12,6 +12,18 @@ from ctlsupport.errors import InvalidInput
 from ctlsupport.model import TicketDraft
 from ctlsupport.secret import Secret
 
+
+@pytest.fixture(autouse=True)
+def _no_secrets_of_other_tests():
+    """The process-wide scrubber starts empty here (other tests' PINs are not ours)."""
+    from ctlsupport.secret import SCRUBBER
+
+    saved = set(SCRUBBER._values)
+    SCRUBBER._values = set()
+    yield
+    SCRUBBER._values = saved
+
+
 TEXT = "Authorization: Bearer abcdefghijklmnop1234\npassword=hunter2\nPIN 4711 refused\n"
 
 
