@@ -88,7 +88,8 @@ ADDRESSES = ("desk_url", "status_url", "oauth_authorize_url", "oauth_token_url")
 def _bad(where: str, problem: str, key: str, source: Path) -> ConfigError:
     return ConfigError(
         f"{where} {problem}",
-        hint=f"Fix it with `ctlsupport config set {key} VALUE`, or edit {source}.",
+        hint=f"Edit {source}: fix or remove the {key} line (no command reads a file it "
+        "cannot trust).",
     )
 
 

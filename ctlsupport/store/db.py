@@ -110,13 +110,15 @@ def _check_version(conn: sqlite3.Connection, path: Path) -> None:
 
 
 def _wal(conn: sqlite3.Connection) -> None:
-    """Switch to WAL; the switch needs a moment alone with the file, so wait for it."""
-    for attempt in range(100):
+    """Switch to WAL; the switch needs a moment alone with the file, so wait for it
+    (at most BUSY_SECONDS in all: each try may itself wait on the busy timeout)."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
         try:
             conn.execute("PRAGMA journal_mode = WAL")
             return
         except sqlite3.OperationalError:
-            if attempt == 99:
+            if time.monotonic() >= deadline:
                 raise
             time.sleep(0.05)
 
