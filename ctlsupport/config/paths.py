@@ -74,18 +74,25 @@ def private_file(path: Path) -> Path:
     except OSError as exc:
         raise _unusable(path, exc.strerror or str(exc)) from None
     try:
-        if os.fstat(fd).st_mode & 0o077:
-            os.fchmod(fd, 0o600)
+        _tighten(fd)
     finally:
         os.close(fd)
     return path
 
 
+def _tighten(fd: int) -> None:
+    """Mode 0600 for a file that is looser; another user's file is left to its owner."""
+    try:
+        if os.fstat(fd).st_mode & 0o077:
+            os.fchmod(fd, 0o600)
+    except PermissionError:
+        pass
+
+
 def open_private(path: Path, mode: str = "w", **kwargs: Any) -> IO[Any]:
     """Open `path` for writing (truncated), created with mode 0600."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    if os.fstat(fd).st_mode & 0o077:
-        os.fchmod(fd, 0o600)
+    _tighten(fd)
     return os.fdopen(fd, mode, **kwargs)
 
 

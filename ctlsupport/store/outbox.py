@@ -115,9 +115,15 @@ def _store_files(
             stored.append(str(target))
     except OSError as exc:
         shutil.rmtree(folder, ignore_errors=True)
-        name = exc.filename if exc.filename not in (None, str(target)) else source
+        if exc.filename is not None and str(exc.filename).startswith(str(folder)):
+            from ctlsupport.errors import LocalFilesError
+
+            raise LocalFilesError(
+                f"cannot copy {Path(source).name} into the outbox: {exc.strerror or exc}",
+                hint=f"Check the space and permissions of {folder.parent}; nothing was sent.",
+            ) from None
         raise InvalidInput(
-            f"--attach: cannot read {name}: {exc.strerror or exc}",
+            f"--attach: cannot read {source}: {exc.strerror or exc}",
             hint="Check the file and its permissions; nothing was queued or sent.",
         ) from None
     except BaseException:
