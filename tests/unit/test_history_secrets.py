@@ -58,3 +58,18 @@ def test_the_pin_line_is_masked_even_when_no_secret_is_known(tmp_path, forgetful
     history.record_seen("default", [_request(f"Account alias: ACME\nUser PIN: {PIN}\n")])
     _subject, description = _stored(history)
     assert PIN not in description and "Account alias: ACME" in description
+
+
+def test_only_free_text_is_scrubbed_and_a_pin_only_as_a_whole_number(forgetful_scrubber):
+    from ctlsupport.secret import MASK, scrub_strings
+
+    forgetful_scrubber._values = {"2026"}
+    payload = {
+        "description": "PIN 2026 refused; order 120267 fine",
+        "attachments": ["/home/jo/outbox/2026-a/00/log-2026.txt"],
+        "meta": {"reported_at": "2026-11-30T09:00:00Z"},
+    }
+    kept = scrub_strings(payload)
+    assert kept["description"] == f"PIN {MASK} refused; order 120267 fine"
+    assert kept["attachments"] == payload["attachments"]
+    assert kept["meta"] == payload["meta"]
