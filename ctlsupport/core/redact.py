@@ -34,6 +34,7 @@ _SECRET_WORD = re.compile(
     r"|private[_-]?key|client[_-]?secret|auth"
 )
 _NOT_WORD = re.compile(r"[^\w.-]")
+_BEARER_WORD = re.compile("bearer|basic|token")  # where a bearer match can start
 _HEADER = re.compile(
     r"(?im)^(?P<key>\s*(?:proxy-)?authorization|\s*(?:set-)?cookie)(?P<sep>\s*:\s*)(?P<value>.+)$"
 )
@@ -106,9 +107,10 @@ class Redactor:
         lowered = text.lower()
         if not _HINT.search(lowered):
             return text
-        for kind, pattern in (("header", _HEADER), ("bearer token", _BEARER)):
-            if any(word in lowered for word in _WORDS[kind]):
-                text = self._keep_key(kind, pattern, text)
+        if any(word in lowered for word in _WORDS["header"]):
+            text = self._header(text)
+        if any(word in lowered for word in _WORDS["bearer token"]):
+            text = self._at_words("bearer token", _BEARER, _BEARER_WORD, text)
         if any(word in lowered for word in _WORDS["password or key assignment"]):
             text = self._assignments(text)
         for kind, pattern in _PATTERNS.items():
@@ -134,6 +136,35 @@ class Redactor:
             return match[0]
         self.found[kind] += 1
         return f"{match['key']}{match['sep']}{MASK}"
+
+    def _header(self, text: str) -> str:
+        """`_HEADER.sub`; on one line only its start can match, so only it is tried."""
+        if "\n" in text.rstrip("\r\n"):
+            return self._keep_key("header", _HEADER, text)
+        match = _HEADER.match(text)
+        if match is None:
+            return text
+        return text[: match.start()] + self._masked("header", match) + text[match.end() :]
+
+    def _at_words(
+        self, kind: str, pattern: re.Pattern[str], words: re.Pattern[str], text: str
+    ) -> str:
+        """`pattern.sub` for a pattern whose matches start with one of `words`: tried
+        only where a word is (found in the lower-cased text, far faster than a
+        case-insensitive scan)."""
+        lowered = text.lower()
+        if len(lowered) != len(text):  # lower() changed the length (rare letters)
+            return self._keep_key(kind, pattern, text)
+        parts: list[str] = []
+        done = 0
+        for word in words.finditer(lowered):
+            if word.start() < done:
+                continue
+            match = pattern.match(text, word.start())
+            if match is not None:
+                parts += [text[done : word.start()], self._masked(kind, match)]
+                done = match.end()
+        return "".join(parts) + text[done:] if parts else text
 
     def _assignments(self, text: str) -> str:
         """`_ASSIGNMENT.sub`, tried only at the start of each word that names a secret.
