@@ -107,3 +107,23 @@ def test_long_adversarial_lines_take_linear_time_and_still_redact(filler):
     out = Redactor().line(line)
     assert "hunter2x" not in out
     assert "abcdefghijklmnop" not in out
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "'a-' * 20_000 + ' key'",  # a word that may start a secret: the patterns look
+        "__import__('base64').urlsafe_b64encode(__import__('random').Random(1)"
+        ".randbytes(120_000)).decode()",
+    ],
+    ids=["40KB-of-a-dash", "160KB-of-base64"],
+)
+def test_the_lines_that_took_minutes_end_in_a_real_process(line):
+    """The issue's two lines, each in a child process: a regex stuck in C cannot be
+    interrupted by the test's own timeout, a process can (60 s: 100 times what they take)."""
+    import subprocess
+    import sys
+
+    code = f"from ctlsupport.core.redact import Redactor; print(len(Redactor().line({line})))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
