@@ -81,6 +81,13 @@ class ConfigError(CtlError):
     exit_code = ExitCode.CONFIG
 
 
+class LocalFilesError(CtlError):
+    """A local database or folder that cannot be used as it is (left untouched)."""
+
+    code = "local_files"
+    exit_code = ExitCode.LOCAL_FILES
+
+
 class KeyringUnavailable(CtlError):
     code = "keyring"
     exit_code = ExitCode.KEYRING

@@ -20,6 +20,7 @@ class ExitCode(IntEnum):
     KEYRING = 9
     QUEUED = 10
     CANCELLED = 11
+    LOCAL_FILES = 12
     INTERRUPTED = 130
 
 
@@ -43,5 +44,9 @@ DESCRIPTIONS: dict[ExitCode, str] = {
     ExitCode.KEYRING: "The OS keyring is missing, locked or did not answer.",
     ExitCode.QUEUED: "Not delivered yet: the submission is kept and can be sent again.",
     ExitCode.CANCELLED: "Cancelled at a prompt; nothing was sent.",
+    ExitCode.LOCAL_FILES: (
+        "A local file cannot be used: the database is damaged, locked by another process, "
+        "from a newer version, or the folder is read-only; nothing in it is touched."
+    ),
     ExitCode.INTERRUPTED: "Interrupted with Ctrl-C.",
 }

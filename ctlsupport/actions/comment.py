@@ -30,6 +30,7 @@ class CommentOptions:
     route: str = "api"
     in_reply_to: str | None = None
     resume: str | None = None
+    redact: bool = True  # False: --no-redact (known secrets are masked all the same)
 
 
 def comment(opts: CommentOptions, session: Session) -> Done:
@@ -62,9 +63,10 @@ def comment(opts: CommentOptions, session: Session) -> Done:
         return comment_mail.post(
             session, profile, request_id, text=text, name=name, files=files,
             follow_up=opts.follow_up, saved=saved, in_reply_to=opts.in_reply_to,
+            redact=opts.redact,
         )  # fmt: skip
     return post(session, profile, request_id, text=text, name=name, files=files,
-                follow_up=opts.follow_up, saved=saved)  # fmt: skip
+                follow_up=opts.follow_up, saved=saved, redact=opts.redact)  # fmt: skip
 
 
 def post(
@@ -77,10 +79,13 @@ def post(
     files: list[str],
     follow_up: bool | None,
     saved=None,
+    redact: bool = True,
 ) -> Done:
     """Add a signed comment to a request exactly once (a follow-up when it is closed);
-    what cannot be sent is kept as a comment draft. `open` uses it for duplicates too."""
+    what cannot be sent is kept as a comment draft. `open` uses it for duplicates too.
+    Text and attachments pass the outbound gate (`redact`: False for --no-redact)."""
     from ctlsupport.core import comments
+    from ctlsupport.core.outbound import Gate
 
     draft_id = saved.id if saved else None
     reference = saved.payload.get("reference") if saved else None
@@ -93,6 +98,8 @@ def post(
                           why, draft_id, maybe_sent or tried_before)  # fmt: skip
 
     client = state.client(profile)
+    gate = Gate.for_profile(profile.name, profile.alias, redact=redact)
+    text = gate.text(text) if text else text  # drafts keep only what may be sent
     try:
         request = client.get_request(request_id)
     except CtlError as exc:
@@ -102,10 +109,12 @@ def post(
         raise
     where = parts.target(state, request_id, request.status, follow_up)
     text, name = parts.text_and_name(state, request, text, name, keep)
+    text = gate.text(text)
     reference = reference or comments.new_reference()
     rendered = comments.render(text, full_name=name, alias=profile.alias, reference=reference)
     try:
-        result = _send(state, client, request, where, rendered, files, reference, tried_before)
+        result = _send(state, client, request, where, rendered, files, reference, tried_before,
+                       gate)  # fmt: skip
     except DeskValidation as exc:
         number = keep(exc.message)
         exc.hint = (
@@ -149,13 +158,14 @@ def given_text(body: str | None, body_file: str | None, stdin: IO[bytes] | None)
     return raw.decode("utf-8", errors="replace")
 
 
-def _send(state, client, request, target, body, files, reference, tried_before) -> dict:
-    """Upload the files, then deliver the comment (or follow-up) exactly once."""
+def _send(state, client, request, target, body, files, reference, tried_before, gate) -> dict:
+    """Upload the files (through the gate), then deliver the comment (or follow-up)
+    exactly once."""
     from ctlsupport.actions.records import retrying
     from ctlsupport.core import comments
     from ctlsupport.core.delivery import RetryPolicy, deliver
 
-    tokens = client.upload_all(files)
+    tokens = client.upload_all(gate.files(files))
 
     if target.follow_up:
         payload = comments.follow_up_payload(request.id, request.subject, body)

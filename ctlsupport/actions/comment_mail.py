@@ -43,9 +43,15 @@ def post(
     follow_up: bool | None,
     saved=None,
     in_reply_to: str | None = None,
+    redact: bool = True,
 ) -> Done:
     """Queue the signed comment as a reply on ticket `request_id`, then send it;
-    `in_reply_to`: the Message-ID of the mail that became the ticket, given by hand."""
+    `in_reply_to`: the Message-ID of the mail that became the ticket, given by hand.
+    Text and attachments pass the outbound gate (`redact`: False for --no-redact)."""
+    from ctlsupport.core.outbound import Gate
+
+    gate = Gate.for_profile(profile.name, profile.alias, redact=redact)
+    text = gate.text(text) if text else text  # drafts keep only what may be sent
     from ctlsupport.actions import comment_parts as parts
     from ctlsupport.actions.mail_delivery import kept, ready, send_mail_one
     from ctlsupport.core import comments, mailout
@@ -85,12 +91,13 @@ def post(
     subject = notice.subject if notice is not None else opening.subject
     shown = request if request is not None else _Known(request_id, subject)
     text, name = parts.text_and_name(state, shown, text, name, keep)
+    text = gate.text(text)
     reference = (saved.payload.get("reference") if saved else None) or comments.new_reference()
     body = comments.render(text, full_name=name, alias=profile.alias, reference=reference)
     if notice is not None:  # a reply to the latest notification, as a mail client's
         item = mailout.queue_notice_reply(
             outbox, log, profile.name, alias=profile.alias, ticket_id=request_id,
-            notice=notice, body=body, reference=reference, attachments=files,
+            notice=notice, body=body, reference=reference, attachments=gate.files(files),
             follow_up=target.follow_up,
         )  # fmt: skip
         replied_to = notice.message_id

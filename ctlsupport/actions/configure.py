@@ -21,7 +21,7 @@ def set_value(state: Session, key: str, value: str) -> Done:
     if state.sandbox:
         raise UsageError("the sandbox profile is set by --sandbox; pick a profile with --profile")
     checked = check_value(key, value)
-    if key.endswith("_url") and checked and (risk := validate.url_warning(checked)):
+    if key.endswith("_url") and checked and (risk := validate.plain_http_warning(checked)):
         state.notes.warn(risk)
     config = state.settings()
     name = config.chosen_name(state.profile_name)

@@ -21,6 +21,7 @@ class EscalateOptions:
     full_name: str | None = None
     route: str = "api"
     yes: bool = False
+    redact: bool = True  # False: --no-redact (known secrets are masked all the same)
 
 
 def escalate(opts: EscalateOptions, state: Session) -> Done:
@@ -61,6 +62,10 @@ def escalate(opts: EscalateOptions, state: Session) -> Done:
             f"escalation of #{opts.request_id} is early ({early})",
             hint="Pass --yes to escalate all the same.",
         )
+    from ctlsupport.core.outbound import Gate
+
+    gate = Gate.for_profile(profile.name, profile.alias, redact=opts.redact)
+    reason = gate.text(reason)  # the outbox and the history keep only what may be sent
     text = escalation.compose(
         ticket_id=opts.request_id,
         ticket_subject=request.subject if request else "",
@@ -71,6 +76,7 @@ def escalate(opts: EscalateOptions, state: Session) -> Done:
         priority=request.priority if request else None,
         created_at=request.created_at if request else "",
     )
+    text.subject, text.body = gate.text(text.subject), gate.text(text.body)
     if opts.route == "email":
         return _done(_send_email(state, profile, opts.request_id, text, reason))
     return _done(_send_api(state, client, profile, request, text, reason))

@@ -223,9 +223,9 @@ class Session:
 
     def _warn_plain_http(self, desk_url: str) -> None:
         """Once per run: credentials to a remote desk over plain http:// travel readable."""
-        from ctlsupport.core.validate import url_warning
+        from ctlsupport.core.validate import plain_http_warning
 
-        if not self._url_warned and (risk := url_warning(desk_url)):
+        if not self._url_warned and (risk := plain_http_warning(desk_url)):
             self._url_warned = True
             self.notes.warn(risk)
 

@@ -8,11 +8,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ctlsupport.core.delivery import Delivered, RetryPolicy, deliver
-from ctlsupport.core.redact import Redactor, redact_file
+from ctlsupport.core.outbound import Gate
+from ctlsupport.core.redact import Redactor
 from ctlsupport.core.tickets import build_payload, render_body
 from ctlsupport.errors import CtlError
 from ctlsupport.model import Request, TicketDraft
@@ -82,24 +82,20 @@ def queue(
     redactor: Redactor | None = None,
     mail: dict[str, Any] | None = None,
 ) -> OutboxItem:
-    """Write the submission ahead of sending; text attachments are redacted on the copy.
+    """Write the submission ahead of sending, through the outbound gate: its text fields
+    and text attachments redacted (only the known secrets with `redactor` None, as with
+    --no-redact); what is queued is what the desk gets.
 
     `mail`: for the email route, the message's fixed parts (Message-ID, To, Cc, Date).
     """
-
-    def copy(source: str, target: Path) -> None:
-        if redactor is None:
-            import shutil
-
-            shutil.copyfile(source, target)
-        else:
-            redact_file(Path(source), target, redactor)
-
+    secrets = [draft.pin, draft.root_password, *(redactor.known if redactor else ())]
+    through = Gate(secrets, redact=redactor is not None)
+    through.ticket(draft)
     payload = draft_to_payload(draft, alias=alias, account_rep=account_rep)
     if mail is not None:
         payload["meta"]["mail"] = mail
     return outbox.add(
-        profile, "request", payload, route=route, attachments=draft.attachments, copy=copy
+        profile, "request", payload, route=route, attachments=draft.attachments, copy=through.copy
     )
 
 

@@ -51,42 +51,56 @@ def line(what: str, max_len: int = 120):
 
 
 def url(value: str) -> str:
-    """An http(s) address, without a trailing slash: a host, a port within 1-65535, no
-    spaces, and no user-info (`user:password@` would end up in logs and errors)."""
+    """An http(s) address, without a trailing slash (see check_desk_url)."""
+    return check_desk_url(value)
+
+
+_LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
+
+
+def check_desk_url(value: str) -> str:
+    """A desk (or status page, or sign-in) address: http(s), a host, a valid port, no
+    spaces, and no user name or password in it (they would be shown in errors and
+    --debug, and sent to every page the desk links to). Returned without a trailing
+    slash; never echoes the value back (it may hold a password)."""
     from urllib.parse import urlsplit
 
     address = value.strip().rstrip("/")
     if not address.startswith(("https://", "http://")):
         raise FieldInvalid("must be an address starting with https://")
-    if any(c.isspace() or not c.isprintable() for c in address):
+    if any(ch.isspace() for ch in address) or _CONTROL.search(address):
         raise FieldInvalid("must not contain spaces or control characters")
-    try:
-        parts = urlsplit(address)
-        port = parts.port
-    except ValueError:
-        raise FieldInvalid("must have a port between 1 and 65535") from None
+    parts = urlsplit(address)
     if "@" in parts.netloc:
         raise FieldInvalid(
-            "must not carry a user name or password (user@host); credentials are asked "
-            "for by `ctlsupport setup` and kept in the keyring"
+            "must not hold a user name or password (user:password@host): sign in with "
+            "`ctlsupport auth login`, which keeps them in the keyring"
         )
+    try:
+        port = parts.port
+    except ValueError:
+        raise FieldInvalid("has a port that is not a number from 1 to 65535") from None
+    if port is not None and not 0 < port < 65536:
+        raise FieldInvalid("has a port that is not a number from 1 to 65535")
     if not parts.hostname:
-        raise FieldInvalid("must name a host, e.g. https://support.example.com")
-    if port == 0:
-        raise FieldInvalid("must have a port between 1 and 65535")
+        raise FieldInvalid("must name a host, as in https://support.example.com")
     return address
 
 
-def url_warning(value: str) -> str | None:
-    """Why an address is risky though valid: plain http:// to a host not on this machine
-    sends the password or token readable on the way."""
+def plain_http_warning(address: str) -> str | None:
+    """A warning for a plain-http address of a desk that is not on this machine: the
+    sign-in and the tickets (with the PIN) would cross the network unencrypted."""
     from urllib.parse import urlsplit
 
-    parts = urlsplit(value)
+    parts = urlsplit(address)
     host = (parts.hostname or "").lower()
-    if parts.scheme != "http" or host in ("localhost", "::1") or host.startswith("127."):
-        return None
-    return f"{value} uses plain http://: credentials and tickets travel unencrypted; use https://"
+    local = host in _LOCAL_HOSTS or host.startswith("127.") or host.endswith(".localhost")
+    if parts.scheme == "http" and not local:
+        return (
+            f"{parts.scheme}://{host} uses plain http://: the sign-in and the tickets (with "
+            "the PIN) cross the network unencrypted; use https://"
+        )
+    return None
 
 
 def seconds(value: str) -> str:

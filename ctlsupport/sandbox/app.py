@@ -31,6 +31,7 @@ class SandboxApp:
             config.fault_seed,
             upload_seconds=config.slow_upload_seconds,
         )
+        self.admin_secret = admin.new_secret(state.db_path.parent)
 
     def handle(
         self, method: str, target: str, headers: Message, body: RequestBody, client: str
@@ -41,7 +42,10 @@ class SandboxApp:
         # The last value wins when a key repeats, as in a Rails params hash.
         params = dict(parse_qsl(parts.query, keep_blank_values=True))
         if path == "/sandbox" or path.startswith("/sandbox/"):
-            return admin.handle(self.state, self.faults, method, path, body, client)
+            given = headers.get(admin.HEADER)
+            return admin.handle(
+                self.state, self.faults, method, path, body, client, given, self.admin_secret
+            )
         if oauth.handles(path):  # the sign-in endpoints live outside /api/v2
             return oauth.handle(self.state, self.config, method, path, params, headers, body)
         public = self._public(method, path, params)

@@ -214,7 +214,10 @@ def connect(path: Path) -> sqlite3.Connection:
 
 def initialise(path: Path) -> None:
     """Create the file if needed, switch it to WAL and apply pending migrations."""
+    from ctlsupport.config.paths import private_file
+
     path.parent.mkdir(parents=True, exist_ok=True)
+    private_file(path)  # 0600 whatever the folder's mode: it holds tickets and tokens
     conn = connect(path)
     try:
         # WAL is a property of the file; setting it again is harmless.

@@ -296,7 +296,7 @@ def upload(call: Call) -> Response:
 
 def delete_upload(call: Call) -> Response:
     """DELETE /api/v2/uploads/{token}"""
-    uploads.delete(call.state, call.args[0])
+    uploads.delete(call.state, call.args[0], call.user_id)
     return Response(204, b"", None)
 
 

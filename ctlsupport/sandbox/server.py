@@ -172,6 +172,13 @@ class SandboxServer:
         return self._url
 
     @property
+    def admin_headers(self) -> dict[str, str]:
+        """The header the `/sandbox/...` endpoints need, with this run's secret."""
+        from .admin import HEADER
+
+        return {HEADER: self._httpd.app.admin_secret}
+
+    @property
     def smtp_port(self) -> int | None:
         """The port of the email channel on the same host, or None when it is off."""
         return self._mail.port if self._mail is not None else None

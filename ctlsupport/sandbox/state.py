@@ -50,7 +50,7 @@ class SandboxState:
         self.db_path = Path(db_path)
         self.uploads_dir = self.db_path.parent / "uploads"
         db.initialise(self.db_path)
-        self.uploads_dir.mkdir(parents=True, exist_ok=True)
+        self.uploads_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         # The server records its settings so agent commands in other processes render
         # the same urls and apply the same closing delay.
         with db.writing(self.db_path) as conn:

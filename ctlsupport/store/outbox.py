@@ -23,6 +23,7 @@ from typing import Any
 
 from ctlsupport.config import paths
 from ctlsupport.errors import Queued
+from ctlsupport.secret import scrub_strings
 from ctlsupport.store.db import stamp
 
 # How long a sender holds an item without renewing it. A live sender renews it while
@@ -88,6 +89,61 @@ class OutboxItem:
         return files_root() / self.client_ref
 
 
+# Items this process queued and has not delivered: what Ctrl-C leaves in the outbox.
+_UNSENT_THIS_RUN: set[int] = set()
+
+
+def unsent_this_run() -> list[int]:
+    """Ids of the items queued by this run that are still waiting (for messages)."""
+    return sorted(_UNSENT_THIS_RUN)
+
+
+def new_run() -> None:
+    """Forget the items of an earlier run in this process (main() called again)."""
+    _UNSENT_THIS_RUN.clear()
+
+
+def _private_copy(source: str, target: Path) -> None:
+    """A byte-for-byte copy, readable by the owner only."""
+    with open(source, "rb") as reader, paths.open_private(target, "wb") as writer:
+        shutil.copyfileobj(reader, writer, 1 << 20)
+
+
+def _store_files(
+    folder: Path, attachments: list[str], copy: Callable[[str, Path], object]
+) -> list[str]:
+    """Copy the attachments in, one folder per file (it keeps the name the desk shows);
+    a file that cannot be read stops it all and leaves no folder behind."""
+    from ctlsupport.errors import InvalidInput
+
+    stored: list[str] = []
+    if not attachments:
+        return stored
+    paths.ensure_private_dir(folder)
+    try:
+        for index, source in enumerate(attachments):
+            target = paths.ensure_private_dir(folder / f"{index:02d}") / Path(source).name
+            copy(source, target)
+            stored.append(str(target))
+    except OSError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        if exc.filename is not None and str(exc.filename).startswith(str(folder)):
+            from ctlsupport.errors import LocalFilesError
+
+            raise LocalFilesError(
+                f"cannot copy {Path(source).name} into the outbox: {exc.strerror or exc}",
+                hint=f"Check the space and permissions of {folder.parent}; nothing was sent.",
+            ) from None
+        raise InvalidInput(
+            f"--attach: cannot read {source}: {exc.strerror or exc}",
+            hint="Check the file and its permissions; nothing was queued or sent.",
+        ) from None
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return stored
+
+
 class Outbox:
     """Queued, sending and sent submissions of this machine."""
 
@@ -108,23 +164,18 @@ class Outbox:
     ) -> OutboxItem:
         """Store a submission (attachments copied in) and lease it to this process."""
         ref = client_ref or str(uuid.uuid4())
-        stored = []
-        if attachments:
-            folder = paths.ensure_private_dir(files_root() / ref)
-            for index, source in enumerate(attachments):
-                # One folder per file keeps the name the desk will show.
-                target = paths.ensure_private_dir(folder / f"{index:02d}") / Path(source).name
-                (copy or shutil.copyfile)(source, target)
-                stored.append(str(target))
+        stored = _store_files(files_root() / ref, attachments or [], copy or _private_copy)
         payload = {**payload, "attachments": stored} if attachments is not None else payload
         now = stamp()
+        kept = json.dumps(scrub_strings(payload))  # never a known secret on disk
         until = _lease(LEASE_SECONDS)
         cursor = self.conn.execute(
             """INSERT INTO outbox (client_ref, profile, kind, route, payload, state,
                    lease_owner, lease_until, created_at, updated_at)
                VALUES (?, ?, ?, ?, ?, 'sending', ?, ?, ?, ?)""",
-            (ref, profile, kind, route, json.dumps(payload), self.owner, until, now, now),
+            (ref, profile, kind, route, kept, self.owner, until, now, now),
         )
+        _UNSENT_THIS_RUN.add(cursor.lastrowid)
         return self.get(cursor.lastrowid)
 
     def get(self, item_id: int) -> OutboxItem:
@@ -256,6 +307,7 @@ class Outbox:
         )
         shutil.rmtree(item.files_dir, ignore_errors=True)
         item.state, item.desk_id, item.adopted = "sent", desk_id, adopted
+        _UNSENT_THIS_RUN.discard(item.id)
 
     def release(self, item: OutboxItem, error: str) -> None:
         """Not delivered this time: back in the queue with the reason (only when this
@@ -291,6 +343,7 @@ class Outbox:
             raise InvalidInput(f"outbox item {item_id} is being sent right now; try again")
         self.conn.execute("DELETE FROM outbox WHERE id = ?", (item_id,))
         shutil.rmtree(item.files_dir, ignore_errors=True)
+        _UNSENT_THIS_RUN.discard(item_id)
         return item
 
 

@@ -84,6 +84,14 @@ def comment(
             help="Send a saved comment draft: the newest, or draft number DRAFT.",
         ),
     ] = None,
+    no_redact: Annotated[
+        bool,
+        typer.Option(
+            "--no-redact",
+            help="Send the text and text attachments without redacting secret-looking "
+            "text (your PIN and passwords are still masked).",
+        ),
+    ] = False,
 ) -> None:
     from ctlsupport.actions import comment as action
     from ctlsupport.cli.commands.open import piped_stdin
@@ -100,5 +108,6 @@ def comment(
         route=options.route(via, state.profile().via),
         in_reply_to=in_reply_to,
         resume=resume,
+        redact=not no_redact,
     )
     state.out.done(action.comment(opts, state))

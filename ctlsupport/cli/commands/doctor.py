@@ -60,18 +60,24 @@ class _Run:
 
 def _config(run: _Run) -> None:
     from ctlsupport.config import paths
+    from ctlsupport.core import validate
 
     profile = run.state.profile()
     if not profile.alias:
         run.add("config", "fail", f"profile {profile.name!r} has no support alias", ExitCode.CONFIG)
         return
-    if not profile.desk_url.startswith(("https://", "http://")):
-        text = f"desk URL {profile.desk_url!r} is not an address"
-        run.add("config", "fail", text, ExitCode.CONFIG)
+    try:
+        validate.check_desk_url(profile.desk_url)
+    except validate.FieldInvalid as exc:
+        run.add("config", "fail", f"desk URL {exc}", ExitCode.CONFIG)
         return
     run.profile = profile
     where = "--sandbox" if run.state.sandbox else str(paths.config_file())
-    run.add("config", "ok", f"profile {profile.name!r} from {where}")
+    warning = None if run.state.sandbox else validate.plain_http_warning(profile.desk_url)
+    if warning:
+        run.add("config", "warn", f"profile {profile.name!r} from {where}: desk URL {warning}")
+    else:
+        run.add("config", "ok", f"profile {profile.name!r} from {where}")
 
 
 def _keyring(run: _Run) -> None:

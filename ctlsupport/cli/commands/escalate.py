@@ -33,6 +33,14 @@ def escalate(
         str | None, typer.Option("--full-name", help="Your full name (default: the profile's).")
     ] = None,
     yes: Yes = False,
+    no_redact: Annotated[
+        bool,
+        typer.Option(
+            "--no-redact",
+            help="Send the reason without redacting secret-looking text (your PIN and "
+            "passwords are still masked).",
+        ),
+    ] = False,
 ) -> None:
     from ctlsupport.actions import escalate as action
 
@@ -43,5 +51,6 @@ def escalate(
         full_name=full_name,
         route=options.route(via, state.profile().via),
         yes=yes,
+        redact=not no_redact,
     )
     state.out.done(action.escalate(opts, state))

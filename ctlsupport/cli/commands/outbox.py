@@ -49,14 +49,19 @@ def send_items(
         if not report.lines:
             state.out.note("Nothing to send.")
 
-    state.out.result(report.as_data(), human)
-    if report.failed:
+    if report.failed:  # one error (the report in its details), not a result and an error
         from ctlsupport.errors import Queued
 
+        if not state.json:
+            human()
+        first = report.failed[0]
         raise Queued(
-            f"{report.failed} item(s) not delivered",
+            f"{len(report.failed)} item(s) not delivered (item {first['outbox_id']}: "
+            f"{first['error']})",
             hint="See `ctlsupport outbox list`; they stay queued.",
+            details=report.as_data(),
         )
+    state.out.result(report.as_data(), human)
 
 
 @app.command("drop")

@@ -125,6 +125,9 @@ def serve(
     where = f"smtp://{notify_smtp}" if notify_smtp else f"{folder / 'mailboxes'}/ADDRESS/"
     out.write(f"  notices:  {where} (what the desk mails requesters and CCs)\n")
     out.write(
+        f'  admin:    /sandbox/... calls need -H "X-Sandbox-Admin: $(cat {folder}/admin-secret)"\n'
+    )
+    out.write(
         f"  use it:   ctlsupport setup --profile sandbox-serve --desk-url {server.url} "
         f"--alias {email} --auth token\n"
     )
