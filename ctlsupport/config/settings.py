@@ -93,8 +93,10 @@ CHOICES = {
     "via": ("api", "email"),
     # "developer" is known (so escalate can say why it is refused), never set by setup.
     "tier": (*TIERS, "developer"),
-    "auth": AUTH_METHODS,
+    "auth": PROFILE_AUTH,
     "smtp_security": ("starttls", "tls", "none"),
+    "imap_security": ("tls", "starttls", "none"),
+    "imap_auth": ("password", "xoauth2"),
 }
 ADDRESSES = ("desk_url", "status_url", "oauth_authorize_url", "oauth_token_url")
 
@@ -126,12 +128,12 @@ def _checked(key: str, value: str, where: str, source: Path) -> str:
             raise _bad(where, f"must be one of {allowed}, not {value!r}", key, source)
         return folded
     if key in ADDRESSES and value:
-        from ctlsupport.core.validate import FieldInvalid, check_desk_url
+        from ctlsupport import addresses
 
-        try:
-            return check_desk_url(value)
-        except FieldInvalid as exc:
-            raise _bad(where, str(exc), key, source) from None
+        why = addresses.problem(value)
+        if why:
+            raise _bad(where, why, key, source)
+        return addresses.normal(value)
     if key == "smtp_port" and value and not (value.isdigit() and 0 < int(value) < 65536):
         raise _bad(where, "must be a port number, 1-65535", key, source)
     return value

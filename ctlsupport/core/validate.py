@@ -55,52 +55,22 @@ def url(value: str) -> str:
     return check_desk_url(value)
 
 
-_LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
-
-
 def check_desk_url(value: str) -> str:
-    """A desk (or status page, or sign-in) address: http(s), a host, a valid port, no
-    spaces, and no user name or password in it (they would be shown in errors and
-    --debug, and sent to every page the desk links to). Returned without a trailing
-    slash; never echoes the value back (it may hold a password)."""
-    from urllib.parse import urlsplit
+    """A desk (or status page, or sign-in) address, without a trailing slash (see
+    ctlsupport/addresses.py for what makes one usable)."""
+    from ctlsupport import addresses
 
-    address = value.strip().rstrip("/")
-    if not address.startswith(("https://", "http://")):
-        raise FieldInvalid("must be an address starting with https://")
-    if any(ch.isspace() for ch in address) or _CONTROL.search(address):
-        raise FieldInvalid("must not contain spaces or control characters")
-    parts = urlsplit(address)
-    if "@" in parts.netloc:
-        raise FieldInvalid(
-            "must not hold a user name or password (user:password@host): sign in with "
-            "`ctlsupport auth login`, which keeps them in the keyring"
-        )
-    try:
-        port = parts.port
-    except ValueError:
-        raise FieldInvalid("has a port that is not a number from 1 to 65535") from None
-    if port is not None and not 0 < port < 65536:
-        raise FieldInvalid("has a port that is not a number from 1 to 65535")
-    if not parts.hostname:
-        raise FieldInvalid("must name a host, as in https://support.example.com")
-    return address
+    why = addresses.problem(value)
+    if why:
+        raise FieldInvalid(why)
+    return addresses.normal(value)
 
 
 def plain_http_warning(address: str) -> str | None:
-    """A warning for a plain-http address of a desk that is not on this machine: the
-    sign-in and the tickets (with the PIN) would cross the network unencrypted."""
-    from urllib.parse import urlsplit
+    """Why a valid address is risky: plain http:// to a desk not on this machine."""
+    from ctlsupport import addresses
 
-    parts = urlsplit(address)
-    host = (parts.hostname or "").lower()
-    local = host in _LOCAL_HOSTS or host.startswith("127.") or host.endswith(".localhost")
-    if parts.scheme == "http" and not local:
-        return (
-            f"{parts.scheme}://{host} uses plain http://: the sign-in and the tickets (with "
-            "the PIN) cross the network unencrypted; use https://"
-        )
-    return None
+    return addresses.plain_http_warning(address)
 
 
 def seconds(value: str) -> str:

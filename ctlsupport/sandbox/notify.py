@@ -218,7 +218,10 @@ def _deliver(state: SandboxState, message: EmailMessage, recipients: list[str]) 
         for address in recipients:
             path = mailbox_path(state, address)
             path.parent.mkdir(parents=True, exist_ok=True)
-            mailbox.Maildir(path, create=True).add(raw)
+            box = mailbox.Maildir(path, create=True)
+            key = box.add(raw)
+            # The desk's mail is readable by its owner only, whatever the umask.
+            (path / "new" / key).chmod(0o600)
     except OSError as exc:
         return f"Maildir: {exc}"
     return None

@@ -8,30 +8,16 @@ from ctlsupport.errors import ConfigError
 
 
 def check_base_url(url: str) -> str:
-    """The desk's base address, or ConfigError: http(s), a host, a valid port, no
-    user-info (a password in a URL ends up in logs), no spaces."""
-    address = url.strip().rstrip("/")
-    try:
-        parts = urlsplit(address)
-        port = parts.port
-    except ValueError as exc:
-        raise ConfigError(f"the desk URL is not valid: {exc}") from None
-    problem = None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        problem = "it must start with https:// and name a host"
-    elif parts.username is not None or parts.password is not None:
-        problem = "it must not carry a user name or password (user@host)"
-    elif any(c.isspace() for c in address):
-        problem = "it must not contain spaces"
-    elif port == 0:
-        problem = "its port must be 1-65535"
-    if problem:
-        shown = address if "@" not in address else "(hidden: it carries user-info)"
+    """The desk's base address, or ConfigError (see ctlsupport/addresses.py)."""
+    from ctlsupport import addresses
+
+    why = addresses.problem(url)
+    if why:
         raise ConfigError(
-            f"the desk URL {shown} is not valid: {problem}",
+            f"the desk URL is not valid: it {why}",
             hint="Fix it with `ctlsupport config set desk_url https://HOST`.",
         )
-    return address
+    return addresses.normal(url)
 
 
 def origin(url: str) -> str:
