@@ -29,6 +29,16 @@ class History:
         )
         self.remember("customer_alias", draft.customer_alias)
         self.remember("server", draft.server)
+        from ctlsupport.store.customers import Directory
+
+        # Every customer a ticket is opened for goes into the directory (only added to).
+        Directory(self.conn).remember_ticket(
+            draft.customer_alias.upper(),
+            draft.customer_name,
+            draft.server.upper(),
+            draft.ip,
+            draft.datacenter.upper(),
+        )
 
     def record_seen(
         self,
