@@ -181,7 +181,7 @@ def customer_aliases(args: list[str], incomplete: str) -> Candidates:
         "customer_alias",
         "customer_alias",
         incomplete,
-        "SELECT alias, name, COALESCE(last_used, updated_at) FROM customers",
+        "SELECT alias AS value, name AS help, COALESCE(last_used, updated_at) AS at FROM customers",
     )
 
 
@@ -211,8 +211,8 @@ def servers(args: list[str], incomplete: str) -> Candidates:
     those used before."""
     alias = _option_value(args, "--customer-alias", "add", "edit")
     directory = (
-        "SELECT name, trim(ip || ' ' || datacenter || ' ' || alias), "
-        "COALESCE(last_used, updated_at) FROM customer_servers"
+        "SELECT name AS value, trim(ip || ' ' || datacenter || ' ' || alias) AS help, "
+        "COALESCE(last_used, updated_at) AS at FROM customer_servers"
     )
     if not alias:
         return _seen("server", "server", incomplete, directory)

@@ -39,7 +39,9 @@ def test_add_show_list_edit_remove(cli):
 
 
 def test_bad_input_is_one_line_naming_the_flag(cli):
-    bad_ip = cli("customers", "add", "ACME", "--name", "Acme", "--server", "X1", "--ip", "300.1.1.1")
+    bad_ip = cli(
+        "customers", "add", "ACME", "--name", "Acme", "--server", "X1", "--ip", "300.1.1.1"
+    )
     assert bad_ip.code == 3
     assert bad_ip.stderr.startswith("ctlsupport: error: --ip: '300.1.1.1' is not")
     no_name = cli("customers", "add", "ACME")

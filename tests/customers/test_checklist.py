@@ -1,0 +1,61 @@
+"""The L1 checklist's rules: the steps list, and reasons for urgent, high and escalations."""
+
+from __future__ import annotations
+
+import pytest
+
+from ctlsupport.core import checklist, templates
+from ctlsupport.errors import InvalidInput, MissingFields
+
+ITEMS = templates.load("server-down").checklist  # status, power, ping, firewall, reboot
+
+
+def test_what_was_done_becomes_the_steps_as_a_list():
+    done, reasons = checklist.parse_flags(ITEMS, ["ping", "power"], ["reboot=customer forbids it"])
+    outcome = checklist.resolve(ITEMS, done, reasons, priority="normal")
+    steps = checklist.merge_steps(outcome, "Also looked at the logs.")
+    assert steps.splitlines() == [
+        "Checked before opening this ticket:",
+        "- Checked in the Control Portal that the server is powered on",
+        "- Pinged the external IP and tried the service port from outside the platform",
+        "Not done:",
+        "- Checked the status page for an incident or maintenance in the data center",
+        "- Checked the firewall rules and public IP settings for recent changes",
+        "- Rebooted the server from the Control Portal (with the customer's consent) "
+        "(why: customer forbids it)",
+        "",
+        "Also:",
+        "Also looked at the logs.",
+    ]
+
+
+@pytest.mark.parametrize("level", ["urgent", "high"])
+def test_urgent_and_high_name_each_item_without_a_reason_like_a_missing_flag(level):
+    done, reasons = checklist.parse_flags(ITEMS, ["status", "power", "ping"], ["firewall"])
+    with pytest.raises(MissingFields) as caught:
+        checklist.resolve(ITEMS, done, reasons, priority=level)
+    assert caught.value.message == (
+        "missing required input: --checked firewall or --unchecked firewall=REASON, "
+        "--checked reboot or --unchecked reboot=REASON"
+    )
+
+
+def test_an_escalation_needs_reasons_whatever_the_priority():
+    with pytest.raises(MissingFields, match="--unchecked status=REASON"):
+        checklist.resolve(ITEMS, set(), {}, priority="low", escalating=True)
+    everything = {item.id for item in ITEMS}
+    assert checklist.resolve(ITEMS, everything, {}, priority="low", escalating=True).done
+
+
+@pytest.mark.parametrize(
+    ("checked", "unchecked", "problem"),
+    [
+        (["nope"], [], "--checked: no item 'nope'"),
+        ([], ["ping=two\nlines"], "--unchecked ping: the reason must be one line"),
+        ([], ["ping=  "], "--unchecked ping: the reason must not be empty"),
+        (["ping"], ["ping=why"], "ping is also given as --checked"),
+    ],
+)
+def test_bad_flags_are_refused(checked, unchecked, problem):
+    with pytest.raises(InvalidInput, match=problem):
+        checklist.parse_flags(ITEMS, checked, unchecked)
