@@ -133,3 +133,12 @@ def accept(changes: Iterable[rules.Change]) -> None:
         if server is not None:
             setattr(server, change.what, change.new)
             book.put_server(change.alias, server)
+
+
+def escalation_checklist(profile: str, request_id: int) -> list[dict[str, str]]:
+    """The checklist items a ticket opened from here went without, unexplained (an
+    escalation asks the reason for each)."""
+    from ctlsupport.store import db
+    from ctlsupport.store.history import History
+
+    return History(db.connect()).checklist_open(profile, request_id)

@@ -182,6 +182,7 @@ def ask_checklist(prompter: Prompter, template: Template, values: compose.Values
                 )
     outcome = checklist.resolve(template.checklist, set(done), reasons, priority=priority)
     values.set("steps", prefill.steps(outcome, str(values.get("steps") or "")))
+    values.set("checklist_open", checklist.unexplained(outcome))
 
 
 def scripted(
@@ -208,6 +209,7 @@ def scripted(
     priority = str(values.get("priority") or "normal")
     outcome = checklist.resolve(template.checklist, done, reasons, priority=priority)
     values.set("steps", prefill.steps(outcome, str(values.get("steps") or "")))
+    values.set("checklist_open", checklist.unexplained(outcome))
     return notes
 
 

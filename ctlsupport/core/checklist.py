@@ -119,6 +119,28 @@ def resolve(
     return outcome
 
 
+def unexplained(outcome: Outcome) -> list[dict[str, str]]:
+    """Items not done and not explained, as a ticket keeps them for a later escalation."""
+    return [{"id": item.id, "text": item.text} for item, why in outcome.not_done if not why]
+
+
+def for_escalation(pending: list[dict[str, str]], reasons: dict[str, str]) -> str:
+    """The escalation's paragraph on the ticket's checklist items not done, each with its
+    reason; MissingFields names every item still without one."""
+    items = [Item(p["id"], p["text"]) for p in pending]
+    unknown = sorted(set(reasons) - {item.id for item in items})
+    if unknown:
+        raise InvalidInput(
+            f"--unchecked: the ticket's checklist has no open item {unknown[0]!r} "
+            f"(open: {', '.join(item.id for item in items) or 'none'})"
+        )
+    outcome = resolve(items, set(), reasons, priority="", escalating=True)
+    if not outcome.not_done:
+        return ""
+    lines = [f"- {item.text} (why: {why})" for item, why in outcome.not_done]
+    return "\n".join(["L1 checklist items not done:", *lines])
+
+
 def merge_steps(outcome: Outcome, steps: str) -> str:
     """The checklist's list first, then what the person wrote themselves."""
     listed = outcome.as_steps()

@@ -59,3 +59,38 @@ def test_an_escalation_needs_reasons_whatever_the_priority():
 def test_bad_flags_are_refused(checked, unchecked, problem):
     with pytest.raises(InvalidInput, match=problem):
         checklist.parse_flags(ITEMS, checked, unchecked)
+
+
+def test_an_escalation_asks_the_reason_of_each_item_the_ticket_went_without():
+    done, reasons = checklist.parse_flags(ITEMS, ["status", "power", "ping"], [])
+    pending = checklist.unexplained(checklist.resolve(ITEMS, done, reasons, priority="low"))
+    assert [p["id"] for p in pending] == ["firewall", "reboot"]
+    with pytest.raises(MissingFields, match="--unchecked reboot=REASON"):
+        checklist.for_escalation(pending, {"firewall": "no access"})
+    text = checklist.for_escalation(pending, {"firewall": "no access", "reboot": "forbidden"})
+    assert text == (
+        "L1 checklist items not done:\n"
+        "- Checked the firewall rules and public IP settings for recent changes (why: no access)\n"
+        "- Rebooted the server from the Control Portal (with the customer's consent) "
+        "(why: forbidden)"
+    )
+    with pytest.raises(InvalidInput, match="no open item 'status'"):
+        checklist.for_escalation(pending, {"status": "x"})
+    assert checklist.for_escalation([], {}) == ""
+
+
+def test_a_ticket_keeps_its_unexplained_items_for_the_escalation():
+    """Through the outbox payload and the local history, as a sent ticket is recorded."""
+    from ctlsupport.actions import prefill
+    from ctlsupport.core.submission import draft_from_payload, draft_to_payload
+    from ctlsupport.model import Request, TicketDraft
+    from ctlsupport.store import db
+    from ctlsupport.store.history import History
+
+    pending = [{"id": "reboot", "text": "Rebooted the server"}]
+    draft = TicketDraft(subject="s", customer_alias="ACME", checklist_open=pending)
+    back = draft_from_payload(draft_to_payload(draft, alias="a@b.example", account_rep=""))
+    request = Request(4201, "s", "new", "normal", "incident", "", "", "", "", "")
+    History(db.connect()).record_submitted("lab", request, back)
+    assert prefill.escalation_checklist("lab", 4201) == pending
+    assert prefill.escalation_checklist("lab", 4202) == []

@@ -19,3 +19,7 @@ CREATE TABLE customer_servers (
     PRIMARY KEY (alias, name)
 );
 CREATE INDEX customer_servers_name ON customer_servers (name);
+
+-- A template's L1 checklist items that a ticket went without, unexplained (JSON list of
+-- {"id", "text"}): escalating the ticket asks the reason for each first.
+ALTER TABLE requests ADD COLUMN checklist_open TEXT;
