@@ -81,13 +81,12 @@ def from_template(template: Template, given: Mapping[str, object]) -> Filled:
     known = {name: str(given.get(name) or "") for name in PLACEHOLDERS}
     subject, description = template.fill(known)
     filled = Filled(notes=[f"template {template.name}: {template.title}"])
-    for name, value in (
-        ("subject", subject),
-        ("priority", template.priority),
-        ("description", description),
-    ):
+    for name, value in (("subject", subject), ("priority", template.priority)):
         if not given.get(name):
             filled.values[name] = value
+    # The skeleton first, then what was written (a --description adds to it).
+    typed = str(given.get("description") or "").strip()
+    filled.values["description"] = f"{description}\n\n{typed}" if typed else description
     return filled
 
 

@@ -7,8 +7,8 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from ctlsupport.cli import open_template
-from ctlsupport.cli.prompts import Prompter
+from ctlsupport.actions import open_template
+from ctlsupport.cli.open_template import TemplatePrompter
 from ctlsupport.core import compose, templates
 from ctlsupport.errors import InvalidInput, MissingFields, UsageError
 
@@ -46,7 +46,7 @@ def run(keys: str, ask, *args):
 
         threading.Thread(target=type_keys, daemon=True).start()
         with create_app_session(input=typed, output=DummyOutput()):
-            return ask(Prompter(), *args)
+            return ask(TemplatePrompter(), *args)
 
 
 @pytest.mark.parametrize(
@@ -149,3 +149,78 @@ def test_scripted_fills_from_the_directory_and_the_template(directory):
         open_template.scripted(template, compose.Values(), ["nope"], [])
     with pytest.raises(UsageError, match="go with --template"):
         open_template.scripted(None, compose.Values(), ["ping"], [])
+
+
+def test_before_form_fills_a_repeat_ticket_from_template_and_directory(directory):
+    """Template first, then the customer, the server, the questions and the checklist."""
+    values = compose.Values(data={"datacenter": "UC1"})  # the profile's default data center
+    down_to_server_down = DOWN * 6  # none, backup, client-vpn, ddos, latency, perf, server-down
+    keys = (
+        down_to_server_down + ENTER  # template
+        + "acm" + TAB + ENTER  # customer
+        + ENTER  # the most recently used server
+        + "ping fails" + ENTER + ENTER + ENTER + ENTER  # questions: one answered
+        + "a" + ENTER  # checklist: all done
+    )  # fmt: skip
+    template = run(keys, open_template.before_form, values, None)
+    assert template.name == "server-down"
+    data = values.data
+    assert data["customer_alias"] == "ACME" and data["customer_name"] == "Acme Corp"
+    assert data["datacenter"] == "VA1"  # the server's, not the profile's default
+    assert data["subject"] == f"ACME: {data['server']} down or unreachable"
+    assert data["priority"] == "high"
+    assert data["description"].endswith("and from where? ping fails")
+    assert data["steps"].startswith("Checked before opening this ticket:\n- Checked the status")
+    assert data["checklist_open"] == []
+
+
+def test_prefill_flags_without_a_person(directory):
+    fields = {"customer_alias": "ACME", "server": "VA1ACMEWEB01", "description": "Since 09:12."}
+    template = templates.load("client-vpn")  # normal: unexplained items are allowed
+    notes = open_template.prefill_flags(fields, template, ["config"], [], asking=False)
+    assert fields["ip"] == "203.0.113.10" and fields["customer_name"] == "Acme Corp"
+    assert fields["priority"] == "normal"
+    assert fields["description"].startswith("Users of Acme Corp cannot connect")
+    assert fields["description"].endswith("\n\nSince 09:12.")
+    assert [p["id"] for p in fields["checklist_open"]] == ["port", "password", "version"]
+    assert "customer ACME: Acme Corp (from the directory)" in notes
+    asking = {"customer_alias": "ACME", "server": "VA1ACMEWEB01"}
+    assert open_template.prefill_flags(asking, None, None, None, asking=True) == []
+    assert asking["datacenter"] == "VA1" and "subject" not in asking
+
+
+def test_after_form_asks_late_reasons_and_keeps_the_rest_for_escalation(directory):
+    from ctlsupport.model import TicketDraft
+
+    pending = [{"id": "port", "text": "Confirmed UDP port 1194 is allowed"}]
+    steps = (
+        "Checked before opening this ticket:\n- x\nNot done:\n- Confirmed UDP port 1194 is allowed"
+    )
+    values = compose.Values(data={"checklist_open": pending, "customer_alias": "ACME",
+                                  "server": "VA1ACMEWEB01", "ip": "203.0.113.10"})  # fmt: skip
+    normal = TicketDraft(priority="normal", steps=steps)
+    assert open_template.after_form(None, values, normal) == []
+    assert normal.checklist_open == pending  # escalate asks later
+    high = TicketDraft(priority="high", steps=steps)
+    with pytest.raises(MissingFields, match="--unchecked port=REASON"):
+        open_template.after_form(None, values, high)
+    run("firewall is the customer's" + ENTER, open_template.after_form, values, high)
+    assert high.steps.endswith(
+        "- Confirmed UDP port 1194 is allowed (why: firewall is the customer's)"
+    )
+    assert high.checklist_open == []
+
+
+def test_process_defaults_take_the_template_kind_and_criterion():
+    from ctlsupport.actions.open_template import process_defaults
+
+    class Options:
+        kind, criterion = "incident", None
+
+    options = Options()
+    process_defaults(templates.load("ddos"), options)
+    assert (options.kind, options.criterion) == ("security", "security incident")
+    given = Options()
+    given.kind, given.criterion = "task", "any new service request"
+    process_defaults(templates.load("server-down"), given)
+    assert (given.kind, given.criterion) == ("task", "any new service request")
