@@ -141,3 +141,32 @@ def escalation_checklist(profile: str, request_id: int) -> list[dict[str, str]]:
     from ctlsupport.store.history import History
 
     return History(db.connect()).checklist_open(profile, request_id)
+
+
+def escalation_reasons(
+    ask: object | None, profile: str, request_id: int, unchecked: list[str]
+) -> str:
+    """Before an escalation: the reason for each checklist item the ticket went without
+    (`--unchecked ITEM=REASON`, or asked when `ask` is a person). The paragraph for the
+    escalation's text ("" when the ticket left nothing unexplained); MissingFields names
+    every item still without a reason."""
+    from ctlsupport.core import checklist
+
+    pending = escalation_checklist(profile, request_id)
+    reasons: dict[str, str] = {}
+    for value in unchecked:
+        ident, _, text = value.partition("=")
+        try:
+            reasons[ident.strip()] = checklist.reason(text)
+        except ValueError as exc:
+            from ctlsupport.errors import InvalidInput
+
+            raise InvalidInput(f"--unchecked {ident.strip()}: {exc}") from None
+    if ask is not None and getattr(ask, "interactive", False):
+        for item in pending:
+            if item["id"] not in reasons:
+                reasons[item["id"]] = ask.text(  # type: ignore[attr-defined]
+                    f"#{request_id} went without: {item['text']}. Why? (one line)",
+                    check=checklist.reason,
+                )
+    return checklist.for_escalation(pending, reasons)

@@ -94,3 +94,34 @@ def test_a_ticket_keeps_its_unexplained_items_for_the_escalation():
     History(db.connect()).record_submitted("lab", request, back)
     assert prefill.escalation_checklist("lab", 4201) == pending
     assert prefill.escalation_checklist("lab", 4202) == []
+
+
+def test_escalation_reasons_from_flags_or_asked():
+    from ctlsupport.actions import prefill
+    from ctlsupport.model import Request, TicketDraft
+    from ctlsupport.store import db
+    from ctlsupport.store.history import History
+
+    pending = [{"id": "reboot", "text": "Rebooted the server"}]
+    request = Request(4201, "s", "new", "normal", "incident", "", "", "", "", "")
+    History(db.connect()).record_submitted("lab", request, TicketDraft(checklist_open=pending))
+    with pytest.raises(MissingFields, match="--unchecked reboot=REASON"):
+        prefill.escalation_reasons(None, "lab", 4201, [])
+    text = prefill.escalation_reasons(None, "lab", 4201, ["reboot=not allowed"])
+    assert text == "L1 checklist items not done:\n- Rebooted the server (why: not allowed)"
+    assert prefill.escalation_reasons(None, "lab", 4299, []) == ""
+
+    class Person:
+        interactive = True
+
+        def __init__(self) -> None:
+            self.asked: list[str] = []
+
+        def text(self, label, *, check):
+            self.asked.append(label)
+            return check(" the customer said no ")
+
+    person = Person()
+    text = prefill.escalation_reasons(person, "lab", 4201, [])
+    assert person.asked == ["#4201 went without: Rebooted the server. Why? (one line)"]
+    assert text.endswith("(why: the customer said no)")
