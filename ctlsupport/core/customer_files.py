@@ -111,7 +111,15 @@ def _csv_rows(text: str) -> list[tuple[int, dict[str, str]]]:
     import csv
     import io
 
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))  # a spreadsheet's BOM
+    # newline="": the csv module finds the line ends itself (also inside quoted cells).
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))  # a spreadsheet's BOM
+    try:
+        return _csv_read(reader)
+    except csv.Error as exc:
+        raise InvalidInput(f"line {reader.line_num}: not CSV: {exc}") from None
+
+
+def _csv_read(reader) -> list[tuple[int, dict[str, str]]]:  # type: ignore[no-untyped-def]
     header = [h.strip().lower() for h in next(reader, [])]
     missing = [c for c in ("alias", "name") if c not in header]
     unknown = [h for h in header if h and h not in CSV_COLUMNS]
