@@ -134,10 +134,17 @@ def for_escalation(pending: list[dict[str, str]], reasons: dict[str, str]) -> st
             f"--unchecked: the ticket's checklist has no open item {unknown[0]!r} "
             f"(open: {', '.join(item.id for item in items) or 'none'})"
         )
-    outcome = resolve(items, set(), reasons, priority="", escalating=True)
-    if not outcome.not_done:
+    missing = [f"--unchecked {item.id}=REASON" for item in items if not reasons.get(item.id)]
+    if missing:  # `escalate` has no --checked: what was not done then stays not done
+        raise MissingFields(
+            f"missing required input: {', '.join(missing)}",
+            hint="Before an escalation, each checklist item the ticket went without needs "
+            "a one-line reason.",
+            details={"missing": missing},
+        )
+    if not items:
         return ""
-    lines = [f"- {item.text} (why: {why})" for item, why in outcome.not_done]
+    lines = [f"- {item.text} (why: {reasons[item.id]})" for item in items]
     return "\n".join(["L1 checklist items not done:", *lines])
 
 
