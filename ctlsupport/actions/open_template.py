@@ -45,9 +45,10 @@ def before_form(
     ask: TemplateAsker, values: compose.Values, template: Template | None
 ) -> Template | None:
     """An interactive `open` before its form: the template (the first question, unless
-    --template named one), the customer by fuzzy search, their server, then the
-    template's fill, questions and checklist. Returns the template used, if any."""
-    if template is None:
+    --template named one or --subject says what it is about), the customer by fuzzy
+    search, their server, then the template's fill, questions and checklist. Returns
+    the template used, if any."""
+    if template is None and not values.get("subject"):
         template = choose_template(ask)
     if template is not None:
         show_template(ask, template)

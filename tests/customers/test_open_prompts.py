@@ -224,3 +224,10 @@ def test_process_defaults_take_the_template_kind_and_criterion():
     given.kind, given.criterion = "task", "any new service request"
     process_defaults(templates.load("server-down"), given)
     assert (given.kind, given.criterion) == ("task", "any new service request")
+
+
+def test_a_subject_given_skips_the_template_question(directory):
+    values = compose.Values(data={"subject": "ACME: mail relay", "customer_alias": "ACME"})
+    assert run(ENTER, open_template.before_form, values, None) is None  # the server only
+    assert values.get("customer_name") == "Acme Corp"
+    assert values.get("server") in ("VA1ACMEWEB01", "VA1ACMEDB01")
