@@ -197,7 +197,7 @@ def _form(headers: Message, body: RequestBody) -> dict[str, str]:
     if "json" in (headers.get("Content-Type") or ""):
         try:
             data = json.loads(text or "{}")
-        except ValueError:
+        except (ValueError, RecursionError):
             raise ValueError("the request body is not valid JSON") from None
         if not isinstance(data, dict):
             raise ValueError("the request body must be a JSON object")
