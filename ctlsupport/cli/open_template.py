@@ -4,13 +4,14 @@ the template flow adds (checkboxes, and a search that offers matches as you type
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ctlsupport.actions.open_template import Find
-from ctlsupport.cli import complete
-from ctlsupport.cli.prompts import Prompter
+from ctlsupport.cli.completion import complete
+
+if TYPE_CHECKING:
+    from ctlsupport.actions.open_template import Find
 
 TemplateOption = Annotated[
     str | None,
@@ -58,13 +59,3 @@ def search(label: str, find: Find) -> str:
                 yield Completion(value, start_position=-len(text), display=shown)
 
     return questionary.autocomplete(label, choices=[], completer=Matches()).unsafe_ask()
-
-
-class TemplatePrompter(Prompter):
-    """The terminal's prompts, with the template flow's checkboxes and search."""
-
-    def checkbox(self, label: str, choices: Sequence[tuple[str, str]]) -> list[str]:
-        return checkbox(label, choices)
-
-    def search(self, label: str, find: Find) -> str:
-        return search(label, find)

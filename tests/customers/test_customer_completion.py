@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from ctlsupport.cli.completion_engine import candidates
+from ctlsupport.cli.completion.engine import candidates
 
 
 def offered(line: str) -> list[tuple[str, str]]:

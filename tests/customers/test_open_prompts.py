@@ -8,11 +8,23 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from ctlsupport.actions import open_template
-from ctlsupport.cli.open_template import TemplatePrompter
+from ctlsupport.cli import open_template as terminal
+from ctlsupport.cli.prompts import Prompter
 from ctlsupport.core import compose, templates
 from ctlsupport.errors import InvalidInput, MissingFields, UsageError
 
 DOWN, ENTER, TAB, SPACE = "\x1b[B", "\r", "\t", " "
+
+
+class TemplatePrompter(Prompter):
+    """The terminal's prompts on a prompt_toolkit pipe, with the template flow's two
+    kinds of question (as the terminal asker has them)."""
+
+    def checkbox(self, label, choices):
+        return terminal.checkbox(label, choices)
+
+    def search(self, label, find):
+        return terminal.search(label, find)
 
 
 @pytest.fixture
