@@ -2,7 +2,8 @@
 
     python bench/startup_bench.py [--runs 30]
 
-Seeds a history of 5,000 tickets in a temporary CTLSUPPORT_HOME, then runs each
+Seeds a history of 5,000 tickets and a directory of 500 customers with 2,000 servers
+in a temporary CTLSUPPORT_HOME, then runs each
 command --runs times, interleaved, and reports the median wall time, its ratio to
 `python -c pass`, and the peak memory of one run (`/usr/bin/time -v`).
 Targets: TAB <= 2.5x, --version <= 3x, --help <= 6x; every command's own --help and
@@ -26,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 TICKETS = 5000
-TARGETS = {"TAB: ticket ids": 2.5, "--version": 3.0, "--help": 6.0}
+CUSTOMERS = 500
+TARGETS = {"TAB: ticket ids": 2.5, "TAB: servers": 2.5, "--version": 3.0, "--help": 6.0}
 LIGHT_TARGET = 4.0  # every command's --help, and the commands that read only local files
 
 
@@ -52,6 +54,14 @@ def seed(home: Path) -> None:
             for n in range(TICKETS)
         ],
     )  # fmt: skip
+    from ctlsupport.store.customers import Customer, Directory, Server
+
+    Directory(db.connect()).batch(
+        Customer(f"C{n:03d}", f"Customer {n}", [
+            Server(f"VA1C{n:03d}WEB{k:02d}", f"203.0.{n % 250}.{k + 1}", "VA1") for k in range(4)
+        ])
+        for n in range(CUSTOMERS)
+    )  # fmt: skip
 
 
 def commands(exe: str) -> dict[str, tuple[list[str], dict[str, str]]]:
@@ -59,9 +69,13 @@ def commands(exe: str) -> dict[str, tuple[list[str], dict[str, str]]]:
 
     tab = {"_CTLSUPPORT_COMPLETE": "complete_bash", "COMP_WORDS": "ctlsupport show 1",
            "COMP_CWORD": "2"}  # fmt: skip
+    servers = {"_CTLSUPPORT_COMPLETE": "complete_bash",
+               "COMP_WORDS": "ctlsupport open --customer-alias C042 --server VA1",
+               "COMP_CWORD": "5"}  # fmt: skip
     table = {
         "python -c pass": ([sys.executable, "-c", "pass"], {}),
         "TAB: ticket ids": ([exe], tab),
+        "TAB: servers": ([exe], servers),
         "--version": ([exe, "--version"], {}),
         "--help": ([exe, "--help"], {}),
         "list --offline": ([exe, "list", "--offline"], {}),

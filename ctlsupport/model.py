@@ -59,6 +59,9 @@ class TicketDraft:
     # Urgent and high: the matrix criterion that applies, and one line of business impact.
     priority_justification: str = ""
     business_impact: str = ""
+    # A template's L1 checklist items not done and not explained ({"id", "text"} each):
+    # an escalation of the ticket asks the reason first.
+    checklist_open: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass

@@ -239,6 +239,9 @@ def _preview(
             _scan_attachment(redactor, path)
         if redactor.found:
             notes.append(("cyan", f"Redacted before sending: {redactor.summary()}"))
+    from ctlsupport.actions.prefill import ENGLISH_ONLY
+
+    notes.append(("cyan", ENGLISH_ONLY))
     ask.preview(title, [PreviewRow(label, value) for label, value in rows], notes)
 
 

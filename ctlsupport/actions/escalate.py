@@ -4,7 +4,7 @@ delivery exactly once by a new request or a new message."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from ctlsupport.actions.results import Done
@@ -22,6 +22,7 @@ class EscalateOptions:
     route: str = "api"
     yes: bool = False
     redact: bool = True  # False: --no-redact (known secrets are masked all the same)
+    unchecked: list[str] = field(default_factory=list)  # ITEM=REASON, checklist items not done
 
 
 def escalate(opts: EscalateOptions, state: Session) -> Done:
@@ -62,6 +63,11 @@ def escalate(opts: EscalateOptions, state: Session) -> Done:
             f"escalation of #{opts.request_id} is early ({early})",
             hint="Pass --yes to escalate all the same.",
         )
+    # The ticket's checklist items not done and not explained: each needs its reason now.
+    from ctlsupport.actions.prefill import escalation_reasons
+
+    undone = escalation_reasons(ask, profile.name, opts.request_id, opts.unchecked)
+    reason = f"{reason}\n\n{undone}" if undone else reason
     from ctlsupport.core.outbound import Gate
 
     gate = Gate.for_profile(profile.name, profile.alias, redact=opts.redact)

@@ -25,16 +25,30 @@ if TYPE_CHECKING:
 def open_ticket(opts: OpenOptions, session: Session, ask: Asker) -> Done | None:
     """Collect, check, preview and send one ticket; or, when the person chose to comment
     on a duplicate instead, that comment."""
+    from ctlsupport.actions import open_template as flow
+
     asking = ask.interactive
+    template = flow.load(opts.template)
+    # The directory (and, without a person, the template and its checklist) fill the
+    # flags left out, before anything is checked or asked.
+    for note in flow.prefill_flags(
+        opts.fields, template, opts.checked, opts.unchecked, asking=asking
+    ):
+        session.notes.note(note)
+    flow.process_defaults(template, opts.process)
     values, draft_id = open_input.values_from(opts, session, asking)
     open_input.read_error_text(opts, session, values)
     redactor = None if opts.no_redact else open_input.redactor()
     if asking:
-        draft = _ask(opts, session, ask, values, draft_id, redactor)
+        draft = _ask(opts, session, ask, values, draft_id, redactor, template)
     else:
         draft = open_input.scripted_draft(session, values, redactor)
     if draft is None:
         return opts.process.instead  # answered another way: a comment on an open request
+    # The checklist items left unexplained go with the ticket; a value that differs
+    # from the customer directory is asked about (or, without a person, reported).
+    for note in flow.after_form(ask if asking else None, values, draft):
+        session.notes.warn(note)
     SCRUBBER.add(draft.pin, draft.root_password)
     if not asking:
         from ctlsupport.actions.open_checks import before_submit
@@ -55,13 +69,17 @@ def open_ticket(opts: OpenOptions, session: Session, ask: Asker) -> Done | None:
     return done
 
 
-def _ask(opts: OpenOptions, session: Session, ask: Asker, values, draft_id, redactor):
-    """The form, the process questions and the preview; Ctrl-C keeps a draft."""
+def _ask(opts: OpenOptions, session: Session, ask: Asker, values, draft_id, redactor, template):
+    """The template and the customer first, then the form, the process questions and the
+    preview; Ctrl-C keeps a draft."""
+    from ctlsupport.actions import open_template as flow
     from ctlsupport.actions.compose_form import collect
     from ctlsupport.actions.open_checks import ProcessQuestions
 
     mail_to = open_send.mail_to(session, opts.process.kind) if opts.route == "email" else None
     try:
+        if not opts.resume:
+            flow.process_defaults(flow.before_form(ask, values, template), opts.process)
         return collect(
             ask, values, session, yes=opts.yes or opts.dry_run, redactor=redactor,
             mail_to=mail_to, check=ProcessQuestions(session, opts.process),

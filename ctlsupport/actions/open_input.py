@@ -34,6 +34,9 @@ class OpenOptions:
     dry_run: bool = False
     no_redact: bool = False
     resume: str | None = None
+    template: str | None = None  # a problem template's name
+    checked: list[str] = field(default_factory=list)  # its checklist items done
+    unchecked: list[str] = field(default_factory=list)  # ITEM=REASON: not done, and why
     process: ProcessOptions = field(default_factory=ProcessOptions)
 
 

@@ -76,8 +76,8 @@ def root(
 
 
 def _register() -> None:
+    from ctlsupport.cli.commands import customers, outbox, sandbox, setup, templates, tickets
     from ctlsupport.cli.commands import open as open_cmd
-    from ctlsupport.cli.commands import outbox, sandbox, setup, tickets
 
     app.command("open", help=open_cmd.HELP, epilog=open_cmd.EPILOG)(open_cmd.open_ticket)
     app.command("list", help=tickets.LIST_HELP, epilog=tickets.LIST_EPILOG)(tickets.list_requests)
@@ -87,6 +87,8 @@ def _register() -> None:
     app.add_typer(sandbox.app, name="sandbox")
     app.add_typer(outbox.app, name="outbox")
     app.add_typer(outbox.drafts_app, name="drafts")
+    app.add_typer(customers.app, name="customers")
+    app.add_typer(templates.app, name="templates")
     _register_completion()
     _register_credentials()
     _register_process()

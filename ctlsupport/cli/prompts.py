@@ -245,6 +245,18 @@ class TerminalAsker:
     def confirm(self, label: str, *, default: bool = False) -> bool:
         return self.prompter.confirm(label, default=default)
 
+    def checkbox(self, label: str, choices: Sequence[tuple[str, str]]) -> list[str]:
+        from ctlsupport.cli.open_template import checkbox
+
+        self.prompter  # noqa: B018 - the prompt session, opened at the first question
+        return checkbox(label, choices)
+
+    def search(self, label: str, find: Callable[[str], list[tuple[str, str]]]) -> str:
+        from ctlsupport.cli.open_template import search
+
+        self.prompter  # noqa: B018 - the prompt session, opened at the first question
+        return search(label, find)
+
     def multiline(self, label: str, *, check: Validator, keep_typed: bool = False) -> str:
         return self.prompter.multiline(label, check=check, keep_typed=keep_typed)
 

@@ -33,6 +33,21 @@ class History:
         )
         self.remember("customer_alias", draft.customer_alias)
         self.remember("server", draft.server)
+        if draft.checklist_open:
+            self.conn.execute(
+                "UPDATE requests SET checklist_open = ? WHERE profile = ? AND id = ?",
+                (json.dumps(draft.checklist_open), profile, request.id),
+            )
+        from ctlsupport.store.customers import Directory
+
+        # Every customer a ticket is opened for goes into the directory (only added to).
+        Directory(self.conn).remember_ticket(
+            draft.customer_alias.upper(),
+            draft.customer_name,
+            draft.server.upper(),
+            draft.ip,
+            draft.datacenter.upper(),
+        )
 
     def record_seen(
         self,
@@ -119,6 +134,14 @@ class History:
             (profile,),
         )
         return {row["id"]: row["customer_alias"] for row in rows}
+
+    def checklist_open(self, profile: str, request_id: int) -> list[dict[str, str]]:
+        """The checklist items a ticket opened from here went without, unexplained."""
+        row = self.conn.execute(
+            "SELECT checklist_open FROM requests WHERE profile = ? AND id = ?",
+            (profile, request_id),
+        ).fetchone()
+        return json.loads(row["checklist_open"]) if row and row["checklist_open"] else []
 
     def first_replies(self, profile: str) -> dict[int, str]:
         """When the provider first answered, for the requests where that is known."""

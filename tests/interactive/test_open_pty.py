@@ -48,6 +48,7 @@ def answer(child: pexpect.spawn, prompt: str, text: str) -> None:
 
 def fill_ticket(child: pexpect.spawn) -> None:
     """Answer every prompt of `open`, with one bad IP that must be re-asked."""
+    answer(child, "Problem template", "")  # none: a blank ticket
     answer(child, "Subject", "ACME: web server down")
     child.expect("Priority")
     child.send(ENTER)  # normal, the default
@@ -167,6 +168,7 @@ def test_piped_error_text_with_prompts_on_the_terminal(spawn, cli):
 
 def test_ctrl_c_saves_a_draft_and_resume_completes_it(spawn, cli):
     child = spawn("--sandbox", "open", "--no-suggest")
+    answer(child, "Problem template", "")  # none: a blank ticket
     answer(child, "Subject", "ACME: half typed")
     child.expect("Priority")
     child.send(DOWN + ENTER)  # low

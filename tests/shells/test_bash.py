@@ -78,3 +78,8 @@ def test_files_for_attachments(shell_env, tmp_path):
     (tmp_path / "screenshot.png").write_bytes(b"x")
     # No candidates from ctlsupport: `complete -o default` lets bash complete file names.
     assert complete(shell_env, f"ctlsupport open --attach {tmp_path}/scr") == []
+
+
+def test_a_customer_name_with_a_space_stays_one_word(shell_env, cli):
+    assert cli("customers", "add", "ACME", "--name", "Acme Corp's").code == 0
+    assert complete(shell_env, "ctlsupport open --customer-name Ac") == [r"Acme\ Corp\'s"]

@@ -41,6 +41,15 @@ def escalate(
             "passwords are still masked).",
         ),
     ] = False,
+    unchecked: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--unchecked",
+            metavar="ITEM=REASON",
+            help="A checklist item the ticket went without, and why in one line "
+            "(repeatable; each one left unexplained at `open` needs one).",
+        ),
+    ] = None,
 ) -> None:
     from ctlsupport.actions import escalate as action
 
@@ -52,5 +61,6 @@ def escalate(
         route=options.route(via, state.profile().via),
         yes=yes,
         redact=not no_redact,
+        unchecked=unchecked or [],
     )
     state.out.done(action.escalate(opts, state))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ctlsupport.cli import options
+from ctlsupport.cli import open_template, options
 from ctlsupport.cli.context import AppState
 from ctlsupport.cli.options import Yes
 from ctlsupport.core import fields
@@ -110,6 +110,9 @@ def open_ticket(
     out_of_scope_ok: options.OutOfScopeOption = False,
     no_duplicate_check: options.NoDuplicateOption = False,
     suggest: options.SuggestOption = None,
+    template: open_template.TemplateOption = None,
+    checked: open_template.CheckedOption = None,
+    unchecked: open_template.UncheckedOption = None,
 ) -> None:
     """Open a ticket: flags in, the open action, its result out."""
     from ctlsupport.actions import open as action
@@ -138,6 +141,9 @@ def open_ticket(
         dry_run=dry_run,
         no_redact=no_redact,
         resume=resume,
+        template=template,
+        checked=checked or [],
+        unchecked=unchecked or [],
         process=ProcessOptions(
             kind, breach, impact, criterion, due, out_of_scope_ok, not no_duplicate_check,
             suggest, dry_run,

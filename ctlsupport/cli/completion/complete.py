@@ -140,32 +140,97 @@ def profiles(args: list[str], incomplete: str) -> Candidates:
     return _matching(names, incomplete)
 
 
-def _seen(kind: str, column: str, incomplete: str) -> Candidates:
-    """Values typed before (seen_values), then those on known requests, most recent first."""
+def _like(incomplete: str) -> str:
+    """A LIKE prefix pattern for `incomplete` (its own % and _ taken literally)."""
+    escaped = incomplete.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
+
+
+def _seen(
+    kind: str, column: str, incomplete: str, directory: str = "", params: tuple = ()
+) -> Candidates:
+    """Values from the customer directory (`directory`: a query of value, help, time),
+    then those typed before (seen_values) and on known requests; most recent first."""
     conn = _history()
     if conn is None:
         return []
+    union = (
+        "SELECT value, '' AS help, last_used AS at FROM seen_values WHERE kind = ? "
+        f"UNION ALL SELECT {column}, '', updated_at FROM requests WHERE {column} != ''"
+    )
+    query = (
+        "SELECT value, MAX(help) FROM ({}) WHERE value LIKE ? ESCAPE '\\' "
+        "GROUP BY upper(value) ORDER BY MAX(at) DESC LIMIT ?"
+    )
+    tail = (kind, _like(incomplete), MAX_IDS)
     with conn:
-        rows = conn.execute(
-            "SELECT value FROM (SELECT value, last_used AS at FROM seen_values WHERE kind = ? "
-            f"UNION ALL SELECT {column}, updated_at FROM requests WHERE {column} != '') "
-            "WHERE value LIKE ? || '%' GROUP BY value ORDER BY MAX(at) DESC LIMIT ?",
-            (kind, incomplete.replace("%", ""), MAX_IDS),
-        ).fetchall()
+        try:
+            rows = conn.execute(
+                query.format(f"{directory} UNION ALL {union}"), (*params, *tail)
+            ).fetchall()
+        except sqlite3.OperationalError:  # a history from before the directory existed
+            rows = conn.execute(query.format(union), tail).fetchall() if directory else []
     conn.close()
-    return [(value, "") for (value,) in rows]
+    return [(value, help_ or "") for value, help_ in rows]
 
 
 @completer
 def customer_aliases(args: list[str], incomplete: str) -> Candidates:
-    """Customer account aliases used before."""
-    return _seen("customer_alias", "customer_alias", incomplete)
+    """Customer account aliases: the directory's (with the name), then those used before."""
+    return _seen(
+        "customer_alias",
+        "customer_alias",
+        incomplete,
+        "SELECT alias AS value, name AS help, COALESCE(last_used, updated_at) AS at FROM customers",
+    )
+
+
+@completer
+def customer_names(args: list[str], incomplete: str) -> Candidates:
+    """Customer names from the directory, with the alias."""
+    conn = _history()
+    if conn is None:
+        return []
+    with conn:
+        try:
+            rows = conn.execute(
+                "SELECT name, alias FROM customers WHERE name LIKE ? ESCAPE '\\' "
+                "ORDER BY last_used IS NULL, last_used DESC, name LIMIT ?",
+                (_like(incomplete), MAX_IDS),
+            ).fetchall()
+        except sqlite3.OperationalError:  # a history from before the directory existed
+            rows = []
+    conn.close()
+    return [(name, alias) for name, alias in rows]
 
 
 @completer
 def servers(args: list[str], incomplete: str) -> Candidates:
-    """Server names used before."""
-    return _seen("server", "server", incomplete)
+    """Server names: the directory's (with IP, data center and alias; only the named
+    customer's when --customer-alias, or `customers edit ALIAS`, is on the line), then
+    those used before."""
+    alias = _option_value(args, "--customer-alias", "add", "edit")
+    directory = (
+        "SELECT name AS value, trim(ip || ' ' || datacenter || ' ' || alias) AS help, "
+        "COALESCE(last_used, updated_at) AS at FROM customer_servers"
+    )
+    if not alias:
+        return _seen("server", "server", incomplete, directory)
+    return _seen("server", "server", incomplete, directory + " WHERE alias = ?", (alias.upper(),))
+
+
+@completer
+def file_formats(args: list[str], incomplete: str) -> Candidates:
+    """The formats the customer directory is shared in."""
+    return _matching([("csv", "one row per server"), ("toml", "tables")], incomplete)
+
+
+@completer
+def templates(args: list[str], incomplete: str) -> Candidates:
+    """Problem templates: the packaged ones and the team's own (file names only)."""
+    from ctlsupport.core.templates import names
+
+    return _matching(list(names().items()), incomplete)
 
 
 @completer
@@ -235,6 +300,7 @@ def setting_keys(args: list[str], incomplete: str) -> Candidates:
 FIELD_COMPLETERS = {
     "priority": priorities,
     "customer_alias": customer_aliases,
+    "customer_name": customer_names,
     "datacenter": datacenters,
     "server": servers,
     "error_text": paths,

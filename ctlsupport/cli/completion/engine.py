@@ -142,10 +142,15 @@ def _zsh_escape(text: str) -> str:
     )
 
 
+# bash puts a candidate on the line as it is: a space or quote in it must be escaped
+# (a customer name such as "Acme Corp"); zsh and fish quote candidates themselves.
+_BASH_SPECIAL = re.compile(r"([^\w@%+=:,./-])")
+
+
 def render(shell: str, found: Candidates) -> str:
     """The candidates in the text format of Typer's completion class for `shell`."""
     if shell == "bash":
-        return "\n".join(value for value, _ in found)
+        return "\n".join(_BASH_SPECIAL.sub(r"\\\1", value) for value, _ in found)
     if shell == "zsh":
         if not found:
             return "_files"
