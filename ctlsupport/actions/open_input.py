@@ -3,6 +3,8 @@ the error output (a file or the pipe), and the drafts that keep what was typed."
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -97,7 +99,8 @@ def read_error_text(opts: OpenOptions, session: Session, values: compose.Values)
     if error_file == "-" or (error_file is None and stdin is not None):
         if stdin is None:
             raise InvalidInput("--error-file -: nothing is piped on stdin")
-        log = _read_log(stdin, opts.error_lines, opts.no_redact)
+        with _say_when_waiting(session):
+            log = _read_log(stdin, opts.error_lines, opts.no_redact)
     elif error_file is not None:
         try:
             with Path(error_file).expanduser().open("rb") as handle:
@@ -110,6 +113,28 @@ def read_error_text(opts: OpenOptions, session: Session, values: compose.Values)
     if log.archive is not None:
         values.set("attachments", [*(values.get("attachments") or []), str(log.archive)])
     values.set("error_text", log.text if log.text.strip() else None)
+
+
+# A pipe that stays silent this long gets one line on stderr, so nobody waits blind.
+STDIN_NOTE_AFTER = 2.0
+
+
+@contextmanager
+def _say_when_waiting(session: Session) -> Iterator[None]:
+    """Say once, after a short pause, that the error output is read from stdin."""
+    import threading
+
+    timer = threading.Timer(
+        STDIN_NOTE_AFTER,
+        session.notes.note,
+        ["Reading the error output from stdin (it ends when the pipe closes, Ctrl-D)..."],
+    )
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
 
 
 def _read_log(source: IO[bytes], lines: int, no_redact: bool):

@@ -154,7 +154,9 @@ def _record_method(state: Session, profile: Profile, method: str) -> None:
 def read_legacy_secret(ask: Asker | None, method: str, alias: str) -> Secret:
     """The desk password or token: the next stdin line when piped, else a hidden prompt."""
     label = "desk password" if method == "password" else "desk API token"
-    if not sys.stdin.isatty():
+    if sys.stdin is None:
+        value = ""
+    elif not sys.stdin.isatty():
         value = sys.stdin.readline().rstrip("\r\n")
         if not value:
             raise InvalidInput(

@@ -19,7 +19,7 @@ Validator = Callable[[str], str]
 
 def _terminal() -> tuple[Any, Any] | None:
     """Input and output streams of the controlling terminal, or None."""
-    if sys.stdin.isatty() and sys.stderr.isatty():
+    if _isatty(sys.stdin) and _isatty(sys.stderr):
         return sys.stdin, sys.stderr
     try:
         tty_in = open("/dev/tty")  # noqa: SIM115 - kept open for the prompts' lifetime
@@ -27,6 +27,11 @@ def _terminal() -> tuple[Any, Any] | None:
     except OSError:  # errno 6 (ENXIO): no controlling terminal
         return None
     return tty_in, tty_out
+
+
+def _isatty(stream: Any) -> bool:
+    """A stream closed at start (`<&-`) is None in Python: not a terminal."""
+    return stream is not None and stream.isatty()
 
 
 def interactive(no_input: bool) -> bool:
@@ -155,7 +160,7 @@ class Prompter:
 
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
         template = f"\n# {label}. Lines starting with # are ignored.\n"
-        while editor and sys.stdin.isatty():
+        while editor and _isatty(sys.stdin):
             text = _edit(editor, template)
             if text is None:  # the editor cannot be started: the prompt instead
                 break
