@@ -52,7 +52,7 @@ def values_from(
     given["attachments"] = given.get("attachments") or []
     given["cc"] = given.get("cc") or []
     values = compose.Values()
-    draft_id = _resume(values, opts.resume) if opts.resume else None
+    draft_id = _resume(values, opts.resume, session, opts) if opts.resume else None
     for name, value in given.items():
         if value or values.get(name) in (None, "", []):  # flags win over the draft
             values.set(name, value)
@@ -107,8 +107,9 @@ def read_error_text(opts: OpenOptions, session: Session, values: compose.Values)
                 log = _read_log(handle, opts.error_lines, opts.no_redact)
         except OSError as exc:
             raise InvalidInput(f"--error-file: cannot read {error_file}: {exc.strerror}") from None
-    else:
-        values.set("error_text", None)
+    else:  # nothing given now: keep what a resumed draft had
+        if values.get("error_text") in (None, ""):
+            values.set("error_text", None)
         return
     if log.archive is not None:
         values.set("attachments", [*(values.get("attachments") or []), str(log.archive)])
@@ -177,37 +178,57 @@ def scripted_draft(
 # -- drafts --------------------------------------------------------------------------------
 
 
-def _draft_payload(values: compose.Values) -> dict:
+FLAGS_KEY = "_flags"  # the flags of the run a draft was made in
+
+
+def draft_payload(values: compose.Values) -> dict:
+    """What a draft keeps of the values: all but the PIN."""
     data = {k: v for k, v in values.data.items() if k != "pin" and v not in (None, "", [])}
     data["login_required"] = values.login_required
     return data
 
 
-def save_draft(session: Session, values: compose.Values, draft_id: int | None, why: str) -> int:
-    """Keep what was typed as an `open` draft; its number."""
+def save_draft(
+    session: Session,
+    values: compose.Values,
+    draft_id: int | None,
+    why: str,
+    opts: OpenOptions | None = None,
+) -> int:
+    """Keep what was typed as an `open` draft (with the flags that turned checks off),
+    under this run's profile; its number."""
+    from ctlsupport.actions import draft_place
     from ctlsupport.store import db
     from ctlsupport.store.drafts import Drafts
 
+    payload = draft_payload(values)
+    if opts is not None:
+        payload[FLAGS_KEY] = {
+            "suggest": opts.process.suggest,
+            "duplicate_check": opts.process.duplicate_check,
+        }
     return Drafts(db.connect()).save(
         "open",
-        session.profile().name,
-        _draft_payload(values),
+        draft_place.here(session),
+        payload,
         summary=str(values.get("subject") or "(no subject yet)"),
         reason=why,
         draft_id=draft_id,
     )
 
 
-def _resume(values: compose.Values, which: str) -> int:
-    from ctlsupport.store import db
-    from ctlsupport.store.drafts import Drafts
+def _resume(values: compose.Values, which: str, session: Session, opts: OpenOptions) -> int:
+    from ctlsupport.actions import draft_place
 
-    if which != "latest" and not which.isdigit():
-        raise InvalidInput(f"--resume takes a draft number, not {which!r}")
-    draft = Drafts(db.connect()).get(None if which == "latest" else int(which), kind="open")
+    draft = draft_place.pick(session, which, "open", "open --resume {id}")
     for name, value in draft.payload.items():
         if name == "login_required":
             values.login_required = bool(value)
+        elif name == FLAGS_KEY:  # flags that turned checks off stay off
+            opts.process.suggest = False if value.get("suggest") is False else opts.process.suggest
+            opts.process.duplicate_check = opts.process.duplicate_check and value.get(
+                "duplicate_check", True
+            )
         else:
             values.set(name, value)
     return draft.id

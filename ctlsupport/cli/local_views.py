@@ -48,6 +48,7 @@ def _public(item) -> dict:
 
 def drafts_list(state: AppState) -> None:
     """`drafts list`: the saved drafts."""
+    from ctlsupport.config.settings import SANDBOX_PROFILE
     from ctlsupport.store import db
     from ctlsupport.store.drafts import Drafts
 
@@ -57,7 +58,8 @@ def drafts_list(state: AppState) -> None:
         if not drafts:
             state.out.note("No drafts.")
         for draft in drafts:
-            row = [str(draft.id), draft.kind, draft.updated_at, draft.summary, draft.reason]
+            where = "--sandbox" if draft.profile == SANDBOX_PROFILE else draft.profile
+            row = [str(draft.id), draft.kind, where, draft.updated_at, draft.summary, draft.reason]
             sys.stdout.write("\t".join(row) + "\n")
 
     state.out.result(

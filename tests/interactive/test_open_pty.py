@@ -176,7 +176,7 @@ def test_ctrl_c_saves_a_draft_and_resume_completes_it(spawn, cli):
     child.send("\x03")  # Ctrl-C
     child.expect(r"saved as draft (\d+)")
     draft_id = child.match.group(1)
-    child.expect("ctlsupport open --resume")
+    child.expect("ctlsupport --sandbox open --resume")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
