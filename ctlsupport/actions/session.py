@@ -69,8 +69,9 @@ class Session:
     smtp_passwords: dict[str, Secret] = field(default_factory=dict, init=False)  # asked once
 
     def warn_insecure_storage(self) -> None:
-        """Every command says so while secrets sit in the opt-in plain file."""
-        if secrets.insecure_in_use():
+        """Every command says so while secrets sit in the opt-in plain file (not the
+        embedded desk's runs: nothing real is at stake there)."""
+        if not self.sandbox and secrets.insecure_in_use():
             self.notes.warn(
                 f"secrets are stored in a plain file ({secrets.insecure_path()}), "
                 "not in the OS keyring; `ctlsupport auth status` shows which"
@@ -128,7 +129,7 @@ class Session:
     def secret(self, kind: str, profile: Profile) -> Secret | None:
         """A stored or env-given secret; a missing keyring is a warning, not a failure."""
         try:
-            return secrets.get(profile.name, kind, profile.alias)
+            return secrets.get(profile.name, kind, profile.alias, profile.storage)
         except KeyringUnavailable as exc:
             # Say it once: the command may still have what it needs (a prompt, env).
             if not self._keyring_warned:
@@ -154,7 +155,7 @@ class Session:
         kind = "token" if profile.auth == "token" else "password"
         env_var = secrets.ENV_VARS[kind]
         try:
-            secret = secrets.get(profile.name, kind, profile.alias)
+            secret = secrets.get(profile.name, kind, profile.alias, profile.storage)
         except KeyringUnavailable as exc:
             raise KeyringUnavailable(
                 f"{exc.message}, and {env_var} is not set",

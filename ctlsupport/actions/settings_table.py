@@ -55,6 +55,7 @@ VALIDATORS = {
     "smtp_user": validate.optional(validate.line("SMTP user", 255)),
     "smtp_security": validate.optional(validate.one_of("starttls", "tls", "none", fold_case=True)),
     "status_url": validate.url,
+    "storage": validate.optional(validate.one_of("keyring", "file", "env", fold_case=True)),
 }
 
 

@@ -46,6 +46,9 @@ class Profile:
     routes: dict[str, str] = field(default_factory=dict)
     # The platform status page (Statuspage v2 JSON), for `status` and the banner in open.
     status_url: str = DEFAULT_STATUS_URL
+    # Where setup and `auth login` keep the PIN and the sign-in: keyring (empty), file
+    # (the opt-in plain 0600 file) or env (nothing kept: the environment gives them).
+    storage: str = ""
 
     def to_toml(self) -> dict[str, object]:
         data = asdict(self)

@@ -79,6 +79,12 @@ def _keyring(run: _Run) -> None:
     from ctlsupport.errors import KeyringUnavailable
 
     name = run.profile.name if run.profile else "doctor"
+    storage = run.profile.storage if run.profile else ""
+    if storage in ("file", "env") and not run.state.sandbox:  # the choice made in setup
+        where = f"a plain 0600 file ({secrets.insecure_path()})" if storage == "file" else ""
+        where = where or "the environment (storage = env)"
+        run.add("keyring", "warn", f"not used: this profile's secrets are in {where}")
+        return
     try:
         backend = secrets.backend_name()
         secrets.round_trip(name)
