@@ -64,14 +64,18 @@ class Session:
     _settings: Settings | None = field(default=None, init=False)
     _server: SandboxServer | None = field(default=None, init=False)
     _keyring_warned: bool = field(default=False, init=False)
+    _insecure_warned: bool = field(default=False, init=False)
     talked_to_desk: bool = field(default=False, init=False)
     outbox_flushed: bool = field(default=False, init=False)  # queued items already sent
     smtp_passwords: dict[str, Secret] = field(default_factory=dict, init=False)  # asked once
 
     def warn_insecure_storage(self) -> None:
-        """Every command says so while secrets sit in the opt-in plain file (not the
-        embedded desk's runs: nothing real is at stake there)."""
-        if not self.sandbox and secrets.insecure_in_use():
+        """A command that reads secrets says so, once, while they sit in the opt-in plain
+        file (not the embedded desk's runs: nothing real is at stake there)."""
+        if self._insecure_warned or self.sandbox:
+            return
+        self._insecure_warned = True
+        if secrets.insecure_in_use():
             self.notes.warn(
                 f"secrets are stored in a plain file ({secrets.insecure_path()}), "
                 "not in the OS keyring; `ctlsupport auth status` shows which"
@@ -127,12 +131,14 @@ class Session:
             self._server = None
 
     def secret(self, kind: str, profile: Profile) -> Secret | None:
-        """A stored or env-given secret; a missing keyring is a warning, not a failure."""
+        """A stored or env-given secret; a missing keyring is a warning, not a failure
+        (and none at all with --sandbox, whose secrets are not real)."""
+        self.warn_insecure_storage()
         try:
             return secrets.get(profile.name, kind, profile.alias, profile.storage)
         except KeyringUnavailable as exc:
             # Say it once: the command may still have what it needs (a prompt, env).
-            if not self._keyring_warned:
+            if not self._keyring_warned and not self.sandbox:
                 self._keyring_warned = True
                 self.notes.warn(f"{exc.message}; cannot read the stored {kind}")
                 self.notes.note(f"hint: {exc.hint}")
@@ -148,6 +154,7 @@ class Session:
                 f"profile {profile.name!r} has no support alias",
                 hint="Run `ctlsupport setup --alias support@your-company.example`.",
             )
+        self.warn_insecure_storage()
         if profile.auth == "oauth":
             from ctlsupport.actions import tokens as stored
 

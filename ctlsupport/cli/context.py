@@ -25,7 +25,6 @@ class AppState(Session):
 
         self.out = Output(json_mode=self.json, debug=self.debug)
         self.notes = self.out
-        self.warn_insecure_storage()
 
     def asker(self) -> Asker:
         """Prompts on the terminal when a person is there, else the refusing asker."""
