@@ -47,11 +47,13 @@ def comment(opts: CommentOptions, session: Session) -> Done:
     text = given_text(opts.body, opts.body_file, opts.stdin)
     if text is None and saved:
         text = saved.payload.get("text") or None
-    name = (opts.full_name or profile.full_name or "").strip()
+    from ctlsupport.actions.records import signer, signer_hint
+
+    name = signer(session, profile, request_id, opts.full_name)
     if not name and not session.asker().interactive:
         raise MissingFields(
             "missing required input: --full-name (every update carries your full name)",
-            hint="Pass --full-name NAME, or set it: `ctlsupport config set full_name 'Jo Doe'`.",
+            hint=signer_hint(session),
             details={"missing": ["--full-name"]},
         )
     if opts.in_reply_to is not None and opts.route != "email":

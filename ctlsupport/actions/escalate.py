@@ -30,7 +30,9 @@ def escalate(opts: EscalateOptions, state: Session) -> Done:
     profile = state.profile()
     escalation.check_allowed(profile.tier, "", opts.request_id)  # the tier, before any network
     ask = state.asker()
-    name = (opts.full_name or profile.full_name or "").strip()
+    from ctlsupport.actions.records import signer, signer_hint
+
+    name = signer(state, profile, opts.request_id, opts.full_name)
     reason = (opts.reason or "").strip()
     if not ask.interactive:
         absent = [
@@ -39,7 +41,8 @@ def escalate(opts: EscalateOptions, state: Session) -> Done:
         if absent:
             raise MissingFields(
                 f"missing required input: {', '.join(absent)}",
-                hint="Pass them as flags, or run in a terminal without --no-input to be asked.",
+                hint="Pass them as flags, or run in a terminal without --no-input to be asked."
+                + (f" {signer_hint(state)}" if not name else ""),
                 details={"missing": absent},
             )
     client, request = _read_ticket(state, profile, opts.request_id, opts.route)
