@@ -52,7 +52,10 @@ def ask_field(
         SCRUBBER.add(pin)
         values.set(spec.name, Secret(pin))
     elif spec.name == "error_text":
-        values.set(spec.name, ask.multiline(label, check=spec.check))
+        from ctlsupport.core.fields import NO_ERROR_OUTPUT, NO_ERROR_WORDS
+
+        text = ask.multiline(f"{label} (none: type none)", check=spec.check)
+        values.set(spec.name, NO_ERROR_OUTPUT if text.strip().lower() in NO_ERROR_WORDS else text)
     elif spec.kind == "paths":
         values.set(spec.name, _ask_files(ask))
     elif spec.kind == "list":

@@ -35,6 +35,7 @@ class OpenOptions:
     yes: bool = False
     dry_run: bool = False
     no_redact: bool = False
+    no_error_output: bool = False  # said explicitly: there is none to give
     resume: str | None = None
     process: ProcessOptions = field(default_factory=ProcessOptions)
 
@@ -96,6 +97,13 @@ def read_error_text(opts: OpenOptions, session: Session, values: compose.Values)
         values.root_password = Secret(first)
         SCRUBBER.add(first)
     error_file = opts.error_file
+    if opts.no_error_output:
+        if error_file is not None:  # a pipe left open by a script is not an answer
+            raise InvalidInput("--no-error-output goes without --error-file")
+        from ctlsupport.core.fields import NO_ERROR_OUTPUT
+
+        values.set("error_text", NO_ERROR_OUTPUT)
+        return
     if error_file == "-" or (error_file is None and stdin is not None):
         if stdin is None:
             raise InvalidInput("--error-file -: nothing is piped on stdin")

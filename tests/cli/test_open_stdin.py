@@ -55,3 +55,22 @@ def test_a_quick_pipe_is_not_announced():
     done = _shell(f"echo boom | {_open('--no-input')}")
     assert done.returncode == 0, done.stderr
     assert "Reading the error output" not in done.stderr
+
+
+def test_no_error_output_is_an_explicit_answer_said_in_the_ticket(cli, monkeypatch):
+    from ticketdata import desk_body
+
+    monkeypatch.setenv("CTLSUPPORT_PIN", "4711")
+    made = cli("--sandbox", "--json", "--no-input", "task", *_task_flags(), "--no-error-output")
+    assert made.code == 0, made.stderr
+    assert "None shown: there is no error output" in desk_body(made.json()["data"]["id"])
+    both = cli("--sandbox", "--no-input", "open", *FULL_FLAGS, "--no-error-output",
+               "--error-file", "-")  # fmt: skip
+    assert both.code == 3 and "--no-error-output" in both.stderr
+    missing = cli("--sandbox", "--no-input", "open", *FULL_FLAGS, stdin="")
+    assert missing.code == 3 and "--no-error-output" in missing.stderr  # the hint names it
+
+
+def _task_flags() -> list[str]:
+    flags = [f if f != "high" else "normal" for f in FULL_FLAGS]
+    return [*flags, "--due", "2030-01-07"]
