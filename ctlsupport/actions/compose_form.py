@@ -26,11 +26,24 @@ PRIORITY_CHOICES = [
 
 
 def ask_field(
-    ask: Asker, spec: Field, values: compose.Values, process: ProcessQuestions | None = None
+    ask: Asker,
+    spec: Field,
+    values: compose.Values,
+    process: ProcessQuestions | None = None,
+    *,
+    edit: bool = False,
 ) -> None:
-    """Ask for one field, re-asking until the value is valid."""
+    """Ask for one field, re-asking until the value is valid (`edit`: starting from the
+    field's current value)."""
     current = values.get(spec.name)
     label = spec.label
+    if (
+        edit
+        and spec.kind in ("line", "text", "list")
+        and spec.name not in ("datacenter", "error_text")
+    ):
+        _edit_text(ask, spec, values, current)
+        return _warn_now(ask, spec.name, values, process)
     if spec.name == "priority":
         if process is not None:  # the matrix for this tier, right where the choice is made
             process.show_matrix(ask)
@@ -54,7 +67,8 @@ def ask_field(
     elif spec.name == "error_text":
         from ctlsupport.core.fields import NO_ERROR_OUTPUT, NO_ERROR_WORDS
 
-        text = ask.multiline(f"{label} (none: type none)", check=spec.check)
+        was = str(current or "") if edit else ""
+        text = ask.multiline(f"{label} (none: type none)", check=spec.check, default=was)
         values.set(spec.name, NO_ERROR_OUTPUT if text.strip().lower() in NO_ERROR_WORDS else text)
     elif spec.kind == "paths":
         values.set(spec.name, _ask_files(ask))
@@ -67,7 +81,18 @@ def ask_field(
             spec.name,
             ask.text(label, default=str(current or ""), check=spec.check),
         )
-    _warn_now(ask, spec.name, values)
+    _warn_now(ask, spec.name, values, process)
+
+
+def _edit_text(ask: Asker, spec: Field, values: compose.Values, current: object) -> None:
+    """A text field changed from its current value (a list as comma-separated text)."""
+    if spec.kind == "list":
+        was = ", ".join(current or [])  # type: ignore[arg-type]
+        text = ask.text(f"{spec.label} (comma-separated)", default=was, edit=True)
+        values.set(spec.name, [spec.check(item) for item in _split(text)])
+        return
+    check = spec.check if spec.required else validate.optional(spec.check)
+    values.set(spec.name, ask.text(spec.label, default=str(current or ""), check=check, edit=True))
 
 
 def _ask_files(ask: Asker) -> list[str]:
@@ -99,11 +124,19 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
 
 
-def _warn_now(ask: Asker, name: str, values: compose.Values) -> None:
-    """Show a warning right after the answer it is about."""
+def _warn_now(
+    ask: Asker, name: str, values: compose.Values, process: ProcessQuestions | None = None
+) -> None:
+    """Show a warning right after the answer it is about; a doubtful IP can be
+    corrected right there."""
     note = None
     if name == "ip" and values.get("ip"):
         note = validate.ip_warning(str(values.get("ip")))
+        if note:
+            ask.say(f"  ! {note}")
+            if ask.confirm("Correct the address now?", default=False):
+                ask_field(ask, BY_NAME["ip"], values, process, edit=True)
+            return
     if name == "server" and values.get("server"):
         note = validate.server_warning(
             str(values.get("server")),
@@ -170,20 +203,28 @@ def collect(
 
 
 def _edit_one(ask: Asker, values: compose.Values, check: ProcessQuestions | None) -> None:
-    """ "Edit a field" at the preview: the field chosen is asked again."""
-    name = ask.select(
-        "Which field?",
-        [(f.name, f.label) for f in FIELDS] + [("login", "Root/admin password")],
-        FIELDS[0].name,
-    )
-    if name == "login":
+    """ "Edit a field" at the preview: the field chosen is asked again, starting from its
+    current value."""
+    extra = [("login", "Root/admin password")]
+    if check is not None and check.options.impact:
+        extra.insert(0, ("impact", "Business impact"))
+    name = ask.select("Which field?", [(f.name, f.label) for f in FIELDS] + extra, FIELDS[0].name)
+    if name == "impact" and check is not None:
+        from ctlsupport.actions.open_checks import one_line_required
+
+        check.options.impact = ask.text(
+            "Business impact, in one line",
+            default=check.options.impact or "",
+            check=one_line_required,
+            edit=True,
+        )
+    elif name == "login":
         values.login_required = ask.confirm("Must the provider log in?", default=True)
         values.root_password = None
         if values.login_required:
             _ask_root_password(ask, values)
     else:
-        values.set(name, None)
-        ask_field(ask, BY_NAME[name], values, check)
+        ask_field(ask, BY_NAME[name], values, check, edit=True)
 
 
 def _ask_root_password(ask: Asker, values: compose.Values) -> None:

@@ -192,11 +192,11 @@ def _triage(state: Session, ask: Asker, draft: TicketDraft, kind: str, options: 
                     criteria[0],
                 )
             if not (options.impact or "").strip():
-                options.impact = ask.text("Business impact, in one line", check=_one_line_required)
+                options.impact = ask.text("Business impact, in one line", check=one_line_required)
         ask.say(f"  {draft.priority}: {priority.summary(tier, draft.priority)}")
 
 
-def _one_line_required(value: str) -> str:
+def one_line_required(value: str) -> str:
     from ctlsupport.core.validate import FieldInvalid
 
     if not value.strip():

@@ -99,14 +99,31 @@ class Prompter:
         return run
 
     def text(
-        self, label: str, *, default: str = "", check: Validator | None = None, help: str = ""
+        self,
+        label: str,
+        *,
+        default: str = "",
+        check: Validator | None = None,
+        help: str = "",
+        edit: bool = False,
     ) -> str:
+        """A line of text. A `default` is shown greyed and kept on Enter, and what is
+        typed replaces it (never appended to it); with `edit`, it is the text to change."""
         import questionary
 
+        if edit or not default:
+            answer = questionary.text(
+                label, default=default, validate=self.validator(check), instruction=help or None
+            ).unsafe_ask()
+            return check(answer) if check else answer
+        keep = _or_default(check, default)
         answer = questionary.text(
-            label, default=default, validate=self.validator(check), instruction=help or None
+            label,
+            validate=self.validator(keep),
+            instruction=help or "(Enter keeps it)",
+            placeholder=default,
         ).unsafe_ask()
-        return check(answer) if check else answer
+        return keep(answer)
 
     def optional(self, label: str, *, check: Validator, help: str = "") -> str:
         """A field that may stay empty."""
@@ -138,28 +155,32 @@ class Prompter:
     ) -> str:
         import questionary
 
+        keep = _or_default(check, default)
         answer = questionary.autocomplete(
             label,
             choices=list(choices),
-            default=default,
-            validate=self.validator(check),
+            validate=self.validator(keep),
             ignore_case=True,
+            placeholder=default or None,  # typing replaces it, Enter keeps it
         ).unsafe_ask()
-        return check(answer)
+        return keep(answer)
 
     def confirm(self, label: str, *, default: bool = False) -> bool:
         import questionary
 
         return bool(questionary.confirm(label, default=default).unsafe_ask())
 
-    def multiline(self, label: str, *, check: Validator, keep_typed: bool = False) -> str:
-        """Long text: $EDITOR when set and usable, else a multi-line prompt.
+    def multiline(
+        self, label: str, *, check: Validator, keep_typed: bool = False, default: str = ""
+    ) -> str:
+        """Long text: $EDITOR when set and usable, else a multi-line prompt (starting
+        from `default`, the text being edited).
 
         `keep_typed`: Ctrl-C raises TypedSoFar with what was typed (kept as a draft)."""
         import questionary
 
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-        template = f"\n# {label}. Lines starting with # are ignored.\n"
+        template = f"{default}\n# {label}. Lines starting with # are ignored.\n"
         while editor and _isatty(sys.stdin):
             text = _edit(editor, template)
             if text is None:  # the editor cannot be started: the prompt instead
@@ -173,6 +194,7 @@ class Prompter:
                     raise Cancelled("cancelled; nothing was sent") from None
         question = questionary.text(
             label,
+            default=default,
             multiline=True,
             validate=self.validator(check),
             instruction="(finish with Esc then Enter; Ctrl-C keeps a draft)"
@@ -188,6 +210,16 @@ class Prompter:
 
             raise TypedSoFar(question.application.current_buffer.text) from None
         return check(answer)
+
+
+def _or_default(check: Validator | None, default: str) -> Validator:
+    """`check`, where an empty answer means the default shown."""
+
+    def run(value: str) -> str:
+        value = value if value.strip() else default
+        return check(value) if check else value
+
+    return run
 
 
 def _edit(editor: str, text: str) -> str | None:
@@ -250,8 +282,10 @@ class TerminalAsker:
     def confirm(self, label: str, *, default: bool = False) -> bool:
         return self.prompter.confirm(label, default=default)
 
-    def multiline(self, label: str, *, check: Validator, keep_typed: bool = False) -> str:
-        return self.prompter.multiline(label, check=check, keep_typed=keep_typed)
+    def multiline(
+        self, label: str, *, check: Validator, keep_typed: bool = False, default: str = ""
+    ) -> str:
+        return self.prompter.multiline(label, check=check, keep_typed=keep_typed, default=default)
 
     def show_matrix(self, tier: str) -> None:
         from ctlsupport.cli.matrix_view import table

@@ -125,6 +125,7 @@ def test_edit_a_field_from_the_preview(spawn, cli):
     child.expect("Which field")
     child.send(ENTER)  # Subject, the first
     child.expect("Subject")
+    child.expect("ACME: web server down")  # the edit starts from the current value
     child.send(CLEAR_LINE + "ACME: corrected subject" + ENTER)
     child.expect("Submit this ticket")
     child.send(ENTER)

@@ -34,7 +34,9 @@ class ScriptedAsker:
     def say(self, text: str) -> None:
         self.said.append(text)
 
-    def text(self, label: str, *, default: str = "", check=None, help: str = "") -> str:
+    def text(
+        self, label: str, *, default: str = "", check=None, help: str = "", edit: bool = False
+    ) -> str:
         return self._answer(label, check, default or None)
 
     def optional(self, label: str, *, check, help: str = "") -> str:
@@ -52,7 +54,7 @@ class ScriptedAsker:
     def confirm(self, label: str, *, default: bool = False) -> bool:
         return bool(self._answer(label, None, default))
 
-    def multiline(self, label: str, *, check, keep_typed: bool = False) -> str:
+    def multiline(self, label: str, *, check, keep_typed: bool = False, default: str = "") -> str:
         return self._answer(label, check)
 
     def show_matrix(self, tier: str) -> None:

@@ -1,0 +1,88 @@
+"""The form of `open`: edits start from the current value and reach every field (the
+business impact too); a doubtful IP is corrected on the spot."""
+
+from __future__ import annotations
+
+import pytest
+from asker import ScriptedAsker
+from test_actions import FORM, AskingSession
+
+from ctlsupport.actions.open import OpenOptions, open_ticket
+from ctlsupport.actions.open_checks import Options
+from ctlsupport.actions.session import QuietNotes
+
+
+class RecordingAsker(ScriptedAsker):
+    """Also keeps the value each text question started from."""
+
+    def __init__(self, answers) -> None:
+        super().__init__(answers)
+        self.started: dict[str, tuple[str, bool]] = {}
+
+    def text(self, label, *, default="", check=None, help="", edit=False):
+        self.started[label] = (default, edit)
+        return super().text(label, default=default, check=check, help=help, edit=edit)
+
+    def select(self, label, choices, default):
+        if label == "Which field?":
+            self.fields = [value for value, _ in choices]
+        return super().select(label, choices, default)
+
+
+@pytest.fixture
+def run(monkeypatch):
+    monkeypatch.setenv("CTLSUPPORT_PIN", "4711")
+    sessions = []
+
+    def start(answers, process: Options):
+        ask = RecordingAsker(answers)
+        session = AskingSession(ask, notes=QuietNotes())
+        sessions.append(session)
+        return open_ticket(OpenOptions(process=process), session, ask), ask
+
+    yield start
+    for session in sessions:
+        session.close()
+
+
+def _form(**changes):
+    return [(key, changes.get(key, value)) for key, value in FORM[:-1]]
+
+
+def test_edit_starts_from_the_current_value_and_reaches_the_impact(run):
+    process = Options(impact="Shop is down", criterion=None, duplicate_check=False, suggest=False)
+    answers = [
+        *_form(Priority="high"),
+        ("Submit this ticket?", "edit"),
+        ("Which field?", "impact"),
+        ("Business impact", "No orders since 09:12"),
+        ("Submit this ticket?", "edit"),
+        ("Which field?", "description"),
+        ("Brief description", "Stopped answering at 09:12 UTC, still down."),
+        ("Submit this ticket?", "submit"),
+    ]
+    done, ask = run(answers, process)
+    assert "impact" in ask.fields
+    assert ask.started["Business impact, in one line"] == ("Shop is down", True)
+    assert ask.started["Brief description"] == (
+        "The web server stopped answering at 09:12 UTC.",
+        True,
+    )
+    _, rows = ask.previews[-1]
+    assert rows["Business impact"] == "No orders since 09:12"
+    assert rows["Description"] == "Stopped answering at 09:12 UTC, still down."
+    assert done is not None
+
+
+def test_a_private_ip_is_corrected_on_the_spot(run):
+    process = Options(duplicate_check=False, suggest=False)
+    answers = [
+        *_form(**{"External IP": "10.0.0.5"}),
+        ("Correct the address now?", True),
+        ("External IP", "64.15.183.10"),
+        ("Submit this ticket?", "submit"),
+    ]
+    done, ask = run(answers, process)
+    assert ask.asked.index("Correct the address now?") < ask.asked.index("Control Portal username")
+    assert ask.previews[-1][1]["External IP"] == "64.15.183.10"
+    assert done is not None
