@@ -82,6 +82,13 @@ def ask_field(
             ask.text(label, default=str(current or ""), check=spec.check),
         )
     _warn_now(ask, spec.name, values, process)
+    if spec.name == "description" and process is not None and not edit:
+        process.suggest(
+            ask,
+            str(values.get("subject") or ""),
+            str(values.get("description") or ""),
+            str(values.get("customer_alias") or ""),
+        )
 
 
 def _edit_text(ask: Asker, spec: Field, values: compose.Values, current: object) -> None:

@@ -86,3 +86,33 @@ def test_a_private_ip_is_corrected_on_the_spot(run):
     assert ask.asked.index("Correct the address now?") < ask.asked.index("Control Portal username")
     assert ask.previews[-1][1]["External IP"] == "64.15.183.10"
     assert done is not None
+
+
+def test_knowledge_base_comes_right_after_the_description_and_matches(run):
+    answers = [
+        *_form(
+            Subject="ACME: cannot reset the Control Portal PIN",
+            **{"Brief description": "The PIN reset fails with an error."},
+        ),
+        ("Open the ticket anyway?", True),
+        ("Submit this ticket?", "submit"),
+    ]
+    done, ask = run(answers, Options(duplicate_check=False, suggest=None))
+    assert done is not None
+    offered = ask.asked.index("Open the ticket anyway?")
+    assert ask.asked[offered - 1] == "Brief description"  # early, not at the preview
+    assert any("How to reset your Control Portal PIN" in line for line in ask.said)
+
+
+def test_an_article_sharing_one_word_is_not_offered(run):
+    answers = [
+        *_form(
+            Subject="ACME: web server down",
+            **{"Brief description": "It stopped answering at 09:12."},
+        ),
+        ("Submit this ticket?", "submit"),
+    ]
+    done, ask = run(answers, Options(duplicate_check=False, suggest=None))
+    assert done is not None
+    assert "Open the ticket anyway?" not in ask.asked
+    assert not any("Server power operations" in line for line in ask.said)
