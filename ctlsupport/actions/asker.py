@@ -59,7 +59,7 @@ class Asker(Protocol):
     def multiline(
         self, label: str, *, check: Validator, keep_typed: bool = False, default: str = ""
     ) -> str: ...
-    def show_matrix(self, tier: str) -> None: ...
+    def show_matrix(self, tier: str, *, whole: bool = False) -> None: ...
     def preview(self, title: str, rows: list[PreviewRow], notes: list[tuple[str, str]]) -> None: ...
 
 
@@ -97,7 +97,7 @@ class NoAsker:
     def confirm(self, label: str, *, default: bool = False) -> bool:
         raise self._refuse(label)
 
-    def show_matrix(self, tier: str) -> None:
+    def show_matrix(self, tier: str, *, whole: bool = False) -> None:
         pass
 
     def preview(self, title: str, rows: list[PreviewRow], notes: list[tuple[str, str]]) -> None:

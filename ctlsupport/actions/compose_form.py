@@ -45,9 +45,14 @@ def ask_field(
         _edit_text(ask, spec, values, current)
         return _warn_now(ask, spec.name, values, process)
     if spec.name == "priority":
-        if process is not None:  # the matrix for this tier, right where the choice is made
-            process.show_matrix(ask)
-        values.set(spec.name, ask.select(label, PRIORITY_CHOICES, str(current or "normal")))
+        if process is None:
+            values.set(spec.name, ask.select(label, PRIORITY_CHOICES, str(current or "normal")))
+            return
+        process.show_matrix(ask)  # in short, right where the choice is made; once
+        choices = [*PRIORITY_CHOICES, ("?", "?      - show the whole matrix, every criterion")]
+        while (chosen := ask.select(label, choices, str(current or "normal"))) == "?":
+            process.show_matrix(ask, whole=True)
+        values.set(spec.name, chosen)
     elif spec.name == "datacenter":
         from ctlsupport.core.datacenters import datacenters
 

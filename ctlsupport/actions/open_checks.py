@@ -50,8 +50,10 @@ class ProcessQuestions:
     def __init__(self, state: Session, options: Options) -> None:
         self.state, self.options = state, options
 
-    def show_matrix(self, ask: Asker) -> None:
-        ask.show_matrix(_tier(self.state))
+    def show_matrix(self, ask: Asker, *, whole: bool = False) -> None:
+        """The matrix in short, once a run; `whole`: every criterion, when asked for."""
+        if whole or "matrix" not in self.options.asked:
+            ask.show_matrix(_tier(self.state), whole=whole)
         self.options.asked.add("matrix")
 
     def suggest(self, ask: Asker, subject: str, description: str, alias: str) -> None:

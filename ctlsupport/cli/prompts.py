@@ -287,10 +287,10 @@ class TerminalAsker:
     ) -> str:
         return self.prompter.multiline(label, check=check, keep_typed=keep_typed, default=default)
 
-    def show_matrix(self, tier: str) -> None:
-        from ctlsupport.cli.matrix_view import table
+    def show_matrix(self, tier: str, *, whole: bool = False) -> None:
+        from ctlsupport.cli.matrix_view import compact, table
 
-        self.prompter.console().print(table(tier))
+        self.prompter.console().print(table(tier) if whole else compact(tier))
 
     def preview(self, title: str, rows: list, notes: list[tuple[str, str]]) -> None:
         from rich.panel import Panel

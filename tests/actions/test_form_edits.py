@@ -116,3 +116,19 @@ def test_an_article_sharing_one_word_is_not_offered(run):
     assert done is not None
     assert "Open the ticket anyway?" not in ask.asked
     assert not any("Server power operations" in line for line in ask.said)
+
+
+def test_the_matrix_is_shown_once_in_short_and_whole_on_request(run):
+    answers = [
+        ("Priority", "?"),  # show me the whole matrix
+        ("Priority", "normal"),
+        *[a for a in _form() if a[0] != "Priority"],
+        ("Submit this ticket?", "edit"),
+        ("Which field?", "priority"),
+        ("Priority", "low"),
+        ("Submit this ticket?", "submit"),
+    ]
+    done, ask = run(answers, Options(duplicate_check=False, suggest=False))
+    assert done is not None
+    assert ask.matrices == ["professional", "professional (whole)"]
+    assert ask.previews[-1][1]["Priority"] == "low"

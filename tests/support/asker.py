@@ -57,8 +57,8 @@ class ScriptedAsker:
     def multiline(self, label: str, *, check, keep_typed: bool = False, default: str = "") -> str:
         return self._answer(label, check)
 
-    def show_matrix(self, tier: str) -> None:
-        self.matrices.append(tier)
+    def show_matrix(self, tier: str, *, whole: bool = False) -> None:
+        self.matrices.append(f"{tier} (whole)" if whole else tier)
 
     def preview(self, title: str, rows, notes) -> None:
         self.previews.append((title, {row.label: row.value for row in rows}))
