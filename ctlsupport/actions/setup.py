@@ -9,7 +9,13 @@ from typing import IO, TYPE_CHECKING
 from ctlsupport.actions.results import Done
 from ctlsupport.config import secrets, settings
 from ctlsupport.core import validate
-from ctlsupport.errors import DeskUnreachable, InvalidInput, KeyringUnavailable, UsageError
+from ctlsupport.errors import (
+    DeskUnreachable,
+    Interrupted,
+    InvalidInput,
+    KeyringUnavailable,
+    UsageError,
+)
 from ctlsupport.secret import SCRUBBER, Secret
 
 if TYPE_CHECKING:
@@ -87,16 +93,7 @@ def setup(opts: SetupOptions, state: Session) -> Done:
     ask = state.asker()
     sign_in = False
     if ask.interactive:
-        _ask_profile(ask, profile, given, sandbox=state.sandbox, new_profile=new_profile)
-        if not state.sandbox and opts.storage is None:
-            _choose_storage(ask, profile)
-        if pin is None:
-            pin = ask_pin(ask)
-        sign_in = (
-            not state.sandbox
-            and secret is None
-            and ask.confirm("Sign in to the desk now?", default=True)
-        )
+        pin, sign_in = _ask_all(ask, state, opts, profile, given, pin, secret, new_profile)
     if not profile.alias:
         raise InvalidInput("missing required input: --alias", hint="The partner's support alias.")
 
@@ -111,7 +108,16 @@ def setup(opts: SetupOptions, state: Session) -> Done:
     lost: list[tuple[str, secrets.NotKept]] = []  # given, but not kept
     stored = store_pin(state, profile, pin, lost)
     if not state.sandbox and (sign_in or secret is not None):
-        stored += _sign_in(state, profile, secret, opts.no_browser, lost)
+        try:
+            stored += _sign_in(state, profile, secret, opts.no_browser, lost)
+        except (KeyboardInterrupt, EOFError):
+            kept = " and the PIN" if "pin" in stored else ""
+            flag = "" if name == config.default_profile else f" --profile {name}"
+            raise Interrupted(
+                f"interrupted while signing in: saved profile {name!r} to {path}{kept}; "
+                "not signed in to the desk",
+                hint=f"Sign in when ready: `ctlsupport{flag} auth login`.",
+            ) from None
     if lost:
         raise not_kept(name, path, lost)
     signed_in = (
@@ -132,6 +138,37 @@ def setup(opts: SetupOptions, state: Session) -> Done:
         flag = "" if name == config.default_profile else f" --profile {name}"
         lines.append(f"Not signed in to the desk yet: run `ctlsupport{flag} auth login`")
     return Done(data, lines)
+
+
+def _ask_all(
+    ask: Asker,
+    state: Session,
+    opts: SetupOptions,
+    profile: settings.Profile,
+    given: dict,
+    pin: Secret | None,
+    secret: Secret | None,
+    new_profile: bool,
+) -> tuple[Secret | None, bool]:
+    """Every question of an interactive setup: the PIN, and whether to sign in now.
+    Ctrl-C (or Ctrl-D) here leaves everything as it was, and says so."""
+    try:
+        _ask_profile(ask, profile, given, sandbox=state.sandbox, new_profile=new_profile)
+        if not state.sandbox and opts.storage is None:
+            _choose_storage(ask, profile)
+        if pin is None:
+            pin = ask_pin(ask)
+        sign_in = (
+            not state.sandbox
+            and secret is None
+            and ask.confirm("Sign in to the desk now?", default=True)
+        )
+    except (KeyboardInterrupt, EOFError):
+        was = "was not created" if new_profile else "is as it was"
+        raise Interrupted(
+            f"interrupted; nothing was saved: profile {profile.name!r} {was}"
+        ) from None
+    return pin, sign_in
 
 
 def _apply_given(
