@@ -34,6 +34,8 @@ def set_value(state: Session, key: str, value: str) -> Done:
         if key == "alias" and profile.alias and checked.lower() != profile.alias.lower():
             state.notes.warn("the alias changed: sign in again (`ctlsupport auth login`)")
         setattr(profile, key, checked)
+    from ctlsupport.actions.setup import own_status_page
+
     if key == "desk_url" and own_status_page(profile):
         state.notes.note(f"{name}: status_url = {profile.status_url} (the desk's own)")
     if len(config.profiles) == 1:
@@ -41,18 +43,6 @@ def set_value(state: Session, key: str, value: str) -> Done:
     path = settings.save(config)
     data = {"profile": name, "key": key, "value": checked, "config": str(path)}
     return Done(data, [f"{name}: {key} = {checked}"])
-
-
-def own_status_page(profile: settings.Profile) -> bool:
-    """A profile pointed at a served sandbox reads that sandbox's status page."""
-    from ctlsupport.transport import statuspage
-
-    if profile.status_url != settings.DEFAULT_STATUS_URL or not profile.desk_url:
-        return False
-    if not statuspage.served_by(profile.desk_url):
-        return False
-    profile.status_url = profile.desk_url
-    return True
 
 
 def export_team(state: Session, file: str) -> Done:

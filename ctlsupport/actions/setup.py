@@ -98,8 +98,6 @@ def setup(opts: SetupOptions, state: Session) -> Done:
         raise InvalidInput("missing required input: --alias", hint="The partner's support alias.")
 
     if given["desk_url"] is not None and not state.sandbox:
-        from ctlsupport.actions.configure import own_status_page
-
         own_status_page(profile)
     config.profiles[name] = profile
     if opts.make_default or (len(config.profiles) == 1 and not state.sandbox):
@@ -138,6 +136,18 @@ def setup(opts: SetupOptions, state: Session) -> Done:
         flag = "" if name == config.default_profile else f" --profile {name}"
         lines.append(f"Not signed in to the desk yet: run `ctlsupport{flag} auth login`")
     return Done(data, lines)
+
+
+def own_status_page(profile: settings.Profile) -> bool:
+    """A profile pointed at a served sandbox reads that sandbox's status page."""
+    from ctlsupport.transport import statuspage
+
+    if profile.status_url != settings.DEFAULT_STATUS_URL or not profile.desk_url:
+        return False
+    if not statuspage.served_by(profile.desk_url):
+        return False
+    profile.status_url = profile.desk_url
+    return True
 
 
 def _ask_all(

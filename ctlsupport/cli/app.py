@@ -60,6 +60,14 @@ def root(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show HTTP traffic (secrets masked) and tracebacks.")
     ] = False,
+    accessible: Annotated[
+        bool,
+        typer.Option(
+            "--accessible",
+            help="Plain line-by-line prompts for screen readers: no cursor movement, no "
+            "spinner (also CTLSUPPORT_ACCESSIBLE=1).",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
@@ -68,7 +76,12 @@ def root(
     """Open, track and escalate support tickets at the provider's desk."""
     global _current
     state = AppState(
-        profile_name=profile, sandbox=sandbox, json=json_output, no_input=no_input, debug=debug
+        profile_name=profile,
+        sandbox=sandbox,
+        json=json_output,
+        no_input=no_input,
+        debug=debug,
+        accessible=accessible,
     )
     _current = state
     ctx.obj = state

@@ -308,9 +308,14 @@ class TerminalAsker:
             console.print(Text(note, style=style))
 
 
-def asker(no_input: bool):
-    """The asker for this run: the terminal's, or one that refuses and names the flag."""
+def asker(no_input: bool, accessible: bool = False):
+    """The asker for this run: the terminal's (plain lines in the accessible mode), or
+    one that refuses and names the flag."""
     if interactive(no_input):
+        from ctlsupport.cli import plain_prompts
+
+        if plain_prompts.wanted(accessible):
+            return plain_prompts.PlainAsker(_terminal())
         return TerminalAsker()
     from ctlsupport.actions.asker import NoAsker
 

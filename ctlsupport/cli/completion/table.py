@@ -5,7 +5,7 @@ Generated from the Typer app by `python -m ctlsupport.cli.docgen`; do not edit.
 
 # ruff: noqa: E501, RUF100 - generated data: help texts stay whole
 # fmt: off
-ROOT_FLAGS = frozenset(['--debug', '--json', '--no-input', '--sandbox', '--version'])
+ROOT_FLAGS = frozenset(['--accessible', '--debug', '--json', '--no-input', '--sandbox', '--version'])
 
 COMMANDS = {'': {'group': True,
       'commands': [('open', 'Open a new ticket with every field the...'),
@@ -43,6 +43,12 @@ COMMANDS = {'': {'group': True,
                    False,
                    False,
                    'Show HTTP traffic (secrets masked) and tracebacks.',
+                   ''),
+                  (('--accessible',),
+                   False,
+                   False,
+                   'Plain line-by-line prompts for screen readers: no cursor movement, no spinner '
+                   '(also CTLSUPPORT_ACCESSIBLE=1).',
                    ''),
                   (('--version',), False, False, 'Show the version.', ''),
                   (('-h', '--help'), False, False, 'Show this message and exit.', '')],
@@ -848,5 +854,5 @@ SETTING_KEYS = ('desk_url',
  'routes.enterprise')
 
 # `ctlsupport --help` at 80 columns or more, for the fast path in entry.py
-ROOT_HELP = "Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n\n  Open, track and escalate support tickets at the provider's desk.\n\nOptions:\n  -p, --profile <str>  Profile to use (default: CTLSUPPORT_PROFILE).\n  --sandbox            Use the embedded local sandbox desk: no account needed.\n  --json               Print exactly one JSON object on stdout.\n  --no-input           Never prompt; fail on missing input.\n  --debug              Show HTTP traffic (secrets masked) and tracebacks.\n  --version            Show the version.\n  -h, --help           Show this message and exit.\n\nCommands:\n  open        Open a new ticket with every field the provider requires.\n  list        List your requests with their first-response clocks, most...\n  show        Show one request: every field, its service-level clocks and...\n  comment     Add a comment to a request (signed with your full name),...\n  solve       Mark a request solved (only when the desk allows you to).\n  watch       Watch requests and print each change: status, priority, new...\n  setup       Create or edit a profile: desk, support alias, your...\n  completion  Print the TAB-completion script for bash, zsh, fish or...\n  doctor      Check that everything needed to reach the desk works, and...\n  task        Request a service task: routine work done by the provider's...\n  escalate    Escalate a ticket to the provider's escalation team, with...\n  matrix      Show the priority matrix: criteria and this tier's response...\n  status      Show the platform status: data centers, services, incidents...\n  sandbox     Run the local sandbox desk and act as the provider's agents...\n  outbox      Submissions kept until the desk confirms them: list, send...\n  drafts      Interrupted tickets and comments: list, drop (resume with...\n  auth        Sign in to the desk (OAuth, or the legacy password or API...\n  config      Show and change settings: profiles, values and where they...\n  kb          Search the provider's knowledge base before opening a ticket.\n\n  Try it with no account: ctlsupport --sandbox open\n"
+ROOT_HELP = "Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n\n  Open, track and escalate support tickets at the provider's desk.\n\nOptions:\n  -p, --profile <str>  Profile to use (default: CTLSUPPORT_PROFILE).\n  --sandbox            Use the embedded local sandbox desk: no account needed.\n  --json               Print exactly one JSON object on stdout.\n  --no-input           Never prompt; fail on missing input.\n  --debug              Show HTTP traffic (secrets masked) and tracebacks.\n  --accessible         Plain line-by-line prompts for screen readers: no\n                       cursor movement, no spinner (also\n                       CTLSUPPORT_ACCESSIBLE=1).\n  --version            Show the version.\n  -h, --help           Show this message and exit.\n\nCommands:\n  open        Open a new ticket with every field the provider requires.\n  list        List your requests with their first-response clocks, most...\n  show        Show one request: every field, its service-level clocks and...\n  comment     Add a comment to a request (signed with your full name),...\n  solve       Mark a request solved (only when the desk allows you to).\n  watch       Watch requests and print each change: status, priority, new...\n  setup       Create or edit a profile: desk, support alias, your...\n  completion  Print the TAB-completion script for bash, zsh, fish or...\n  doctor      Check that everything needed to reach the desk works, and...\n  task        Request a service task: routine work done by the provider's...\n  escalate    Escalate a ticket to the provider's escalation team, with...\n  matrix      Show the priority matrix: criteria and this tier's response...\n  status      Show the platform status: data centers, services, incidents...\n  sandbox     Run the local sandbox desk and act as the provider's agents...\n  outbox      Submissions kept until the desk confirms them: list, send...\n  drafts      Interrupted tickets and comments: list, drop (resume with...\n  auth        Sign in to the desk (OAuth, or the legacy password or API...\n  config      Show and change settings: profiles, values and where they...\n  kb          Search the provider's knowledge base before opening a ticket.\n\n  Try it with no account: ctlsupport --sandbox open\n"
 # fmt: on
