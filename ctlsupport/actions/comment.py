@@ -129,7 +129,7 @@ def post(
         ) from None
     if draft_id is not None:
         parts.drop_draft(draft_id)
-    return _done(result)
+    return _done(result, state)
 
 
 def given_text(body: str | None, body_file: str | None, stdin: IO[bytes] | None) -> str | None:
@@ -188,7 +188,7 @@ def _send(state, client, request, target, body, files, reference, tried_before) 
     }  # fmt: skip
 
 
-def _done(result: dict) -> Done:
+def _done(result: dict, session: Session) -> Done:
     lines = []
     if result["follow_up_id"]:
         lines.append(f"Opened follow-up request #{result['follow_up_id']} of #{result['id']}")
@@ -196,7 +196,9 @@ def _done(result: dict) -> Done:
         how = " (it was already at the desk)" if result["adopted"] else ""
         lines.append(f"Commented on #{result['id']}{how}; status {result['status']}")
     lines += [f"  attached {name}" for name in result["attachments"]]
-    lines.append(f"  {result['web_url']}")
+    from ctlsupport.actions.show import look
+
+    lines.append(f"  {look(session, result['id'], result['web_url'])}")
     return Done(result, lines)
 
 

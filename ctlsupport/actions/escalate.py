@@ -75,8 +75,8 @@ def escalate(opts: EscalateOptions, state: Session) -> Done:
         created_at=request.created_at if request else "",
     )
     if opts.route == "email":
-        return _done(_send_email(state, profile, opts.request_id, text, reason))
-    return _done(_send_api(state, client, profile, request, text, reason))
+        return _done(_send_email(state, profile, opts.request_id, text, reason), state)
+    return _done(_send_api(state, client, profile, request, text, reason), state)
 
 
 def _timing(request_id: int, request, tier: str) -> tuple[list[str], str]:
@@ -101,10 +101,13 @@ def _timing(request_id: int, request, tier: str) -> tuple[list[str], str]:
     return notes, early
 
 
-def _done(sent: dict) -> Done:
+def _done(sent: dict, state: Session) -> Done:
+    from ctlsupport.actions.show import look
+
     ticket = sent["original_id"]
     if sent["route"] == "api":
-        where, last = f"as request #{sent['escalation_id']}", sent["web_url"]
+        where = f"as request #{sent['escalation_id']}"
+        last = look(state, sent["escalation_id"], sent["web_url"])
     else:
         where, last = f"by email to {sent['to']}", f"Message-ID {sent['message_id']}"
     return Done(sent, [f"Escalated #{ticket} {where}", f"  {sent['subject']}", f"  {last}"])
