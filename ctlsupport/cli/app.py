@@ -168,9 +168,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every error becomes one line (or JSON) and an exit code here."""
     global _current
     _current = None
+    from ctlsupport.cli import help_style
     from ctlsupport.cli.global_flags import hoist
 
-    command = typer.main.get_command(app)  # built once, for hoist() and the run
+    command = help_style.apply(typer.main.get_command(app))  # built once, for hoist() and the run
     args = hoist(_optional_values(list(sys.argv[1:] if argv is None else argv)), command)
     code: int
     try:

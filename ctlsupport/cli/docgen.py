@@ -13,9 +13,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def _commands():
     import typer
 
+    from ctlsupport.cli import help_style
     from ctlsupport.cli.app import app
 
-    return typer.main.get_command(app)
+    return help_style.apply(typer.main.get_command(app))
 
 
 def _walk(command, path: list[str]):

@@ -179,7 +179,7 @@ class DeskSession:
         if status == 403:
             return AuthError(f"the desk does not allow this for {who} ({text})")
         if status == 404:
-            return NotFound(f"not found at the desk: {response.request.path_url.split('?')[0]}")
+            return NotFound(f"{_thing(response.request.path_url)} was not found at the desk")
         if status in (413, 422):
             return DeskValidation(f"the desk refused the request: {text}", details=body or None)
         if status == 429:
@@ -243,3 +243,15 @@ def json_object(response: requests.Response) -> dict:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
+
+
+def _thing(path_url: str) -> str:
+    """What an API path names, in words (an error never shows the API's paths)."""
+    import re
+
+    path = path_url.split("?")[0].removesuffix(".json")
+    found = re.search(r"/(requests|attachments|users|articles)/(\d+)", path)
+    if found:
+        kind = {"requests": "request #", "attachments": "attachment ", "users": "user "}
+        return f"{kind.get(found.group(1), 'article ')}{found.group(2)}"
+    return "what was asked for"
