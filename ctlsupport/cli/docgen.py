@@ -63,7 +63,8 @@ def commands_markdown() -> str:
             lines += [_option_row(p) for p in params]
             lines.append("")
         if command.epilog:
-            lines += ["```text", *command.epilog.strip().split("\n"), "```", ""]
+            epilog = command.epilog.replace("\b\n", "")  # click's keep-as-written mark
+            lines += ["```text", *epilog.strip().split("\n"), "```", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
