@@ -100,7 +100,7 @@ def post(
     except CtlError as exc:
         if text and not isinstance(exc, NotFound):
             number = keep(exc.message)
-            raise _kept(exc, number, request_id) from None
+            raise _kept(exc, number, request_id, _prefix(state)) from None
         raise
     where = parts.target(state, request_id, request.status, follow_up)
     text, name = parts.text_and_name(state, request, text, name, keep)
@@ -112,19 +112,19 @@ def post(
         number = keep(exc.message)
         exc.hint = (
             f"Kept as draft {number}; fix it, then "
-            f"`ctlsupport comment {request_id} --resume {number}`."
+            f"`{_prefix(state)} comment {request_id} --resume {number}`."
         )
         raise
     except CtlError as exc:
         number = keep(exc.message, maybe_sent=True)
-        raise _kept(exc, number, request_id) from None
+        raise _kept(exc, number, request_id, _prefix(state)) from None
     except KeyboardInterrupt:
         number = keep("interrupted while sending", maybe_sent=True)
         from ctlsupport.errors import Interrupted
 
         raise Interrupted(
             f"interrupted; the comment is kept as draft {number}",
-            hint=f"Resume with `ctlsupport comment {request_id} --resume {number}` "
+            hint=f"Resume with `{_prefix(state)} comment {request_id} --resume {number}` "
             "(it is checked at the desk first, never sent twice).",
         ) from None
     if draft_id is not None:
@@ -202,11 +202,18 @@ def _done(result: dict, session: Session) -> Done:
     return Done(result, lines)
 
 
-def _kept(exc: CtlError, number: int, request_id: int) -> CtlError:
+def _prefix(state: Session) -> str:
+    """`ctlsupport` and the flags that lead back to where a draft was made."""
+    from ctlsupport.actions.draft_place import prefix
+
+    return prefix(state)
+
+
+def _kept(exc: CtlError, number: int, request_id: int, prefix: str) -> CtlError:
     from ctlsupport.errors import Queued
 
     return Queued(
         f"not delivered: {exc.message}; the comment is kept as draft {number}",
-        hint=f"Send it again with `ctlsupport comment {request_id} --resume {number}` "
+        hint=f"Send it again with `{prefix} comment {request_id} --resume {number}` "
         "(it is checked at the desk first, never sent twice).",
     )

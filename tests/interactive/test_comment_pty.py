@@ -61,6 +61,7 @@ def test_prompt_then_ctrl_c_keeps_a_draft_that_resume_sends(spawn, cli, monkeypa
     child.send(CTRL_C)
     child.expect("saved as draft (\\d+)")
     number = child.match.group(1)
+    child.expect(f"`ctlsupport --sandbox comment {request_id} --resume {number}`")  # works there
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
