@@ -45,14 +45,7 @@ def ask_field(
         _edit_text(ask, spec, values, current)
         return _warn_now(ask, spec.name, values, process)
     if spec.name == "priority":
-        if process is None:
-            values.set(spec.name, ask.select(label, PRIORITY_CHOICES, str(current or "normal")))
-            return
-        process.show_matrix(ask)  # in short, right where the choice is made; once
-        choices = [*PRIORITY_CHOICES, ("?", "?      - show the whole matrix, every criterion")]
-        while (chosen := ask.select(label, choices, str(current or "normal"))) == "?":
-            process.show_matrix(ask, whole=True)
-        values.set(spec.name, chosen)
+        values.set(spec.name, _ask_priority(ask, label, str(current or "normal"), process))
     elif spec.name == "datacenter":
         from ctlsupport.core.datacenters import datacenters
 
@@ -94,6 +87,18 @@ def ask_field(
             str(values.get("description") or ""),
             str(values.get("customer_alias") or ""),
         )
+
+
+def _ask_priority(ask: Asker, label: str, current: str, process: ProcessQuestions | None) -> str:
+    """The priority, with the matrix in short right where it is chosen (once), and `?`
+    for the whole of it."""
+    if process is None:
+        return ask.select(label, PRIORITY_CHOICES, current)
+    process.show_matrix(ask)
+    choices = [*PRIORITY_CHOICES, ("?", "?      - show the whole matrix, every criterion")]
+    while (chosen := ask.select(label, choices, current)) == "?":
+        process.show_matrix(ask, whole=True)
+    return chosen
 
 
 def _edit_text(ask: Asker, spec: Field, values: compose.Values, current: object) -> None:
