@@ -210,6 +210,8 @@ def save_draft(
     from ctlsupport.store.drafts import Drafts
 
     payload = draft_payload(values)
+    if payload.get("attachments"):
+        payload["attachments"] = [_kept_file(path) for path in payload["attachments"]]
     if opts is not None:
         payload[FLAGS_KEY] = {
             "suggest": opts.process.suggest,
@@ -223,6 +225,23 @@ def save_draft(
         reason=why,
         draft_id=draft_id,
     )
+
+
+def _kept_file(path: str) -> str:
+    """An attachment that lives only as long as this run (the whole error output, in a
+    temporary folder) is copied beside the drafts, so that the draft keeps it."""
+    import shutil
+    import tempfile
+    import uuid
+
+    from ctlsupport.config import paths
+
+    source = Path(path)
+    temporary = Path(tempfile.gettempdir()) in source.parents and source.is_file()
+    if not temporary or not source.parent.name.startswith("ctlsupport-"):
+        return path
+    folder = paths.ensure_private_dir(paths.data_dir() / "drafts" / uuid.uuid4().hex)
+    return str(shutil.copy2(source, folder / source.name))
 
 
 def _resume(values: compose.Values, which: str, session: Session, opts: OpenOptions) -> int:
@@ -243,7 +262,16 @@ def _resume(values: compose.Values, which: str, session: Session, opts: OpenOpti
 
 
 def drop_draft(draft_id: int) -> None:
+    """Forget a draft, and the copies of run-long attachments it kept."""
+    import shutil
+
+    from ctlsupport.config import paths
     from ctlsupport.store import db
     from ctlsupport.store.drafts import Drafts
 
-    Drafts(db.connect()).drop(draft_id)
+    drafts = Drafts(db.connect())
+    kept = paths.data_dir() / "drafts"
+    for path in drafts.get(draft_id).payload.get("attachments") or []:
+        if Path(path).parent.parent == kept:
+            shutil.rmtree(Path(path).parent, ignore_errors=True)
+    drafts.drop(draft_id)

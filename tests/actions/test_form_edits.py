@@ -132,3 +132,34 @@ def test_the_matrix_is_shown_once_in_short_and_whole_on_request(run):
     assert done is not None
     assert ask.matrices == ["professional", "professional (whole)"]
     assert ask.previews[-1][1]["Priority"] == "low"
+
+
+def test_a_draft_keeps_the_whole_error_output_it_was_given(run, monkeypatch):
+    import io
+
+    from ctlsupport.config import paths
+    from ctlsupport.errors import Interrupted
+
+    log = "".join(f"line {n}: upstream timed out\n" for n in range(500)).encode()
+    ask = RecordingAsker([("Subject", "ACME: web server down"), ("Priority", KeyboardInterrupt())])
+    session = AskingSession(ask, notes=QuietNotes())
+    options = OpenOptions(stdin=io.BytesIO(log), error_lines=20, process=Options(suggest=False))
+    try:
+        with pytest.raises(Interrupted) as stopped:
+            open_ticket(options, session, ask)
+    finally:
+        session.close()
+    number = stopped.value.message.rsplit(" ", 1)[1]
+    kept = list((paths.data_dir() / "drafts").glob("*/error-output.log.gz"))
+    assert len(kept) == 1  # beside the drafts, not in a folder gone with the run
+
+    answers = [a for a in _form() if a[0] != "Subject"] + [("Submit this ticket?", "submit")]
+    process = Options(duplicate_check=False, suggest=False)
+    ask = RecordingAsker([a for a in answers if a[0] != "Error output"])
+    session = AskingSession(ask, notes=QuietNotes())
+    try:
+        done = open_ticket(OpenOptions(resume=number, process=process), session, ask)
+    finally:
+        session.close()
+    assert done is not None and done.data["uploaded"] == ["error-output.log.gz"]
+    assert not list((paths.data_dir() / "drafts").glob("*/error-output.log.gz"))
