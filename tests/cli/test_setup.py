@@ -131,3 +131,10 @@ def test_new_profile_defaults_to_oauth_and_says_how_to_sign_in(cli):
     # Running setup again on a profile that exists does not nag.
     again = cli("--no-input", "--profile", "fresh", "setup", "--full-name", "Jo Doe")
     assert "auth login" not in again.stdout
+
+
+def test_no_input_setup_names_what_is_missing_and_saves_nothing(cli):
+    result = cli("--no-input", "setup", "--full-name", "Jo Doe", "--portal-username", "jdoe")
+    assert result.code == ExitCode.INVALID_INPUT
+    assert "missing required input: --alias" in result.stderr
+    assert not paths.config_file().exists()  # no half profile
