@@ -29,11 +29,15 @@ def outbox_list(state: AppState, *, include_sent: bool = False) -> None:
         if not items:
             state.out.note("The outbox is empty: everything typed has reached the desk.")
             return
+        from ctlsupport.config.settings import SANDBOX_PROFILE
+
         for item in items:
             subject = item.payload.get("subject", "")
             where = f"#{item.desk_id}" if item.desk_id else (item.last_error or "-")
+            # Whose it is: `outbox send` sends only the items of the profile it runs for.
+            made = "--sandbox" if item.profile == SANDBOX_PROFILE else item.profile
             row = [str(item.id), item.state, item.kind, item.route, str(item.attempts),
-                   item.created_at, subject, where]  # fmt: skip
+                   item.created_at, subject, where, made]  # fmt: skip
             sys.stdout.write("\t".join(row) + "\n")
 
     state.out.result({"items": [_public(i) for i in items]}, human)
