@@ -57,3 +57,26 @@ def test_ctrl_c_while_signing_in_says_the_profile_was_saved(sandbox):
         child.close(force=True)
     assert child.exitstatus == 130
     assert paths.config_file().exists()
+
+
+def test_with_no_keyring_setup_asks_where_to_keep_the_secrets(monkeypatch):
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    child = _spawn(
+        "--desk-url", "https://desk.example", "--alias", "support@partner.example",
+        "--auth", "token", "--portal-username", "jdoe", "--full-name", "Jo Doe",
+        "--tier", "professional", "--account-rep", "", "--datacenter", "VA1",
+    )  # fmt: skip
+    try:
+        child.expect("There is no OS keyring on this machine")
+        child.expect("Keep the PIN and the desk sign-in")
+        child.send(ENTER)  # in a plain 0600 file, the first choice
+        child.expect("Control Portal PIN")
+        child.send("4711" + ENTER)
+        child.expect("Sign in to the desk now")
+        child.send("n")
+        child.expect(r"Stored in a plain file \(.*\): pin")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0
+    assert 'storage = "file"' in paths.config_file().read_text()
