@@ -20,6 +20,7 @@ def profile_status(profile: settings.Profile) -> dict[str, Any]:
         "profile": profile.name,
         "desk_url": profile.desk_url,
         "method": method,
+        "storage": profile.storage or "keyring",
         "identity": None,
         "stored_in": None,
         "expires_at": None,
@@ -29,9 +30,12 @@ def profile_status(profile: settings.Profile) -> dict[str, Any]:
         "warnings": [],
     }
     warnings: list[str] = entry["warnings"]
+    try:  # the PIN apart: a keyring missing for it says nothing about the sign-in
+        entry["pin_stored_in"] = secrets.source(profile.name, "pin", profile.alias, profile.storage)
+    except KeyringUnavailable:
+        entry["pin_stored_in"] = "keyring unavailable"
     try:
-        access, entry["stored_in"] = secrets.lookup(profile.name, kind)
-        entry["pin_stored_in"] = secrets.source(profile.name, "pin", profile.alias)
+        access, entry["stored_in"] = secrets.lookup(profile.name, kind, storage=profile.storage)
         if method == "oauth" and entry["stored_in"] not in (None, "env"):
             tokens = stored.load_tokens(profile, access)
             if tokens is not None and tokens.expires_at is not None:
@@ -45,10 +49,11 @@ def profile_status(profile: settings.Profile) -> dict[str, Any]:
         warnings.append(f"{exc.message}; hint: {exc.hint}")
     if entry["stored_in"] not in (None, "keyring unavailable"):
         entry["identity"] = profile.alias
+    elif profile.storage == "env":
+        env_var = secrets.ENV_VARS.get(kind, "")
+        warnings.append(f"not signed in: this profile keeps no secrets; set {env_var}")
     else:
         warnings.append("not signed in: run `ctlsupport auth login`")
-    if "insecure file" in (entry["stored_in"], entry["pin_stored_in"]):
-        warnings.append(f"secrets in a plain file: {secrets.insecure_path()}")
     legacy = signin.legacy_warning(method)
     if legacy:
         warnings.append(legacy)

@@ -48,11 +48,13 @@ def comment(opts: CommentOptions, session: Session) -> Done:
     text = given_text(opts.body, opts.body_file, opts.stdin)
     if text is None and saved:
         text = saved.payload.get("text") or None
-    name = (opts.full_name or profile.full_name or "").strip()
+    from ctlsupport.actions.records import signer, signer_hint
+
+    name = signer(session, profile, request_id, opts.full_name)
     if not name and not session.asker().interactive:
         raise MissingFields(
             "missing required input: --full-name (every update carries your full name)",
-            hint="Pass --full-name NAME, or set it: `ctlsupport config set full_name 'Jo Doe'`.",
+            hint=signer_hint(session),
             details={"missing": ["--full-name"]},
         )
     if opts.in_reply_to is not None and opts.route != "email":
@@ -105,7 +107,7 @@ def post(
     except CtlError as exc:
         if text and not isinstance(exc, NotFound):
             number = keep(exc.message)
-            raise _kept(exc, number, request_id) from None
+            raise _kept(exc, number, request_id, _prefix(state)) from None
         raise
     where = parts.target(state, request_id, request.status, follow_up)
     text, name = parts.text_and_name(state, request, text, name, keep)
@@ -119,24 +121,24 @@ def post(
         number = keep(exc.message)
         exc.hint = (
             f"Kept as draft {number}; fix it, then "
-            f"`ctlsupport comment {request_id} --resume {number}`."
+            f"`{_prefix(state)} comment {request_id} --resume {number}`."
         )
         raise
     except CtlError as exc:
         number = keep(exc.message, maybe_sent=True)
-        raise _kept(exc, number, request_id) from None
+        raise _kept(exc, number, request_id, _prefix(state)) from None
     except KeyboardInterrupt:
         number = keep("interrupted while sending", maybe_sent=True)
         from ctlsupport.errors import Interrupted
 
         raise Interrupted(
             f"interrupted; the comment is kept as draft {number}",
-            hint=f"Resume with `ctlsupport comment {request_id} --resume {number}` "
+            hint=f"Resume with `{_prefix(state)} comment {request_id} --resume {number}` "
             "(it is checked at the desk first, never sent twice).",
         ) from None
     if draft_id is not None:
         parts.drop_draft(draft_id)
-    return _done(result)
+    return _done(result, state)
 
 
 def given_text(body: str | None, body_file: str | None, stdin: IO[bytes] | None) -> str | None:
@@ -196,7 +198,7 @@ def _send(state, client, request, target, body, files, reference, tried_before, 
     }  # fmt: skip
 
 
-def _done(result: dict) -> Done:
+def _done(result: dict, session: Session) -> Done:
     lines = []
     if result["follow_up_id"]:
         lines.append(f"Opened follow-up request #{result['follow_up_id']} of #{result['id']}")
@@ -204,15 +206,24 @@ def _done(result: dict) -> Done:
         how = " (it was already at the desk)" if result["adopted"] else ""
         lines.append(f"Commented on #{result['id']}{how}; status {result['status']}")
     lines += [f"  attached {name}" for name in result["attachments"]]
-    lines.append(f"  {result['web_url']}")
+    from ctlsupport.actions.show import look
+
+    lines.append(f"  {look(session, result['id'], result['web_url'])}")
     return Done(result, lines)
 
 
-def _kept(exc: CtlError, number: int, request_id: int) -> CtlError:
+def _prefix(state: Session) -> str:
+    """`ctlsupport` and the flags that lead back to where a draft was made."""
+    from ctlsupport.actions.draft_place import prefix
+
+    return prefix(state)
+
+
+def _kept(exc: CtlError, number: int, request_id: int, prefix: str) -> CtlError:
     from ctlsupport.errors import Queued
 
     return Queued(
         f"not delivered: {exc.message}; the comment is kept as draft {number}",
-        hint=f"Send it again with `ctlsupport comment {request_id} --resume {number}` "
+        hint=f"Send it again with `{prefix} comment {request_id} --resume {number}` "
         "(it is checked at the desk first, never sent twice).",
     )

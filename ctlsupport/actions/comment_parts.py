@@ -58,6 +58,7 @@ def _ask(state: Session, request, name: str, keep) -> tuple[str, str]:
     Ctrl-C keeps what was typed as a draft.
     """
     from ctlsupport.actions.asker import TypedSoFar
+    from ctlsupport.actions.draft_place import prefix
     from ctlsupport.core import comments
 
     ask = state.asker()
@@ -75,7 +76,7 @@ def _ask(state: Session, request, name: str, keep) -> tuple[str, str]:
 
         raise Interrupted(
             f"interrupted; what you typed is saved as draft {number}",
-            hint=f"Resume with `ctlsupport comment {request.id} --resume {number}`.",
+            hint=f"Resume with `{prefix(state)} comment {request.id} --resume {number}`.",
         ) from None
 
 

@@ -26,15 +26,26 @@ PRIORITY_CHOICES = [
 
 
 def ask_field(
-    ask: Asker, spec: Field, values: compose.Values, process: ProcessQuestions | None = None
+    ask: Asker,
+    spec: Field,
+    values: compose.Values,
+    process: ProcessQuestions | None = None,
+    *,
+    edit: bool = False,
 ) -> None:
-    """Ask for one field, re-asking until the value is valid."""
+    """Ask for one field, re-asking until the value is valid (`edit`: starting from the
+    field's current value)."""
     current = values.get(spec.name)
     label = spec.label
+    if (
+        edit
+        and spec.kind in ("line", "text", "list")
+        and spec.name not in ("datacenter", "error_text")
+    ):
+        _edit_text(ask, spec, values, current)
+        return _warn_now(ask, spec.name, values, process)
     if spec.name == "priority":
-        if process is not None:  # the matrix for this tier, right where the choice is made
-            process.show_matrix(ask)
-        values.set(spec.name, ask.select(label, PRIORITY_CHOICES, str(current or "normal")))
+        values.set(spec.name, _ask_priority(ask, label, str(current or "normal"), process))
     elif spec.name == "datacenter":
         from ctlsupport.core.datacenters import datacenters
 
@@ -52,7 +63,11 @@ def ask_field(
         SCRUBBER.add(pin)
         values.set(spec.name, Secret(pin))
     elif spec.name == "error_text":
-        values.set(spec.name, ask.multiline(label, check=spec.check))
+        from ctlsupport.core.fields import NO_ERROR_OUTPUT, NO_ERROR_WORDS
+
+        was = str(current or "") if edit else ""
+        text = ask.multiline(f"{label} (none: type none)", check=spec.check, default=was)
+        values.set(spec.name, NO_ERROR_OUTPUT if text.strip().lower() in NO_ERROR_WORDS else text)
     elif spec.kind == "paths":
         values.set(spec.name, _ask_files(ask))
     elif spec.kind == "list":
@@ -64,7 +79,37 @@ def ask_field(
             spec.name,
             ask.text(label, default=str(current or ""), check=spec.check),
         )
-    _warn_now(ask, spec.name, values)
+    _warn_now(ask, spec.name, values, process)
+    if spec.name == "description" and process is not None and not edit:
+        process.suggest(
+            ask,
+            str(values.get("subject") or ""),
+            str(values.get("description") or ""),
+            str(values.get("customer_alias") or ""),
+        )
+
+
+def _ask_priority(ask: Asker, label: str, current: str, process: ProcessQuestions | None) -> str:
+    """The priority, with the matrix in short right where it is chosen (once), and `?`
+    for the whole of it."""
+    if process is None:
+        return ask.select(label, PRIORITY_CHOICES, current)
+    process.show_matrix(ask)
+    choices = [*PRIORITY_CHOICES, ("?", "?      - show the whole matrix, every criterion")]
+    while (chosen := ask.select(label, choices, current)) == "?":
+        process.show_matrix(ask, whole=True)
+    return chosen
+
+
+def _edit_text(ask: Asker, spec: Field, values: compose.Values, current: object) -> None:
+    """A text field changed from its current value (a list as comma-separated text)."""
+    if spec.kind == "list":
+        was = ", ".join(current or [])  # type: ignore[arg-type]
+        text = ask.text(f"{spec.label} (comma-separated)", default=was, edit=True)
+        values.set(spec.name, [spec.check(item) for item in _split(text)])
+        return
+    check = spec.check if spec.required else validate.optional(spec.check)
+    values.set(spec.name, ask.text(spec.label, default=str(current or ""), check=check, edit=True))
 
 
 def _ask_files(ask: Asker) -> list[str]:
@@ -96,11 +141,19 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
 
 
-def _warn_now(ask: Asker, name: str, values: compose.Values) -> None:
-    """Show a warning right after the answer it is about."""
+def _warn_now(
+    ask: Asker, name: str, values: compose.Values, process: ProcessQuestions | None = None
+) -> None:
+    """Show a warning right after the answer it is about; a doubtful IP can be
+    corrected right there."""
     note = None
     if name == "ip" and values.get("ip"):
         note = validate.ip_warning(str(values.get("ip")))
+        if note:
+            ask.say(f"  ! {note}")
+            if ask.confirm("Correct the address now?", default=False):
+                ask_field(ask, BY_NAME["ip"], values, process, edit=True)
+            return
     if name == "server" and values.get("server"):
         note = validate.server_warning(
             str(values.get("server")),
@@ -167,20 +220,28 @@ def collect(
 
 
 def _edit_one(ask: Asker, values: compose.Values, check: ProcessQuestions | None) -> None:
-    """ "Edit a field" at the preview: the field chosen is asked again."""
-    name = ask.select(
-        "Which field?",
-        [(f.name, f.label) for f in FIELDS] + [("login", "Root/admin password")],
-        FIELDS[0].name,
-    )
-    if name == "login":
+    """ "Edit a field" at the preview: the field chosen is asked again, starting from its
+    current value."""
+    extra = [("login", "Root/admin password")]
+    if check is not None and check.options.impact:
+        extra.insert(0, ("impact", "Business impact"))
+    name = ask.select("Which field?", [(f.name, f.label) for f in FIELDS] + extra, FIELDS[0].name)
+    if name == "impact" and check is not None:
+        from ctlsupport.actions.open_checks import one_line_required
+
+        check.options.impact = ask.text(
+            "Business impact, in one line",
+            default=check.options.impact or "",
+            check=one_line_required,
+            edit=True,
+        )
+    elif name == "login":
         values.login_required = ask.confirm("Must the provider log in?", default=True)
         values.root_password = None
         if values.login_required:
             _ask_root_password(ask, values)
     else:
-        values.set(name, None)
-        ask_field(ask, BY_NAME[name], values, check)
+        ask_field(ask, BY_NAME[name], values, check, edit=True)
 
 
 def _ask_root_password(ask: Asker, values: compose.Values) -> None:

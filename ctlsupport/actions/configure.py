@@ -25,7 +25,8 @@ def set_value(state: Session, key: str, value: str) -> Done:
         state.notes.warn(risk)
     config = state.settings()
     name = config.chosen_name(state.profile_name)
-    profile = config.profiles.setdefault(name, settings.Profile(name=name))
+    # A new profile starts as setup starts one: signing in by OAuth.
+    profile = config.profiles.setdefault(name, settings.Profile(name=name, auth="oauth"))
     if key.startswith("routes."):
         route = key.removeprefix("routes.")
         if checked:
@@ -36,6 +37,10 @@ def set_value(state: Session, key: str, value: str) -> Done:
         if key == "alias" and profile.alias and checked.lower() != profile.alias.lower():
             state.notes.warn("the alias changed: sign in again (`ctlsupport auth login`)")
         setattr(profile, key, checked)
+    from ctlsupport.actions.setup import own_status_page
+
+    if key == "desk_url" and own_status_page(profile):
+        state.notes.note(f"{name}: status_url = {profile.status_url} (the desk's own)")
     if len(config.profiles) == 1:
         config.default_profile = name
     path = settings.save(config)

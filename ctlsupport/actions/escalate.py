@@ -32,7 +32,9 @@ def escalate(opts: EscalateOptions, state: Session) -> Done:
     profile = state.profile()
     escalation.check_allowed(profile.tier, "", opts.request_id)  # the tier, before any network
     ask = state.asker()
-    name = (opts.full_name or profile.full_name or "").strip()
+    from ctlsupport.actions.records import signer, signer_hint
+
+    name = signer(state, profile, opts.request_id, opts.full_name)
     reason = (opts.reason or "").strip()
     if not ask.interactive:
         absent = [
@@ -41,7 +43,8 @@ def escalate(opts: EscalateOptions, state: Session) -> Done:
         if absent:
             raise MissingFields(
                 f"missing required input: {', '.join(absent)}",
-                hint="Pass them as flags, or run in a terminal without --no-input to be asked.",
+                hint="Pass them as flags, or run in a terminal without --no-input to be asked."
+                + (f" {signer_hint(state)}" if not name else ""),
                 details={"missing": absent},
             )
     client, request = _read_ticket(state, profile, opts.request_id, opts.route)
@@ -84,8 +87,8 @@ def escalate(opts: EscalateOptions, state: Session) -> Done:
     )
     text.subject, text.body = gate.text(text.subject), gate.text(text.body)
     if opts.route == "email":
-        return _done(_send_email(state, profile, opts.request_id, text, reason))
-    return _done(_send_api(state, client, profile, request, text, reason))
+        return _done(_send_email(state, profile, opts.request_id, text, reason), state)
+    return _done(_send_api(state, client, profile, request, text, reason), state)
 
 
 def _timing(request_id: int, request, tier: str) -> tuple[list[str], str]:
@@ -110,10 +113,13 @@ def _timing(request_id: int, request, tier: str) -> tuple[list[str], str]:
     return notes, early
 
 
-def _done(sent: dict) -> Done:
+def _done(sent: dict, state: Session) -> Done:
+    from ctlsupport.actions.show import look
+
     ticket = sent["original_id"]
     if sent["route"] == "api":
-        where, last = f"as request #{sent['escalation_id']}", sent["web_url"]
+        where = f"as request #{sent['escalation_id']}"
+        last = look(state, sent["escalation_id"], sent["web_url"])
     else:
         where, last = f"by email to {sent['to']}", f"Message-ID {sent['message_id']}"
     return Done(sent, [f"Escalated #{ticket} {where}", f"  {sent['subject']}", f"  {last}"])

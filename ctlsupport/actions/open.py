@@ -61,8 +61,8 @@ def open_ticket(opts: OpenOptions, session: Session, ask: Asker) -> Done | None:
     except ConfigError as exc:  # the route has no address: keep what was typed
         if not asking or opts.route != "email":
             raise
-        saved = open_input.save_draft(session, values, draft_id, exc.message)
-        exc.hint = f"{exc.hint or ''} Then `ctlsupport open --resume {saved}`.".strip()
+        saved = open_input.save_draft(session, values, draft_id, exc.message, opts)
+        exc.hint = f"{exc.hint or ''} Then `{_resume_command(session, saved)}`.".strip()
         raise
     if draft_id is not None:
         open_input.drop_draft(draft_id)
@@ -77,6 +77,7 @@ def _ask(opts: OpenOptions, session: Session, ask: Asker, values, draft_id, reda
     from ctlsupport.actions.open_checks import ProcessQuestions
 
     mail_to = open_send.mail_to(session, opts.process.kind) if opts.route == "email" else None
+    given = open_input.draft_payload(values)  # before any answer
     try:
         if not opts.resume:
             flow.process_defaults(flow.before_form(ask, values, template), opts.process)
@@ -84,9 +85,21 @@ def _ask(opts: OpenOptions, session: Session, ask: Asker, values, draft_id, reda
             ask, values, session, yes=opts.yes or opts.dry_run, redactor=redactor,
             mail_to=mail_to, check=ProcessQuestions(session, opts.process),
         )  # fmt: skip
-    except KeyboardInterrupt:
-        saved = open_input.save_draft(session, values, draft_id, "interrupted")
+    except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
+        if (
+            draft_id is None
+            and open_input.draft_payload(values) == given
+            and not given.get("error_text")
+        ):
+            raise Interrupted("interrupted; nothing was typed, nothing is kept") from None
+        saved = open_input.save_draft(session, values, draft_id, "interrupted", opts)
         raise Interrupted(
             f"interrupted; what you typed is saved as draft {saved}",
-            hint=f"Resume with `ctlsupport open --resume {saved}`.",
+            hint=f"Resume with `{_resume_command(session, saved)}`.",
         ) from None
+
+
+def _resume_command(session: Session, draft_id: int) -> str:
+    from ctlsupport.actions.draft_place import prefix
+
+    return f"{prefix(session)} open --resume {draft_id}"

@@ -50,9 +50,19 @@ class ProcessQuestions:
     def __init__(self, state: Session, options: Options) -> None:
         self.state, self.options = state, options
 
-    def show_matrix(self, ask: Asker) -> None:
-        ask.show_matrix(_tier(self.state))
+    def show_matrix(self, ask: Asker, *, whole: bool = False) -> None:
+        """The matrix in short, once a run; `whole`: every criterion, when asked for."""
+        if whole or "matrix" not in self.options.asked:
+            ask.show_matrix(_tier(self.state), whole=whole)
         self.options.asked.add("matrix")
+
+    def suggest(self, ask: Asker, subject: str, description: str, alias: str) -> None:
+        """Knowledge-base articles as soon as the problem is described, while they can
+        still save the ticket (once; Cancelled when the person takes one)."""
+        if self.options.suggest is False:
+            return
+        self.options.suggest = False
+        _offer_articles(ask, _suggestions(self.state, subject, description, alias))
 
     def __call__(self, ask: Asker, draft: TicketDraft) -> bool:
         """False when the person chose not to open a ticket (a comment on a duplicate)."""
@@ -94,7 +104,7 @@ def _scripted(state: Session, draft: TicketDraft, kind: str, options: Options) -
             "it may be a billable engagement. --out-of-scope-ok silences this"
         )
     if options.suggest:
-        for article in _suggestions(state, draft):
+        for article in _suggestions(state, draft.subject, draft.description, draft.customer_alias):
             out.note(f"knowledge base: {article.title} - {article.html_url}")
     if options.duplicate_check:
         found = _duplicates(state, draft)
@@ -149,15 +159,11 @@ def _interactive(
         if not _scope_go_on(ask, findings):
             raise Cancelled("not opened: outside the provider's support scope")
         options.out_of_scope_ok = True
-    if options.suggest is not False:
+    if options.suggest is not False:  # the description came as a flag: now, then
         options.suggest = False  # once
-        articles = _suggestions(state, draft)
-        if articles:
-            ask.say("Knowledge-base articles that may already answer it:")
-            for article in articles:
-                ask.say(f"  - {article.title}\n    {article.html_url}")
-            if not ask.confirm("Open the ticket anyway?", default=True):
-                raise Cancelled("not opened: answered by the knowledge base")
+        _offer_articles(
+            ask, _suggestions(state, draft.subject, draft.description, draft.customer_alias)
+        )
     if options.duplicate_check and not options.dry_run:
         options.duplicate_check = False  # once
         found = _duplicates(state, draft)
@@ -192,11 +198,11 @@ def _triage(state: Session, ask: Asker, draft: TicketDraft, kind: str, options: 
                     criteria[0],
                 )
             if not (options.impact or "").strip():
-                options.impact = ask.text("Business impact, in one line", check=_one_line_required)
+                options.impact = ask.text("Business impact, in one line", check=one_line_required)
         ask.say(f"  {draft.priority}: {priority.summary(tier, draft.priority)}")
 
 
-def _one_line_required(value: str) -> str:
+def one_line_required(value: str) -> str:
     from ctlsupport.core.validate import FieldInvalid
 
     if not value.strip():
@@ -268,21 +274,34 @@ def _incident_banner(state: Session, datacenter: str) -> str | None:
     return f"active incident in {datacenter.upper()}: " + "; ".join(parts)
 
 
-def _suggestions(state: Session, draft: TicketDraft, limit: int = 3):
+def _offer_articles(ask: Asker, articles: list) -> None:
+    if not articles:
+        return
+    ask.say("Knowledge-base articles that may already answer it:")
+    for article in articles:
+        ask.say(f"  - {article.title}\n    {article.html_url}")
+    if not ask.confirm("Open the ticket anyway?", default=True):
+        raise Cancelled("not opened: answered by the knowledge base")
+
+
+def _suggestions(state: Session, subject: str, description: str, alias: str, limit: int = 3):
+    """Articles about this problem: the search's hits that match most of its words (a
+    search ranks any one shared word, such as "down", and that is no answer)."""
     from ctlsupport.actions.lookups import find_articles
 
-    query = triage.kb_query(draft.subject, draft.description, drop=[draft.customer_alias])
+    query = triage.kb_query(subject, description, drop=[alias])
     if not query:
         return []
     try:
-        return find_articles(state, query, limit=limit, quick=True).articles[:limit]
+        found = find_articles(state, query, limit=limit * 3, quick=True).articles
     except CtlError as exc:
         state.notes.debug_line(f"knowledge base not searched: {exc.message}")
         return []
+    return [a for a in found if triage.about(a.title, a.labels, a.snippet_text, query)][:limit]
 
 
 def _duplicates(state: Session, draft: TicketDraft) -> list[triage.Candidate]:
-    """Open requests for the same server or customer: local history, then the desk."""
+    """Open requests about the same server: local history, then the desk."""
     import sqlite3
 
     history: list[dict] = []
@@ -298,9 +317,8 @@ def _duplicates(state: Session, draft: TicketDraft) -> list[triage.Candidate]:
         return []
     try:
         client = state.client(profile, quick=True)
-        for query in (draft.server, draft.customer_alias):
-            if query:
-                desk += [vars(r) for r in client.search_requests(query)]
+        if draft.server:
+            desk += [vars(r) for r in client.search_requests(draft.server)]
     except CtlError as exc:
         state.notes.debug_line(f"desk search failed: {exc.message}")
     return triage.duplicates(draft.server, draft.customer_alias, history=history, desk=desk)

@@ -3,6 +3,8 @@ the error output (a file or the pipe), and the drafts that keep what was typed."
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -33,6 +35,7 @@ class OpenOptions:
     yes: bool = False
     dry_run: bool = False
     no_redact: bool = False
+    no_error_output: bool = False  # said explicitly: there is none to give
     resume: str | None = None
     template: str | None = None  # a problem template's name
     checked: list[str] = field(default_factory=list)  # its checklist items done
@@ -53,7 +56,7 @@ def values_from(
     given["attachments"] = given.get("attachments") or []
     given["cc"] = given.get("cc") or []
     values = compose.Values()
-    draft_id = _resume(values, opts.resume) if opts.resume else None
+    draft_id = _resume(values, opts.resume, session, opts) if opts.resume else None
     for name, value in given.items():
         if value or values.get(name) in (None, "", []):  # flags win over the draft
             values.set(name, value)
@@ -97,22 +100,53 @@ def read_error_text(opts: OpenOptions, session: Session, values: compose.Values)
         values.root_password = Secret(first)
         SCRUBBER.add(first)
     error_file = opts.error_file
+    if opts.no_error_output:
+        if error_file is not None:  # a pipe left open by a script is not an answer
+            raise InvalidInput("--no-error-output goes without --error-file")
+        from ctlsupport.core.fields import NO_ERROR_OUTPUT
+
+        values.set("error_text", NO_ERROR_OUTPUT)
+        return
     if error_file == "-" or (error_file is None and stdin is not None):
         if stdin is None:
             raise InvalidInput("--error-file -: nothing is piped on stdin")
-        log = _read_log(stdin, opts.error_lines, opts.no_redact)
+        with _say_when_waiting(session):
+            log = _read_log(stdin, opts.error_lines, opts.no_redact)
     elif error_file is not None:
         try:
             with Path(error_file).expanduser().open("rb") as handle:
                 log = _read_log(handle, opts.error_lines, opts.no_redact)
         except OSError as exc:
             raise InvalidInput(f"--error-file: cannot read {error_file}: {exc.strerror}") from None
-    else:
-        values.set("error_text", None)
+    else:  # nothing given now: keep what a resumed draft had
+        if values.get("error_text") in (None, ""):
+            values.set("error_text", None)
         return
     if log.archive is not None:
         values.set("attachments", [*(values.get("attachments") or []), str(log.archive)])
     values.set("error_text", log.text if log.text.strip() else None)
+
+
+# A pipe that stays silent this long gets one line on stderr, so nobody waits blind.
+STDIN_NOTE_AFTER = 2.0
+
+
+@contextmanager
+def _say_when_waiting(session: Session) -> Iterator[None]:
+    """Say once, after a short pause, that the error output is read from stdin."""
+    import threading
+
+    timer = threading.Timer(
+        STDIN_NOTE_AFTER,
+        session.notes.note,
+        ["Reading the error output from stdin (it ends when the pipe closes, Ctrl-D)..."],
+    )
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
 
 
 def _read_log(source: IO[bytes], lines: int, no_redact: bool):
@@ -155,44 +189,92 @@ def scripted_draft(
 # -- drafts --------------------------------------------------------------------------------
 
 
-def _draft_payload(values: compose.Values) -> dict:
+FLAGS_KEY = "_flags"  # the flags of the run a draft was made in
+
+
+def draft_payload(values: compose.Values) -> dict:
+    """What a draft keeps of the values: all but the PIN."""
     data = {k: v for k, v in values.data.items() if k != "pin" and v not in (None, "", [])}
     data["login_required"] = values.login_required
     return data
 
 
-def save_draft(session: Session, values: compose.Values, draft_id: int | None, why: str) -> int:
-    """Keep what was typed as an `open` draft; its number."""
+def save_draft(
+    session: Session,
+    values: compose.Values,
+    draft_id: int | None,
+    why: str,
+    opts: OpenOptions | None = None,
+) -> int:
+    """Keep what was typed as an `open` draft (with the flags that turned checks off),
+    under this run's profile; its number."""
+    from ctlsupport.actions import draft_place
     from ctlsupport.store import db
     from ctlsupport.store.drafts import Drafts
 
+    payload = draft_payload(values)
+    if payload.get("attachments"):
+        payload["attachments"] = [_kept_file(path) for path in payload["attachments"]]
+    if opts is not None:
+        payload[FLAGS_KEY] = {
+            "suggest": opts.process.suggest,
+            "duplicate_check": opts.process.duplicate_check,
+        }
     return Drafts(db.connect()).save(
         "open",
-        session.profile().name,
-        _draft_payload(values),
+        draft_place.here(session),
+        payload,
         summary=str(values.get("subject") or "(no subject yet)"),
         reason=why,
         draft_id=draft_id,
     )
 
 
-def _resume(values: compose.Values, which: str) -> int:
-    from ctlsupport.store import db
-    from ctlsupport.store.drafts import Drafts
+def _kept_file(path: str) -> str:
+    """An attachment that lives only as long as this run (the whole error output, in a
+    temporary folder) is copied beside the drafts, so that the draft keeps it."""
+    import shutil
+    import tempfile
+    import uuid
 
-    if which != "latest" and not which.isdigit():
-        raise InvalidInput(f"--resume takes a draft number, not {which!r}")
-    draft = Drafts(db.connect()).get(None if which == "latest" else int(which), kind="open")
+    from ctlsupport.config import paths
+
+    source = Path(path)
+    temporary = Path(tempfile.gettempdir()) in source.parents and source.is_file()
+    if not temporary or not source.parent.name.startswith("ctlsupport-"):
+        return path
+    folder = paths.ensure_private_dir(paths.data_dir() / "drafts" / uuid.uuid4().hex)
+    return str(shutil.copy2(source, folder / source.name))
+
+
+def _resume(values: compose.Values, which: str, session: Session, opts: OpenOptions) -> int:
+    from ctlsupport.actions import draft_place
+
+    draft = draft_place.pick(session, which, "open", "open --resume {id}")
     for name, value in draft.payload.items():
         if name == "login_required":
             values.login_required = bool(value)
+        elif name == FLAGS_KEY:  # flags that turned checks off stay off
+            opts.process.suggest = False if value.get("suggest") is False else opts.process.suggest
+            opts.process.duplicate_check = opts.process.duplicate_check and value.get(
+                "duplicate_check", True
+            )
         else:
             values.set(name, value)
     return draft.id
 
 
 def drop_draft(draft_id: int) -> None:
+    """Forget a draft, and the copies of run-long attachments it kept."""
+    import shutil
+
+    from ctlsupport.config import paths
     from ctlsupport.store import db
     from ctlsupport.store.drafts import Drafts
 
-    Drafts(db.connect()).drop(draft_id)
+    drafts = Drafts(db.connect())
+    kept = paths.data_dir() / "drafts"
+    for path in drafts.get(draft_id).payload.get("attachments") or []:
+        if Path(path).parent.parent == kept:
+            shutil.rmtree(Path(path).parent, ignore_errors=True)
+    drafts.drop(draft_id)

@@ -74,7 +74,9 @@ def submit(state: Session, draft: TicketDraft, redactor: Redactor | None) -> Don
             f"  the desk opened request #{request.id} "
             f"(priority {request.priority or '-'}, status {request.status})"
         )
-        lines.append(f"  {request.web_url}")
+        from ctlsupport.actions.show import look
+
+        lines.append(f"  {look(state, request.id, request.web_url)}")
     else:
         lines.append(
             f"  The desk numbers the ticket when it processes the mail; its "

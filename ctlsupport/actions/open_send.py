@@ -71,6 +71,8 @@ def dry_run(session: Session, draft: TicketDraft, route: str) -> Done:
 
 
 def _submit_api(session: Session, draft: TicketDraft, redactor: Redactor | None) -> Done:
+    from ctlsupport.actions.show import look
+
     """Queue in the outbox first (nothing typed is lost), then deliver exactly once."""
     from ctlsupport.actions.delivery import send_one
     from ctlsupport.core.submission import queue
@@ -113,7 +115,7 @@ def _submit_api(session: Session, draft: TicketDraft, redactor: Redactor | None)
     lines = [
         f"Opened request #{request.id}: {request.subject}",
         f"  priority {request.priority}, status {request.status}",
-        f"  {request.web_url}",
+        f"  {look(session, request.id, request.web_url)}",
     ]
     return Done(data, lines)
 

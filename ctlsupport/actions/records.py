@@ -72,3 +72,26 @@ def remember_escalation(
             profile_name, original_id, route=route, reason=reason,
             escalation_id=escalation_id, message_id=message_id,
         )  # fmt: skip
+
+
+def signer(state: Session, profile, request_id: int, given: str | None) -> str:
+    """Who signs an update: --full-name, else the profile's name, else the name the
+    request was opened with here (the sandbox profile usually has none of its own)."""
+    name = (given or profile.full_name or "").strip()
+    if name:
+        return name
+    from ctlsupport.store import db
+    from ctlsupport.store.history import History
+
+    with local_history(state, "the signer", quiet=True):
+        return History(db.connect()).signed_by(profile.name, request_id)
+    return ""
+
+
+def signer_hint(state: Session) -> str:
+    """How to give a full name, in a way that works where this run is."""
+    if state.sandbox:  # `config set` does not touch the sandbox profile; setup does
+        return (
+            "Pass --full-name NAME, or set it: `ctlsupport --sandbox setup --full-name 'Jo Doe'`."
+        )
+    return "Pass --full-name NAME, or set it: `ctlsupport config set full_name 'Jo Doe'`."

@@ -65,6 +65,7 @@ class Session:
     _settings: Settings | None = field(default=None, init=False)
     _server: SandboxServer | None = field(default=None, init=False)
     _keyring_warned: bool = field(default=False, init=False)
+    _insecure_warned: bool = field(default=False, init=False)
     talked_to_desk: bool = field(default=False, init=False)
     outbox_flushed: bool = field(default=False, init=False)  # queued items already sent
     smtp_passwords: dict[str, Secret] = field(default_factory=dict, init=False)  # asked once
@@ -72,7 +73,11 @@ class Session:
     _url_warned: bool = field(default=False, init=False)
 
     def warn_insecure_storage(self) -> None:
-        """Every command says so while secrets sit in the opt-in plain file."""
+        """A command that reads secrets says so, once, while they sit in the opt-in plain
+        file (not the embedded desk's runs: nothing real is at stake there)."""
+        if self._insecure_warned or self.sandbox:
+            return
+        self._insecure_warned = True
         from ctlsupport.config import paths
 
         if not paths.insecure_secrets_file().exists():  # the usual case: no more to read
@@ -140,14 +145,16 @@ class Session:
             self._server = None
 
     def secret(self, kind: str, profile: Profile) -> Secret | None:
-        """A stored or env-given secret; a missing keyring is a warning, not a failure."""
+        """A stored or env-given secret; a missing keyring is a warning, not a failure
+        (and none at all with --sandbox, whose secrets are not real)."""
         from ctlsupport.config import secrets
 
+        self.warn_insecure_storage()
         try:
-            return secrets.get(profile.name, kind, profile.alias)
+            return secrets.get(profile.name, kind, profile.alias, profile.storage)
         except KeyringUnavailable as exc:
             # Say it once: the command may still have what it needs (a prompt, env).
-            if not self._keyring_warned:
+            if not self._keyring_warned and not self.sandbox:
                 self._keyring_warned = True
                 self.notes.warn(f"{exc.message}; cannot read the stored {kind}")
                 self.notes.note(f"hint: {exc.hint}")
@@ -171,6 +178,7 @@ class Session:
                 f"profile {profile.name!r} has no support alias",
                 hint="Run `ctlsupport setup --alias support@your-company.example`.",
             )
+        self.warn_insecure_storage()
         if profile.auth == "oauth":
             from ctlsupport.actions import tokens as stored
 
@@ -178,7 +186,7 @@ class Session:
         kind = "token" if profile.auth == "token" else "password"
         env_var = secrets.ENV_VARS[kind]
         try:
-            secret = secrets.get(profile.name, kind, profile.alias)
+            secret = secrets.get(profile.name, kind, profile.alias, profile.storage)
         except KeyringUnavailable as exc:
             raise KeyringUnavailable(
                 f"{exc.message}, and {env_var} is not set",

@@ -77,6 +77,7 @@ VALIDATORS = {
     "imap_token_command": validate.optional(validate.line("token command", 1000)),
     "imap_folder": validate.optional(validate.line("IMAP folder", 255)),
     "maildir": validate.optional(validate.line("Maildir path", 4096)),
+    "storage": validate.optional(validate.one_of("keyring", "file", "env", fold_case=True)),
 }
 
 

@@ -9,7 +9,13 @@ from typing import IO, TYPE_CHECKING
 from ctlsupport.actions.results import Done
 from ctlsupport.config import secrets, settings
 from ctlsupport.core import validate
-from ctlsupport.errors import DeskUnreachable, InvalidInput, KeyringUnavailable, UsageError
+from ctlsupport.errors import (
+    DeskUnreachable,
+    Interrupted,
+    InvalidInput,
+    KeyringUnavailable,
+    UsageError,
+)
 from ctlsupport.secret import SCRUBBER, Secret
 
 if TYPE_CHECKING:
@@ -53,7 +59,7 @@ SETTINGS = {
     ),
     "datacenter": ("--datacenter", "Default data center", validate.optional(validate.datacenter)),
     # The exact word here; `config set auth` also takes it in any case.
-    "auth": ("--auth", "Desk sign-in method", validate.one_of(*settings.PROFILE_AUTH)),
+    "auth": ("--auth", "Desk sign-in method", validate.one_of(*settings.AUTH_METHODS)),
 }
 
 
@@ -67,6 +73,7 @@ class SetupOptions:
     stdin: IO[str] | None = None
     no_browser: bool = False
     make_default: bool = False
+    storage: str | None = None  # keyring, file (--insecure-storage) or env; None: as is
 
 
 def setup(opts: SetupOptions, state: Session) -> Done:
@@ -81,45 +88,55 @@ def setup(opts: SetupOptions, state: Session) -> Done:
     given = {key: opts.given.get(key) for key in SETTINGS}
     new_profile = name not in config.profiles
     _apply_given(profile, given, opts, new_profile=new_profile, sandbox=state.sandbox)
+    profile.storage = opts.storage or profile.storage
     pin, secret = _stdin_secrets(opts)
     ask = state.asker()
     sign_in = False
     mailbox_password = None
     if ask.interactive:
-        _ask_profile(ask, profile, given, sandbox=state.sandbox, new_profile=new_profile)
-        if profile.auth == "none" or profile.via == "email":
-            from ctlsupport.actions.mailbox_setup import ask_mailbox
-
-            mailbox_password = ask_mailbox(ask, profile)
-        if pin is None:
-            pin = ask_pin(ask)
-        sign_in = (
-            not state.sandbox
-            and secret is None
-            and profile.auth != "none"
-            and ask.confirm("Sign in to the desk now?", default=True)
+        pin, sign_in, mailbox_password = _ask_all(
+            ask, state, opts, profile, given, pin, secret, new_profile
         )
     if not profile.alias:
         raise InvalidInput("missing required input: --alias", hint="The partner's support alias.")
 
+    if given["desk_url"] is not None and not state.sandbox:
+        own_status_page(profile)
     config.profiles[name] = profile
     if opts.make_default or (len(config.profiles) == 1 and not state.sandbox):
         config.default_profile = name
     path = settings.save(config)
-    stored = store_pin(state, profile, pin) + _store_mailbox(state, profile, mailbox_password)
+    lost: list[tuple[str, secrets.NotKept]] = []  # given, but not kept
+    stored = store_pin(state, profile, pin, lost)
+    stored += _store_mailbox(profile, mailbox_password, lost)
     if not state.sandbox and (sign_in or secret is not None):
-        stored += _sign_in(state, profile, secret, opts.no_browser)
+        try:
+            stored += _sign_in(state, profile, secret, opts.no_browser, lost)
+        except (KeyboardInterrupt, EOFError):
+            kept = " and the PIN" if "pin" in stored else ""
+            flag = "" if name == config.default_profile else f" --profile {name}"
+            raise Interrupted(
+                f"interrupted while signing in: saved profile {name!r} to {path}{kept}; "
+                "not signed in to the desk",
+                hint=f"Sign in when ready: `ctlsupport{flag} auth login`.",
+            ) from None
+    if lost:
+        raise not_kept(name, path, lost)
     signed_in = (
         state.sandbox
         or not new_profile
         or profile.auth == "none"  # nothing to sign in to
         or any(s in stored for s in ("oauth-access", "password", "token"))
     )
-    data = {"profile": name, "config": str(path), "stored_in_keyring": stored}
+    data = {"profile": name, "config": str(path), "stored": stored}
+    data["storage"] = profile.storage or "keyring"
     data["signed_in"] = signed_in
     lines = [f"Saved profile {name!r} to {path}"]
     if stored:
-        lines.append(f"Stored in the OS keyring: {', '.join(stored)}")
+        where = "the OS keyring"
+        if profile.storage == "file":
+            where = f"a plain file ({secrets.insecure_path()})"
+        lines.append(f"Stored in {where}: {', '.join(stored)}")
     if not signed_in:
         flag = "" if name == config.default_profile else f" --profile {name}"
         lines.append(f"Not signed in to the desk yet: run `ctlsupport{flag} auth login`")
@@ -133,15 +150,68 @@ def setup(opts: SetupOptions, state: Session) -> Done:
     return Done(data, lines)
 
 
-def _store_mailbox(state: Session, profile: settings.Profile, password: Secret | None) -> list[str]:
-    """The mailbox password into the keyring; a missing keyring is a warning."""
+def _store_mailbox(
+    profile: settings.Profile, password: Secret | None, lost: list[tuple[str, secrets.NotKept]]
+) -> list[str]:
+    """The mailbox password, kept where the profile keeps secrets."""
     if password is None:
         return []
     try:
-        secrets.store(profile.name, "imap-password", password)
-    except KeyringUnavailable as exc:
-        return _not_stored(state, exc)
+        secrets.keep(profile.name, "imap-password", password, storage=profile.storage)
+    except secrets.NotKept as exc:
+        lost.append(("mailbox password", exc))
+        return []
     return ["imap-password"]
+
+
+def own_status_page(profile: settings.Profile) -> bool:
+    """A profile pointed at a served sandbox reads that sandbox's status page."""
+    from ctlsupport.transport import statuspage
+
+    if profile.status_url != settings.DEFAULT_STATUS_URL or not profile.desk_url:
+        return False
+    if not statuspage.served_by(profile.desk_url):
+        return False
+    profile.status_url = profile.desk_url
+    return True
+
+
+def _ask_all(
+    ask: Asker,
+    state: Session,
+    opts: SetupOptions,
+    profile: settings.Profile,
+    given: dict,
+    pin: Secret | None,
+    secret: Secret | None,
+    new_profile: bool,
+) -> tuple[Secret | None, bool, Secret | None]:
+    """Every question of an interactive setup: the PIN, whether to sign in now, and on the
+    email route the mailbox (its password, when it has one).
+    Ctrl-C (or Ctrl-D) here leaves everything as it was, and says so."""
+    try:
+        _ask_profile(ask, profile, given, sandbox=state.sandbox, new_profile=new_profile)
+        mailbox_password = None
+        if profile.auth == "none" or profile.via == "email":
+            from ctlsupport.actions.mailbox_setup import ask_mailbox
+
+            mailbox_password = ask_mailbox(ask, profile)
+        if not state.sandbox and opts.storage is None:
+            _choose_storage(ask, profile)
+        if pin is None:
+            pin = ask_pin(ask)
+        sign_in = (
+            not state.sandbox
+            and secret is None
+            and profile.auth != "none"
+            and ask.confirm("Sign in to the desk now?", default=True)
+        )
+    except (KeyboardInterrupt, EOFError):
+        was = "was not created" if new_profile else "is as it was"
+        raise Interrupted(
+            f"interrupted; nothing was saved: profile {profile.name!r} {was}"
+        ) from None
+    return pin, sign_in, mailbox_password
 
 
 def _apply_given(
@@ -166,9 +236,7 @@ def _apply_given(
         # The embedded desk fixes these; its URL changes with every run.
         from ctlsupport.actions.session import SANDBOX_ALIAS
 
-        # `--auth none` plays a partner with no API access on it (email and mailbox).
-        auth = "none" if given["auth"] == "none" else "token"
-        profile.desk_url, profile.alias, profile.auth = "", SANDBOX_ALIAS, auth
+        profile.desk_url, profile.alias, profile.auth = "", SANDBOX_ALIAS, "token"
     if opts.secret_stdin and profile.auth == "oauth":
         raise InvalidInput(
             "--secret-stdin is for the legacy password or token sign-in",
@@ -188,7 +256,6 @@ def _ask_profile(ask: Asker, profile, given: dict, *, sandbox: bool, new_profile
                 ("oauth", "oauth (sign in in the browser)"),
                 ("password", "password (legacy: the desk stopped accepting it in 2026)"),
                 ("token", "token (legacy: API tokens stop working on 2027-04-30)"),
-                ("none", "none (no API access: email, and the alias's mailbox to follow)"),
             ]
             profile.auth = ask.select(label, choices, "oauth" if new_profile else profile.auth)
         else:
@@ -222,19 +289,47 @@ def ask_pin(ask: Asker) -> Secret | None:
     return Secret(value)
 
 
-def store_pin(state: Session, profile: settings.Profile, pin: Secret | None) -> list[str]:
-    """Store the PIN in the keyring; a missing keyring is a warning (env still works)."""
+def store_pin(
+    state: Session,
+    profile: settings.Profile,
+    pin: Secret | None,
+    lost: list[tuple[str, secrets.NotKept]],
+) -> list[str]:
+    """Keep the PIN where the profile keeps secrets; `lost` gets it when it cannot be."""
     if pin is None:
         return []
     try:
-        secrets.store(profile.name, "pin", pin, profile.alias)
-    except KeyringUnavailable as exc:
-        return _not_stored(state, exc)
+        secrets.keep(profile.name, "pin", pin, profile.alias, storage=profile.storage)
+    except secrets.NotKept as exc:
+        if state.sandbox:  # any PIN works on the embedded desk
+            state.notes.note("The PIN was not kept (any PIN works in the sandbox).")
+            return []
+        lost.append(("PIN", exc))
+        return []
     return ["pin"]
 
 
+def _choose_storage(ask: Asker, profile: settings.Profile) -> None:
+    """With no keyring here, the person chooses where the PIN and sign-in go."""
+    if profile.storage or secrets.keyring_works():
+        return
+    ask.say("There is no OS keyring on this machine.")
+    profile.storage = ask.select(
+        "Keep the PIN and the desk sign-in",
+        [
+            ("file", f"in a plain 0600 file ({secrets.insecure_path()})"),
+            ("env", "nowhere: I set CTLSUPPORT_PIN and the sign-in variable for each run"),
+        ],
+        "file",
+    )
+
+
 def _sign_in(
-    state: Session, profile: settings.Profile, secret: Secret | None, no_browser: bool
+    state: Session,
+    profile: settings.Profile,
+    secret: Secret | None,
+    no_browser: bool,
+    lost: list[tuple[str, secrets.NotKept]],
 ) -> list[str]:
     """The `auth login` flow for the profile's method; what was stored."""
     from ctlsupport.actions import signin
@@ -249,25 +344,26 @@ def _sign_in(
             f"the desk at {profile.desk_url} cannot be reached: the {profile.auth} is stored "
             "unchecked; run `ctlsupport doctor` when it can"
         )
-        return _store_unchecked(state, profile, secret)
+        try:
+            secrets.keep(profile.name, profile.auth, secret, storage=profile.storage)
+        except secrets.NotKept as exc:
+            lost.append((f"desk {profile.auth}", exc))
+            return []
+        return [profile.auth]
     except UsageError as exc:  # a desk secret in the environment
         state.notes.warn(f"not signed in: {exc.message}")
         return []
     except KeyringUnavailable as exc:
-        return _not_stored(state, exc)
+        lost.append((f"desk {profile.auth}", secrets.NotKept(exc.message, hint=exc.hint)))
+        return []
     return ["oauth-access"] if result.method == "oauth" else [result.method]
 
 
-def _store_unchecked(state: Session, profile: settings.Profile, secret: Secret) -> list[str]:
-    try:
-        secrets.store(profile.name, profile.auth, secret)
-    except KeyringUnavailable as exc:
-        return _not_stored(state, exc)
-    return [profile.auth]
-
-
-def _not_stored(state: Session, exc: KeyringUnavailable) -> list[str]:
-    """A missing keyring while storing: a warning (env still works); nothing was stored."""
-    state.notes.warn(f"{exc.message}; secrets were not stored")
-    state.notes.note(f"hint: {exc.hint}")
-    return []
+def not_kept(name: str, path, lost: list[tuple[str, secrets.NotKept]]) -> secrets.NotKept:
+    """One error for what was given but not kept: never reported as saved."""
+    what = " and ".join(label for label, _ in lost)
+    reason = lost[0][1].message.split("; the sign-in worked")[0]
+    return secrets.NotKept(
+        f"saved profile {name!r} to {path}, but NOT the {what}: {reason}",
+        hint=lost[0][1].hint or secrets.KEEP_HINT,
+    )

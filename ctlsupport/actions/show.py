@@ -85,6 +85,12 @@ def _from_mailbox(found, tier: str) -> Shown:
     return Shown(request, row, panel, comments, [], data)
 
 
+def look(state: Session, request_id: int, url: str) -> str:
+    """Where to look at a request: its page at the desk, or with the embedded --sandbox
+    desk (gone when the command ends) the command that shows it."""
+    return f"ctlsupport --sandbox show {request_id}" if state.sandbox else url
+
+
 def web_url(state: Session, request_id: int) -> str:
     """The request's page at the desk (no call to the desk needed)."""
     return f"{state.profile().desk_url.rstrip('/')}/hc/requests/{request_id}"

@@ -93,15 +93,17 @@ def verify_identity(profile: Profile, credentials: Credentials) -> str:
 def login(
     state: Session,
     profile: Profile,
-    method: str,
+    method: str | None = None,
     *,
     ask: Asker | None = None,
     no_browser: bool = False,
     insecure: bool = False,
     secret: Secret | None = None,
 ) -> LoginResult:
-    """Sign the profile in with one method, verify the identity, then store and record it."""
+    """Sign the profile in with one method (default: the profile's), verify the identity,
+    then store it where the profile keeps secrets (`insecure`: the plain file, from now on)."""
     refuse_if_env_set()
+    method = method or profile.auth
     if method not in settings.AUTH_METHODS:
         raise UsageError(f"--method must be one of {', '.join(settings.AUTH_METHODS)}")
     if not profile.alias:
@@ -111,11 +113,12 @@ def login(
         )
     from ctlsupport.transport.http import Credentials
 
+    storage = "file" if insecure else profile.storage
     expires = None
     if method == "oauth":
         tokens = _oauth_tokens(state, profile, no_browser)
         verify_identity(profile, Credentials(profile.alias, "oauth", tokens.access))
-        _store(lambda: save_tokens(profile, tokens, insecure=insecure))
+        _store(lambda: _keep_tokens(profile, tokens, storage))
         if tokens.expires_at is not None:
             expires = iso_time(tokens.expires_at)
         stale = ("password", "token")
@@ -123,39 +126,49 @@ def login(
         state.notes.warn(legacy_warning(method) or "")
         value = secret or read_legacy_secret(ask or state.asker(), method, profile.alias)
         verify_identity(profile, Credentials(profile.alias, method, value))
-        _store(lambda: secrets.store(profile.name, method, value, insecure=insecure))
+        _store(lambda: secrets.keep(profile.name, method, value, storage=storage))
         stale = tuple(k for k in secrets.DESK_KINDS if k != method)
     for kind in stale:  # one sign-in per profile: the old method's secrets go
         with contextlib.suppress(KeyringUnavailable):
             secrets.delete(profile.name, kind)
-    _record_method(state, profile, method)
-    where = "insecure file" if insecure else "keyring"
+    _record_method(state, profile, method, storage if insecure else None)
+    where = "insecure file" if storage == "file" else "keyring"
     return LoginResult(profile.name, method, profile.alias, where, expires)
 
 
-def _store(write: Callable[[], None]) -> None:
+def _keep_tokens(profile: Profile, tokens: TokenSet, storage: str) -> None:
+    if storage == "env":
+        secrets.keep(profile.name, "oauth-access", tokens.access, storage=storage)
+    save_tokens(profile, tokens, insecure=storage == "file")
+
+
+def _store(write: Callable[[], object]) -> None:
     try:
         write()
     except KeyringUnavailable as exc:
-        raise KeyringUnavailable(
+        raise secrets.NotKept(
             f"{exc.message}; the sign-in worked but could not be stored",
-            hint=exc.hint,
+            hint=secrets.KEEP_HINT if exc.hint == secrets.NO_BACKEND_HINT else exc.hint,
         ) from None
 
 
-def _record_method(state: Session, profile: Profile, method: str) -> None:
+def _record_method(state: Session, profile: Profile, method: str, storage: str | None) -> None:
+    """The method (and a storage choice made now) become the profile's."""
     config = state.settings()
     saved = config.profiles.get(profile.name)
-    if saved is not None and saved.auth != method:
-        saved.auth = method
+    storage = storage or profile.storage
+    if saved is not None and (saved.auth, saved.storage) != (method, storage):
+        saved.auth, saved.storage = method, storage
         settings.save(config)
-    profile.auth = method
+    profile.auth, profile.storage = method, storage
 
 
 def read_legacy_secret(ask: Asker | None, method: str, alias: str) -> Secret:
     """The desk password or token: the next stdin line when piped, else a hidden prompt."""
     label = "desk password" if method == "password" else "desk API token"
-    if not sys.stdin.isatty():
+    if sys.stdin is None:
+        value = ""
+    elif not sys.stdin.isatty():
         value = sys.stdin.readline().rstrip("\r\n")
         if not value:
             raise InvalidInput(

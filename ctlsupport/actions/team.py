@@ -73,7 +73,12 @@ def import_team(opts: ImportOptions, state: Session) -> Done:
     if opts.make_default or len(config.profiles) == 1:
         config.default_profile = name
     saved = settings.save(config)
-    stored = store_pin(state, profile, pin)
+    lost: list = []
+    stored = store_pin(state, profile, pin, lost)
+    if lost:
+        from ctlsupport.actions.setup import not_kept
+
+        raise not_kept(name, saved, lost)
     data: dict[str, Any] = {"profile": name, "config": str(saved), "stored": stored}
     if sign_in is not None:
         data["login"] = signin.login(state, profile, sign_in, no_browser=opts.no_browser).as_data()

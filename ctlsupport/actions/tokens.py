@@ -39,11 +39,12 @@ def load_tokens(profile: Profile, access: Secret | None = None) -> TokenSet | No
     the access token when the caller has already read it)."""
     from ctlsupport.transport.oauth import TokenSet
 
-    access = access or secrets.get(profile.name, "oauth-access")
+    where = profile.storage
+    access = access or secrets.get(profile.name, "oauth-access", storage=where)
     if access is None:
         return None
-    refresh = secrets.get(profile.name, "oauth-refresh")
-    expiry = secrets.get(profile.name, "oauth-expiry")
+    refresh = secrets.get(profile.name, "oauth-refresh", storage=where)
+    expiry = secrets.get(profile.name, "oauth-expiry", storage=where)
     try:
         expires_at = float(expiry.reveal()) if expiry else None
     except ValueError:

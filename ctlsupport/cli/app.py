@@ -60,6 +60,14 @@ def root(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show HTTP traffic (secrets masked) and tracebacks.")
     ] = False,
+    accessible: Annotated[
+        bool,
+        typer.Option(
+            "--accessible",
+            help="Plain line-by-line prompts for screen readers: no cursor movement, no "
+            "spinner (also CTLSUPPORT_ACCESSIBLE=1).",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
@@ -68,7 +76,12 @@ def root(
     """Open, track and escalate support tickets at the provider's desk."""
     global _current
     state = AppState(
-        profile_name=profile, sandbox=sandbox, json=json_output, no_input=no_input, debug=debug
+        profile_name=profile,
+        sandbox=sandbox,
+        json=json_output,
+        no_input=no_input,
+        debug=debug,
+        accessible=accessible,
     )
     _current = state
     ctx.obj = state
@@ -165,10 +178,12 @@ def main(argv: list[str] | None = None) -> int:
     _current = None
     if "ctlsupport.store.outbox" in sys.modules:
         sys.modules["ctlsupport.store.outbox"].new_run()
+    from ctlsupport.cli import help_style
     from ctlsupport.cli.global_flags import hoist
     from ctlsupport.cli.output import quiet_stdout
 
-    command = typer.main.get_command(app)  # built once, for hoist() and the run
+    # Built once, for hoist() and the run; help texts in the one style.
+    command = help_style.apply(typer.main.get_command(app))
     args = hoist(_optional_values(list(sys.argv[1:] if argv is None else argv)), command)
     code: int
     try:

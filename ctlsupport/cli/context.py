@@ -17,6 +17,7 @@ class AppState(Session):
     """Global options, set by the root callback and read by every command."""
 
     json: bool = False
+    accessible: bool = False  # plain line-by-line prompts, no spinner
     out: Output = field(init=False)
     _asker: Asker | None = field(default=None, init=False)
 
@@ -25,23 +26,24 @@ class AppState(Session):
 
         self.out = Output(json_mode=self.json, debug=self.debug)
         self.notes = self.out
-        self.warn_insecure_storage()
 
     def asker(self) -> Asker:
         """Prompts on the terminal when a person is there, else the refusing asker."""
         if self._asker is None:
             from ctlsupport.cli import prompts
 
-            self._asker = prompts.asker(self.no_input)
+            self._asker = prompts.asker(self.no_input, self.accessible)
         return self._asker
 
     def progress(self, message: str = "Sending to the desk..."):
         """A spinner and upload bars on stderr, in a terminal and without --json."""
         import sys
 
+        from ctlsupport.cli.plain_prompts import wanted
         from ctlsupport.cli.upload_progress import DeskProgress
 
-        return DeskProgress(message, enabled=sys.stderr.isatty() and not self.json)
+        quiet = self.json or wanted(self.accessible)  # a spinner redraws its line
+        return DeskProgress(message, enabled=sys.stderr.isatty() and not quiet)
 
     def close(self) -> None:
         if self._asker is not None and hasattr(self._asker, "close"):

@@ -13,9 +13,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def _commands():
     import typer
 
+    from ctlsupport.cli import help_style
     from ctlsupport.cli.app import app
 
-    return typer.main.get_command(app)
+    return help_style.apply(typer.main.get_command(app))
 
 
 def _walk(command, path: list[str]):
@@ -62,7 +63,8 @@ def commands_markdown() -> str:
             lines += [_option_row(p) for p in params]
             lines.append("")
         if command.epilog:
-            lines += ["```text", *command.epilog.strip().split("\n"), "```", ""]
+            epilog = command.epilog.replace("\b\n", "")  # click's keep-as-written mark
+            lines += ["```text", *epilog.strip().split("\n"), "```", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -10,13 +10,15 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
      "  Open, track and escalate support tickets at the provider's desk.\n"
      '\n'
      'Options:\n'
-     '  -p, --profile <str>  Profile to use (default: CTLSUPPORT_PROFILE).\n'
-     '  --sandbox            Use the embedded local sandbox desk: no account needed.\n'
-     '  --json               Print exactly one JSON object on stdout.\n'
-     '  --no-input           Never prompt; fail on missing input.\n'
-     '  --debug              Show HTTP traffic (secrets masked) and tracebacks.\n'
-     '  --version            Show the version.\n'
-     '  -h, --help           Show this message and exit.\n'
+     '  -p, --profile TEXT  Profile to use (default: CTLSUPPORT_PROFILE).\n'
+     '  --sandbox           Use the embedded local sandbox desk: no account needed.\n'
+     '  --json              Print exactly one JSON object on stdout.\n'
+     '  --no-input          Never prompt; fail on missing input.\n'
+     '  --debug             Show HTTP traffic (secrets masked) and tracebacks.\n'
+     '  --accessible        Plain line-by-line prompts for screen readers: no cursor\n'
+     '                      movement, no spinner (also CTLSUPPORT_ACCESSIBLE=1).\n'
+     '  --version           Show the version.\n'
+     '  -h, --help          Show this message and exit.\n'
      '\n'
      'Commands:\n'
      '  open        Open a new ticket with every field the provider requires.\n'
@@ -49,27 +51,30 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
          '  Open a new ticket with every field the provider requires.\n'
          '\n'
          'Options:\n'
-         '  --subject <str>           One line that says what is wrong.\n'
-         '  --priority <str>          urgent, high, normal (default) or low, per the\n'
+         '  --subject TEXT            One line that says what is wrong.\n'
+         '  --priority TEXT           urgent, high, normal (default) or low, per the\n'
          "                            provider's matrix.\n"
-         '  --partner-ticket <str>    Your own ticket number for this case, if you track\n'
+         '  --partner-ticket TEXT     Your own ticket number for this case, if you track\n'
          '                            it separately.\n'
-         "  --customer-name <str>     The affected customer's name.\n"
-         "  --customer-alias <str>    The customer's account alias: 2-6 letters or\n"
+         "  --customer-name TEXT      The affected customer's name.\n"
+         "  --customer-alias TEXT     The customer's account alias: 2-6 letters or\n"
          '                            digits, e.g. ACME.\n'
-         '  --datacenter <str>        The data center (stack) the server is in, e.g.\n'
+         '  --datacenter TEXT         The data center (stack) the server is in, e.g.\n'
          '                            VA1.\n'
-         '  --server <str>            The affected server, e.g. VA1ACMEWEB01.\n'
-         "  --ip <str>                The server's external (public) IPv4 or IPv6\n"
+         '  --server TEXT             The affected server, e.g. VA1ACMEWEB01.\n'
+         "  --ip TEXT                 The server's external (public) IPv4 or IPv6\n"
          '                            address.\n'
-         "  --portal-username <str>   Your Control Portal username (the profile's by\n"
+         "  --portal-username TEXT    Your Control Portal username (the profile's by\n"
          '                            default).\n'
-         '  --full-name <str>         Your full name, signed on the ticket (the\n'
+         '  --full-name TEXT          Your full name, signed on the ticket (the\n'
          "                            profile's by default).\n"
-         '  --description <str>       What is wrong, since when, and who is affected.\n'
-         '  --steps <str>             What you have already done to verify or solve it.\n'
+         '  --description TEXT        What is wrong, since when, and who is affected.\n'
+         '  --steps TEXT              What you have already done to verify or solve it.\n'
          '  --error-file FILE         A copy of the error(s): piped on stdin, or\n'
-         '                            --error-file FILE (- for stdin).\n'
+         '                            --error-file FILE (- for stdin); --no-error-output\n'
+         '                            when there is none (a service task, a question).\n'
+         '  --no-error-output         There is no error output to give (a service task,\n'
+         '                            a question); the ticket says so.\n'
          '  --error-lines N           Keep the last N lines of the error output in the\n'
          '                            ticket body; longer output is also attached whole,\n'
          '                            gzip-compressed.  [default: 200; x>=1]\n'
@@ -91,7 +96,7 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
          '                            are, secrets included.\n'
          '  --resume [DRAFT]          Continue an interrupted ticket: the newest draft,\n'
          '                            or draft number DRAFT.\n'
-         '  --kind <str>              incident (default), security (an incident or, with\n'
+         '  --kind TEXT               incident (default), security (an incident or, with\n'
          '                            --breach, a breach) or task.  [default: incident]\n'
          '  --breach                  With --kind security: a breach (urgent), not an\n'
          '                            incident.\n'
@@ -116,68 +121,70 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
          '\n'
          '  Examples:\n'
          '\n'
-         '  ctlsupport open\n'
+         '    ctlsupport open\n'
          '\n'
-         "  make deploy 2>&1 | ctlsupport --no-input open --subject 'ACME: deploy fails'\n"
-         "  --customer-name 'Acme Corp' --customer-alias ACME --server VA1ACMEWEB01 --ip\n"
-         "  203.0.113.10 --datacenter VA1 --description '...' --steps '...'\n",
+         '    make deploy 2>&1 | ctlsupport --no-input open \\\n'
+         "        --subject 'ACME: deploy fails' --customer-name 'Acme Corp' \\\n"
+         '        --customer-alias ACME --server VA1ACMEWEB01 --ip 203.0.113.10 \\\n'
+         "        --datacenter VA1 --description '...' --steps '...'\n",
  'list': 'Usage: ctlsupport list [OPTIONS]\n'
          '\n'
          '  List your requests with their first-response clocks, most recently updated\n'
          '  first.\n'
          '\n'
          'Options:\n'
-         '  -s, --status STATUS      open, pending, solved, closed or all (default: all\n'
-         '                           but closed).\n'
-         '  --priority PRIORITY      Only this priority.\n'
-         '  --customer ALIAS         Only this customer account alias.\n'
-         '  --mine                   Only requests submitted from this machine.\n'
-         '  -n, --limit <int range>  Show at most N.  [default: 30; x>=1]\n'
-         '  --all                    Show every request.\n'
-         '  --sort <str>             Sort by updated or created (newest first).\n'
-         '                           [default: updated]\n'
-         '  --offline                Do not ask the desk: the last known state from\n'
-         '                           local history.\n'
-         '  -h, --help               Show this message and exit.\n'
+         '  -s, --status STATUS  open, pending, solved, closed or all (default: all but\n'
+         '                       closed).\n'
+         '  --priority PRIORITY  Only this priority.\n'
+         '  --customer ALIAS     Only this customer account alias.\n'
+         '  --mine               Only requests submitted from this machine.\n'
+         '  -n, --limit N        Show at most N.  [default: 30; x>=1]\n'
+         '  --all                Show every request.\n'
+         '  --sort TEXT          Sort by updated or created (newest first).  [default:\n'
+         '                       updated]\n'
+         '  --offline            Do not ask the desk: the last known state from local\n'
+         '                       history.\n'
+         '  -h, --help           Show this message and exit.\n'
          '\n'
          '  Examples:\n'
          '\n'
-         '  ctlsupport list --status open --priority high\n'
+         '    ctlsupport list --status open --priority high\n'
          '\n'
-         '  ctlsupport list --customer ACME --all | cut -f1,7\n'
+         '    ctlsupport list --customer ACME --all | cut -f1,7\n'
          '\n'
-         '  ctlsupport --json list --all\n'
+         '    ctlsupport --json list --all\n'
          '\n'
-         '  ctlsupport list --offline\n',
- 'show': 'Usage: ctlsupport show [OPTIONS] {request_id}\n'
+         '    ctlsupport list --offline\n',
+ 'show': 'Usage: ctlsupport show [OPTIONS] REQUEST_ID\n'
          '\n'
          '  Show one request: every field, its service-level clocks and the public\n'
          '  thread.\n'
          '\n'
          'Arguments:\n'
-         "  request_id  The desk's request (ticket) number.  [required]\n"
+         "  REQUEST_ID  The desk's request (ticket) number.  [required]\n"
          '\n'
          'Options:\n'
          '  --web       Open the request in the browser.\n'
+         '  --no-pager  Print a long thread whole, not through $PAGER.\n'
          '  -h, --help  Show this message and exit.\n'
          '\n'
          '  Examples:\n'
          '\n'
-         '  ctlsupport show 1042\n'
+         '    ctlsupport show 1042\n'
          '\n'
-         '  ctlsupport show 1042 --web\n',
- 'comment': 'Usage: ctlsupport comment [OPTIONS] {request_id}\n'
+         '    ctlsupport show 1042 --web\n',
+ 'comment': 'Usage: ctlsupport comment [OPTIONS] REQUEST_ID\n'
             '\n'
             '  Add a comment to a request (signed with your full name), with attachments.\n'
             '\n'
             'Arguments:\n'
-            "  request_id  The desk's request (ticket) number.  [required]\n"
+            "  REQUEST_ID  The desk's request (ticket) number.  [required]\n"
             '\n'
             'Options:\n'
             '  -b, --body TEXT               The comment text.\n'
             '  -F, --body-file FILE          Read the text from FILE (- for stdin).\n'
             '  -a, --attach FILE             Attach a file (repeatable).\n'
-            '  --full-name <str>             Your full name for the signature (default:\n'
+            '  --full-name TEXT              Your full name for the signature (default:\n'
             "                                profile's).\n"
             '  --follow-up / --no-follow-up  On a closed request: open a follow-up request\n'
             '                                instead (asked if not given).\n'
@@ -197,26 +204,27 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
             '\n'
             '  Examples:\n'
             '\n'
-            "  ctlsupport comment 1042 --body 'The customer confirms the server is back.'\n"
+            '    ctlsupport comment 1042 \\\n'
+            "        --body 'The customer confirms the server is back.'\n"
             '\n'
-            '  ctlsupport comment 1042 --body-file notes.txt --attach ping.log\n'
+            '    ctlsupport comment 1042 --body-file notes.txt --attach ping.log\n'
             '\n'
-            '  dmesg | tail -50 | ctlsupport --no-input comment 1042 --body-file -\n'
+            '    dmesg | tail -50 | ctlsupport --no-input comment 1042 --body-file -\n'
             '\n'
-            '  ctlsupport comment 1042 --resume        (a draft saved by Ctrl-C or a\n'
-            '  failure)\n'
+            '    # a draft saved by Ctrl-C or a failure\n'
+            '    ctlsupport comment 1042 --resume\n'
             '\n'
-            "  ctlsupport comment 1042 --via email --body '...'   (a reply to the ticket's\n"
-            '  mail)\n'
+            "    # a reply to the ticket's mail\n"
+            "    ctlsupport comment 1042 --via email --body '...'\n"
             '\n'
-            "  ctlsupport comment 1042 --via email --in-reply-to '<...@partner.example>'\n"
-            "  --body '...'\n",
- 'solve': 'Usage: ctlsupport solve [OPTIONS] {request_id}\n'
+            '    ctlsupport comment 1042 --via email \\\n'
+            "        --in-reply-to '<...@partner.example>' --body '...'\n",
+ 'solve': 'Usage: ctlsupport solve [OPTIONS] REQUEST_ID\n'
           '\n'
           '  Mark a request solved (only when the desk allows you to).\n'
           '\n'
           'Arguments:\n'
-          "  request_id  The desk's request (ticket) number.  [required]\n"
+          "  REQUEST_ID  The desk's request (ticket) number.  [required]\n"
           '\n'
           'Options:\n'
           '  -h, --help  Show this message and exit.\n'
@@ -228,20 +236,20 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
           '  Example:\n'
           '\n'
           '    ctlsupport solve 1042\n',
- 'watch': 'Usage: ctlsupport watch [OPTIONS] [request_ids]...\n'
+ 'watch': 'Usage: ctlsupport watch [OPTIONS] [REQUEST_IDS...]\n'
           '\n'
           '  Watch requests and print each change: status, priority, new public comments.\n'
           '\n'
           'Arguments:\n'
-          '  request_ids...  Requests to watch (default: all not closed).\n'
+          '  [REQUEST_IDS...]  Requests to watch (default: all not closed).\n'
           '\n'
           'Options:\n'
-          '  -i, --interval <float range>  Seconds between looks at the desk.  [default:\n'
-          '                                30.0; x>=0.1]\n'
-          '  --count <int range>           Stop after N looks at the desk.  [x>=1]\n'
-          '  --until EVENT                 Stop after the first change of this kind:\n'
-          '                                change, status, priority, comment.\n'
-          '  -h, --help                    Show this message and exit.\n'
+          '  -i, --interval N  Seconds between looks at the desk.  [default: 30.0;\n'
+          '                    x>=0.1]\n'
+          '  --count N         Stop after N looks at the desk.  [x>=1]\n'
+          '  --until EVENT     Stop after the first change of this kind: change, status,\n'
+          '                    priority, comment.\n'
+          '  -h, --help        Show this message and exit.\n'
           '\n'
           '  Without ids, every request that is not closed is watched. The terminal bell\n'
           '  rings on a new comment from the provider. Stop with Ctrl-C (exit code 130).\n'
@@ -278,29 +286,32 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
           '  secret.\n'
           '\n'
           'Options:\n'
-          '  --desk-url <str>         Desk URL.\n'
-          "  --alias <str>            The partner's support alias email.\n"
-          '  --portal-username <str>  Your Control Portal username.\n'
-          '  --full-name <str>        Your full name, signed on tickets.\n'
-          '  --tier <str>             professional or enterprise.\n'
-          "  --account-rep <str>      Account rep email, CC'd.\n"
-          '  --datacenter <str>       Default data center, e.g. VA1.\n'
-          '  --auth <str>             Desk sign-in: oauth, or legacy password or token.\n'
-          '  --pin-stdin              Read the PIN from the first line of stdin.\n'
-          '  --secret-stdin           Read the desk password or token from the next stdin\n'
-          '                           line.\n'
-          '  --no-browser             OAuth: print the sign-in address, do not open it.\n'
-          '  --default                Make this the default profile.\n'
-          '  -h, --help               Show this message and exit.\n'
+          '  --desk-url TEXT         Desk URL.\n'
+          "  --alias TEXT            The partner's support alias email.\n"
+          '  --portal-username TEXT  Your Control Portal username.\n'
+          '  --full-name TEXT        Your full name, signed on tickets.\n'
+          '  --tier TEXT             professional or enterprise.\n'
+          "  --account-rep TEXT      Account rep email, CC'd.\n"
+          '  --datacenter TEXT       Default data center, e.g. VA1.\n'
+          '  --auth TEXT             Desk sign-in: oauth, or legacy password or token.\n'
+          '  --pin-stdin             Read the PIN from the first line of stdin.\n'
+          '  --secret-stdin          Read the desk password or token from the next stdin\n'
+          '                          line.\n'
+          '  --no-browser            OAuth: print the sign-in address, do not open it.\n'
+          '  --default               Make this the default profile.\n'
+          '  --insecure-storage      No keyring here: keep the PIN and the sign-in in a\n'
+          '                          plain 0600 file (warned about), now and for `auth\n'
+          '                          login`.\n'
+          '  -h, --help              Show this message and exit.\n'
           '\n'
           '  Examples:\n'
           '\n'
-          '  ctlsupport setup\n'
+          '    ctlsupport setup\n'
           '\n'
-          '  printf \'%s\\n%s\\n\' "$PIN" "$DESK_PASSWORD" | ctlsupport --no-input setup\n'
-          "  --alias support@partner.example --portal-username jdoe --full-name 'Jo Doe'\n"
-          '  --pin-stdin --secret-stdin\n',
- 'completion': 'Usage: ctlsupport completion [OPTIONS] {SHELL}\n'
+          '    printf \'%s\\n%s\\n\' "$PIN" "$DESK_PASSWORD" | ctlsupport --no-input setup \\\n'
+          '        --alias support@partner.example --portal-username jdoe \\\n'
+          "        --full-name 'Jo Doe' --pin-stdin --secret-stdin\n",
+ 'completion': 'Usage: ctlsupport completion [OPTIONS] SHELL\n'
                '\n'
                '  Print the TAB-completion script for bash, zsh, fish or powershell.\n'
                '\n'
@@ -312,13 +323,13 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
                '\n'
                '  Nothing is installed and no rc file is changed; add one line yourself:\n'
                '\n'
-               '    bash:       echo \'eval "$(ctlsupport completion bash)"\' >> ~/.bashrc\n'
+               '    bash: echo \'eval "$(ctlsupport completion bash)"\' >> ~/.bashrc\n'
                '\n'
-               '    zsh:        ctlsupport completion zsh > ~/.zfunc/_ctlsupport  (with\n'
-               '    fpath+=~/.zfunc before compinit)\n'
+               '    # with fpath+=~/.zfunc before compinit\n'
+               '    zsh: ctlsupport completion zsh > ~/.zfunc/_ctlsupport\n'
                '\n'
-               '    fish:       ctlsupport completion fish >\n'
-               '    ~/.config/fish/completions/ctlsupport.fish\n'
+               '    fish: ctlsupport completion fish > \\\n'
+               '        ~/.config/fish/completions/ctlsupport.fish\n'
                '\n'
                '    powershell: ctlsupport completion powershell >> $PROFILE\n'
                '\n'
@@ -330,37 +341,44 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
            'Options:\n'
            '  -h, --help  Show this message and exit.\n'
            '\n'
+           '  Exit code: 0 when no check fails (warnings allowed); else the code of the\n'
+           '  first failed check: 4 no such profile, 5 sign-in, 6 desk unreachable, 7 desk\n'
+           '  error, 8 configuration, 9 keyring.\n'
+           '\n'
            '  Examples:\n'
            '\n'
-           '  ctlsupport doctor\n'
+           '    ctlsupport doctor\n'
            '\n'
-           '  ctlsupport --profile acme --json doctor\n',
+           '    ctlsupport --profile acme --json doctor\n',
  'task': 'Usage: ctlsupport task [OPTIONS]\n'
          '\n'
          "  Request a service task: routine work done by the provider's engineers.\n"
          '\n'
          'Options:\n'
-         '  --subject <str>           One line that says what is wrong.\n'
-         '  --priority <str>          urgent, high, normal (default) or low, per the\n'
+         '  --subject TEXT            One line that says what is wrong.\n'
+         '  --priority TEXT           urgent, high, normal (default) or low, per the\n'
          "                            provider's matrix.\n"
-         '  --partner-ticket <str>    Your own ticket number for this case, if you track\n'
+         '  --partner-ticket TEXT     Your own ticket number for this case, if you track\n'
          '                            it separately.\n'
-         "  --customer-name <str>     The affected customer's name.\n"
-         "  --customer-alias <str>    The customer's account alias: 2-6 letters or\n"
+         "  --customer-name TEXT      The affected customer's name.\n"
+         "  --customer-alias TEXT     The customer's account alias: 2-6 letters or\n"
          '                            digits, e.g. ACME.\n'
-         '  --datacenter <str>        The data center (stack) the server is in, e.g.\n'
+         '  --datacenter TEXT         The data center (stack) the server is in, e.g.\n'
          '                            VA1.\n'
-         '  --server <str>            The affected server, e.g. VA1ACMEWEB01.\n'
-         "  --ip <str>                The server's external (public) IPv4 or IPv6\n"
+         '  --server TEXT             The affected server, e.g. VA1ACMEWEB01.\n'
+         "  --ip TEXT                 The server's external (public) IPv4 or IPv6\n"
          '                            address.\n'
-         "  --portal-username <str>   Your Control Portal username (the profile's by\n"
+         "  --portal-username TEXT    Your Control Portal username (the profile's by\n"
          '                            default).\n'
-         '  --full-name <str>         Your full name, signed on the ticket (the\n'
+         '  --full-name TEXT          Your full name, signed on the ticket (the\n'
          "                            profile's by default).\n"
-         '  --description <str>       What is wrong, since when, and who is affected.\n'
-         '  --steps <str>             What you have already done to verify or solve it.\n'
+         '  --description TEXT        What is wrong, since when, and who is affected.\n'
+         '  --steps TEXT              What you have already done to verify or solve it.\n'
          '  --error-file FILE         A copy of the error(s): piped on stdin, or\n'
-         '                            --error-file FILE (- for stdin).\n'
+         '                            --error-file FILE (- for stdin); --no-error-output\n'
+         '                            when there is none (a service task, a question).\n'
+         '  --no-error-output         There is no error output to give (a service task,\n'
+         '                            a question); the ticket says so.\n'
          '  --error-lines N           Keep the last N lines of the error output in the\n'
          '                            ticket body; longer output is also attached whole,\n'
          '                            gzip-compressed.  [default: 200; x>=1]\n'
@@ -409,19 +427,19 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
          '\n'
          '    ctlsupport task --due 2026-03-20\n'
          '\n'
-         "    ctlsupport --no-input task --subject 'ACME: add 100 GB to VA1ACMEDB01' ...\n"
-         '    --due 2026-03-20\n',
- 'escalate': 'Usage: ctlsupport escalate [OPTIONS] {request_id}\n'
+         "    ctlsupport --no-input task --subject 'ACME: add 100 GB to VA1ACMEDB01' \\\n"
+         '        ... --due 2026-03-20\n',
+ 'escalate': 'Usage: ctlsupport escalate [OPTIONS] REQUEST_ID\n'
              '\n'
              "  Escalate a ticket to the provider's escalation team, with the reason.\n"
              '\n'
              'Arguments:\n'
-             "  request_id  The desk's request (ticket) number.  [required]\n"
+             "  REQUEST_ID  The desk's request (ticket) number.  [required]\n"
              '\n'
              'Options:\n'
-             '  -r, --reason <str>       Why the ticket needs escalation (asked if missing).\n'
+             '  -r, --reason TEXT        Why the ticket needs escalation (asked if missing).\n'
              '  --via ROUTE              api (a new request) or email (a new message).\n'
-             "  --full-name <str>        Your full name (default: the profile's).\n"
+             "  --full-name TEXT         Your full name (default: the profile's).\n"
              '  -y, --yes                Do not ask for confirmation.\n'
              '  --no-redact              Send the reason without redacting secret-looking\n'
              '                           text (your PIN and passwords are still masked).\n'
@@ -432,10 +450,10 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
              '\n'
              '  Examples:\n'
              '\n'
-             '  ctlsupport escalate 1042 --reason "Customer\'s store is down for 3 hours, no\n'
-             '  answer yet"\n'
+             '    ctlsupport escalate 1042 \\\n'
+             '        --reason "Customer\'s store is down for 3 hours, no answer yet"\n'
              '\n'
-             "  ctlsupport --no-input escalate 1042 --reason '...' --yes\n",
+             "    ctlsupport --no-input escalate 1042 --reason '...' --yes\n",
  'matrix': 'Usage: ctlsupport matrix [OPTIONS]\n'
            '\n'
            "  Show the priority matrix: criteria and this tier's response and restoration\n"
@@ -448,14 +466,14 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
            '  Show the platform status: data centers, services, incidents and maintenance.\n'
            '\n'
            'Options:\n'
-           '  -d, --datacenter <str>  Only this data center (code, e.g. VA1).\n'
-           '  -h, --help              Show this message and exit.\n'
+           '  -d, --datacenter TEXT  Only this data center (code, e.g. VA1).\n'
+           '  -h, --help             Show this message and exit.\n'
            '\n'
            '  Examples:\n'
            '\n'
-           '  ctlsupport status\n'
+           '    ctlsupport status\n'
            '\n'
-           '  ctlsupport status --datacenter VA1\n',
+           '    ctlsupport status --datacenter VA1\n',
  'report': 'Usage: ctlsupport report [OPTIONS]\n'
            '\n'
            '  Report service levels: first response, updates, restoration, escalations,\n'
@@ -475,17 +493,17 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
            '\n'
            '  Examples:\n'
            '\n'
-           '  ctlsupport report\n'
+           '    ctlsupport report\n'
            '\n'
-           '  ctlsupport report --since 90d --by customer\n'
+           '    ctlsupport report --since 90d --by customer\n'
            '\n'
-           '  ctlsupport report --from 2026-03-01 --to 2026-03-31 --tz Europe/Berlin\n'
+           '    ctlsupport report --from 2026-03-01 --to 2026-03-31 --tz Europe/Berlin\n'
            '\n'
-           '  ctlsupport report --html report.html\n'
+           '    ctlsupport report --html report.html\n'
            '\n'
-           '  ctlsupport report --csv > tickets.csv\n'
+           '    ctlsupport report --csv > tickets.csv\n'
            '\n'
-           '  ctlsupport --sandbox sandbox seed && ctlsupport --sandbox report\n',
+           '    ctlsupport --sandbox sandbox seed && ctlsupport --sandbox report\n',
  'sandbox': 'Usage: ctlsupport sandbox [OPTIONS] COMMAND [ARGS]...\n'
             '\n'
             "  Run the local sandbox desk and act as the provider's agents on it.\n"
@@ -508,19 +526,19 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
                   '  Run the sandbox desk in the foreground until Ctrl-C.\n'
                   '\n'
                   'Options:\n'
-                  '  --port <int>             Port on 127.0.0.1 (0: a free one).  [default: 0]\n'
-                  "  --data <path>            State directory (default: the embedded desk's, as\n"
+                  '  --port N                 Port on 127.0.0.1 (0: a free one).  [default: 0]\n'
+                  "  --data FILE              State directory (default: the embedded desk's, as\n"
                   '                           --sandbox).\n'
-                  '  --email <str>            The seeded partner end user.  [default:\n'
+                  '  --email TEXT             The seeded partner end user.  [default:\n'
                   '                           support@partner.example]\n'
-                  '  --password <str>         Its password (a sandbox value).  [default: sandbox]\n'
-                  '  --token <str>            Its API token (a sandbox value).  [default:\n'
+                  '  --password TEXT          Its password (a sandbox value).  [default: sandbox]\n'
+                  '  --token TEXT             Its API token (a sandbox value).  [default:\n'
                   '                           sandbox-token]\n'
-                  '  --faults <float>         Inject every kind of fault together at this rate\n'
+                  '  --faults N               Inject every kind of fault together at this rate\n'
                   '                           (e.g. 0.3).  [default: 0.0]\n'
                   '  --fault KIND=RATE        One kind of fault at its own rate (429, 500, 503,\n'
                   '                           slow, reset, drop, late, slowupload).\n'
-                  '  --slow-seconds <float>   How late a `slow` fault answers (a `late` one\n'
+                  '  --slow-seconds N         How late a `slow` fault answers (a `late` one\n'
                   '                           commits).  [default: 35.0]\n'
                   '  --smtp-port N            Also take mail on this port of 127.0.0.1 (0: a free\n'
                   "                           one), as the desk's email channel.\n"
@@ -534,87 +552,85 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
                       '  first.\n'
                       '\n'
                       'Options:\n'
-                      "  --data <path>  State directory (default: the embedded desk's, as "
+                      "  --data FILE  State directory (default: the embedded desk's, as "
                       '--sandbox).\n'
-                      '  -h, --help     Show this message and exit.\n',
- 'sandbox reply': 'Usage: ctlsupport sandbox reply [OPTIONS] {request_id}\n'
+                      '  -h, --help   Show this message and exit.\n',
+ 'sandbox reply': 'Usage: ctlsupport sandbox reply [OPTIONS] REQUEST_ID\n'
                   '\n'
                   "  Reply to a request as the provider's agent.\n"
                   '\n'
                   'Arguments:\n'
-                  "  request_id  The desk's request (ticket) number.  [required]\n"
+                  "  REQUEST_ID  The desk's request (ticket) number.  [required]\n"
                   '\n'
                   'Options:\n'
-                  "  -b, --body <str>          The agent's reply.  [required]\n"
+                  "  -b, --body TEXT           The agent's reply.  [required]\n"
                   '  --private / --no-private  An internal note, not shown to end users.\n'
                   '                            [default: no-private]\n'
-                  "  --data <path>             State directory (default: the embedded desk's, as\n"
+                  "  --data FILE               State directory (default: the embedded desk's, as\n"
                   '                            --sandbox).\n'
                   '  -h, --help                Show this message and exit.\n',
- 'sandbox assign': 'Usage: ctlsupport sandbox assign [OPTIONS] {request_id}\n'
+ 'sandbox assign': 'Usage: ctlsupport sandbox assign [OPTIONS] REQUEST_ID\n'
                    '\n'
                    '  Assign a request to an agent (lets the requester solve it).\n'
                    '\n'
                    'Arguments:\n'
-                   "  request_id  The desk's request (ticket) number.  [required]\n"
+                   "  REQUEST_ID  The desk's request (ticket) number.  [required]\n"
                    '\n'
                    'Options:\n'
-                   '  --agent <str>  Agent email (default: the seeded agent).\n'
-                   "  --data <path>  State directory (default: the embedded desk's, as "
-                   '--sandbox).\n'
-                   '  -h, --help     Show this message and exit.\n',
- 'sandbox status': 'Usage: ctlsupport sandbox status [OPTIONS] {request_id} {status}\n'
+                   '  --agent TEXT  Agent email (default: the seeded agent).\n'
+                   "  --data FILE   State directory (default: the embedded desk's, as --sandbox).\n"
+                   '  -h, --help    Show this message and exit.\n',
+ 'sandbox status': 'Usage: ctlsupport sandbox status [OPTIONS] REQUEST_ID STATUS\n'
                    '\n'
                    "  Set a request's status as the provider would.\n"
                    '\n'
                    'Arguments:\n'
-                   "  request_id  The desk's request (ticket) number.  [required]\n"
-                   '  status      new, open, pending, hold, solved or closed.  [required]\n'
+                   "  REQUEST_ID  The desk's request (ticket) number.  [required]\n"
+                   '  STATUS      new, open, pending, hold, solved or closed.  [required]\n'
                    '\n'
                    'Options:\n'
-                   "  --data <path>  State directory (default: the embedded desk's, as "
-                   '--sandbox).\n'
-                   '  -h, --help     Show this message and exit.\n',
- 'sandbox priority': 'Usage: ctlsupport sandbox priority [OPTIONS] {request_id} {priority}\n'
+                   "  --data FILE  State directory (default: the embedded desk's, as --sandbox).\n"
+                   '  -h, --help   Show this message and exit.\n',
+ 'sandbox priority': 'Usage: ctlsupport sandbox priority [OPTIONS] REQUEST_ID PRIORITY\n'
                      '\n'
                      "  Change a request's priority as the provider's triage would.\n"
                      '\n'
                      'Arguments:\n'
-                     "  request_id  The desk's request (ticket) number.  [required]\n"
-                     '  priority    urgent, high, normal or low.  [required]\n'
+                     "  REQUEST_ID  The desk's request (ticket) number.  [required]\n"
+                     '  PRIORITY    urgent, high, normal or low.  [required]\n'
                      '\n'
                      'Options:\n'
-                     "  --data <path>  State directory (default: the embedded desk's, as "
+                     "  --data FILE  State directory (default: the embedded desk's, as "
                      '--sandbox).\n'
-                     '  -h, --help     Show this message and exit.\n',
+                     '  -h, --help   Show this message and exit.\n',
  'sandbox incident': 'Usage: ctlsupport sandbox incident [OPTIONS]\n'
                      '\n'
                      "  Raise an incident on the sandbox's status page.\n"
                      '\n'
                      'Options:\n'
-                     "  --name <str>            The incident's title.  [required]\n"
-                     '  -d, --datacenter <str>  Affected data center or service (repeat for\n'
-                     '                          several).  [required]\n'
-                     '  --status <str>          Stage: investigating, identified, restoring,\n'
-                     '                          monitoring (any text is kept).  [default:\n'
-                     '                          investigating]\n'
-                     '  --impact <str>          none, minor, major or critical.  [default: minor]\n'
-                     '  --body <str>            Text of the first update.\n'
-                     "  --data <path>           State directory (default: the embedded desk's, as\n"
-                     '                          --sandbox).\n'
-                     '  -h, --help              Show this message and exit.\n',
- 'sandbox resolve': 'Usage: ctlsupport sandbox resolve [OPTIONS] {incident_id}\n'
+                     "  --name TEXT            The incident's title.  [required]\n"
+                     '  -d, --datacenter TEXT  Affected data center or service (repeat for '
+                     'several).\n'
+                     '                         [required]\n'
+                     '  --status TEXT          Stage: investigating, identified, restoring,\n'
+                     '                         monitoring (any text is kept).  [default:\n'
+                     '                         investigating]\n'
+                     '  --impact TEXT          none, minor, major or critical.  [default: minor]\n'
+                     '  --body TEXT            Text of the first update.\n'
+                     "  --data FILE            State directory (default: the embedded desk's, as\n"
+                     '                         --sandbox).\n'
+                     '  -h, --help             Show this message and exit.\n',
+ 'sandbox resolve': 'Usage: ctlsupport sandbox resolve [OPTIONS] INCIDENT_ID\n'
                     '\n'
                     "  Resolve an incident on the sandbox's status page.\n"
                     '\n'
                     'Arguments:\n'
-                    "  incident_id  The incident's id (e.g. inc0001).  [required]\n"
+                    "  INCIDENT_ID  The incident's id (e.g. inc0001).  [required]\n"
                     '\n'
                     'Options:\n'
-                    '  --body <str>   Text of the closing update.\n'
-                    "  --data <path>  State directory (default: the embedded desk's, as "
-                    '--sandbox).\n'
-                    '  -h, --help     Show this message and exit.\n',
+                    '  --body TEXT  Text of the closing update.\n'
+                    "  --data FILE  State directory (default: the embedded desk's, as --sandbox).\n"
+                    '  -h, --help   Show this message and exit.\n',
  'sandbox seed': 'Usage: ctlsupport sandbox seed [OPTIONS]\n'
                  '\n'
                  '  Fill the sandbox desk with a realistic past: tickets, answers, breaches,\n'
@@ -624,7 +640,7 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
                  '  --tickets N      How many tickets to add.  [default: 120; 1<=x<=100000]\n'
                  '  --days D         Spread over the last D days.  [default: 60; 1<=x<=3650]\n'
                  '  --random-seed N  The same N gives the same history.\n'
-                 "  --data <path>    State directory (default: the embedded desk's, as\n"
+                 "  --data FILE      State directory (default: the embedded desk's, as\n"
                  '                   --sandbox).\n'
                  '  -h, --help       Show this message and exit.\n',
  'outbox': 'Usage: ctlsupport outbox [OPTIONS] COMMAND [ARGS]...\n'
@@ -645,21 +661,21 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
                 'Options:\n'
                 '  --sent      Also show delivered items.\n'
                 '  -h, --help  Show this message and exit.\n',
- 'outbox send': 'Usage: ctlsupport outbox send [OPTIONS] [item_id]\n'
+ 'outbox send': 'Usage: ctlsupport outbox send [OPTIONS] [ITEM_ID]\n'
                 '\n'
                 '  Send queued submissions again (each exactly once).\n'
                 '\n'
                 'Arguments:\n'
-                '  item_id  One item (default: all queued).\n'
+                '  [ITEM_ID]  One item (default: all queued).\n'
                 '\n'
                 'Options:\n'
                 '  -h, --help  Show this message and exit.\n',
- 'outbox drop': 'Usage: ctlsupport outbox drop [OPTIONS] {item_id}\n'
+ 'outbox drop': 'Usage: ctlsupport outbox drop [OPTIONS] ITEM_ID\n'
                 '\n'
                 '  Forget a queued submission for good.\n'
                 '\n'
                 'Arguments:\n'
-                '  item_id  The outbox item to forget.  [required]\n'
+                '  ITEM_ID  The outbox item to forget.  [required]\n'
                 '\n'
                 'Options:\n'
                 '  -h, --help  Show this message and exit.\n',
@@ -679,12 +695,12 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
                 '\n'
                 'Options:\n'
                 '  -h, --help  Show this message and exit.\n',
- 'drafts drop': 'Usage: ctlsupport drafts drop [OPTIONS] {draft_id}\n'
+ 'drafts drop': 'Usage: ctlsupport drafts drop [OPTIONS] DRAFT_ID\n'
                 '\n'
                 '  Delete a draft.\n'
                 '\n'
                 'Arguments:\n'
-                '  draft_id  The draft to delete.  [required]\n'
+                '  DRAFT_ID  The draft to delete.  [required]\n'
                 '\n'
                 'Options:\n'
                 '  -h, --help  Show this message and exit.\n',
@@ -703,82 +719,82 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
               '  remove  Forget a customer and their servers.\n'
               "  import  Merge a team's CSV or TOML file into the directory: all rows,...\n"
               '  export  Write the directory as CSV or TOML, for a team to share.\n',
- 'customers list': 'Usage: ctlsupport customers list [OPTIONS] [query]\n'
+ 'customers list': 'Usage: ctlsupport customers list [OPTIONS] [QUERY]\n'
                    '\n'
                    '  List the customers in the directory, or those that resemble QUERY.\n'
                    '\n'
                    'Arguments:\n'
-                   '  query  Find customers by name or alias (typos allowed).\n'
+                   '  [QUERY]  Find customers by name or alias (typos allowed).\n'
                    '\n'
                    'Options:\n'
-                   '  -n, --limit <int range>  Show at most N.  [default: 50; x>=1]\n'
-                   '  -h, --help               Show this message and exit.\n'
+                   '  -n, --limit N  Show at most N.  [default: 50; x>=1]\n'
+                   '  -h, --help     Show this message and exit.\n'
                    '\n'
                    '  Examples:\n'
                    '\n'
-                   '  ctlsupport customers list\n'
+                   '    ctlsupport customers list\n'
                    '\n'
-                   '  ctlsupport customers list acme\n',
- 'customers show': 'Usage: ctlsupport customers show [OPTIONS] {alias}\n'
+                   '    ctlsupport customers list acme\n',
+ 'customers show': 'Usage: ctlsupport customers show [OPTIONS] ALIAS\n'
                    '\n'
                    '  Show a customer and their servers (name, IP, data center).\n'
                    '\n'
                    'Arguments:\n'
-                   "  alias  The customer's account alias, e.g. ACME.  [required]\n"
+                   "  ALIAS  The customer's account alias, e.g. ACME.  [required]\n"
                    '\n'
                    'Options:\n'
                    '  -h, --help  Show this message and exit.\n'
                    '\n'
                    '  Example:\n'
                    '\n'
-                   '  ctlsupport customers show ACME\n',
- 'customers add': 'Usage: ctlsupport customers add [OPTIONS] {alias}\n'
+                   '    ctlsupport customers show ACME\n',
+ 'customers add': 'Usage: ctlsupport customers add [OPTIONS] ALIAS\n'
                   '\n'
                   '  Add a customer, and maybe their first server.\n'
                   '\n'
                   'Arguments:\n'
-                  "  alias  The customer's account alias, e.g. ACME.  [required]\n"
+                  "  ALIAS  The customer's account alias, e.g. ACME.  [required]\n"
                   '\n'
                   'Options:\n'
-                  "  --name <str>        The customer's name.\n"
-                  "  --server <str>      A server's name, e.g. VA1ACMEWEB01.\n"
-                  "  --ip <str>          The server's external IP.\n"
-                  "  --datacenter <str>  The server's data center, e.g. VA1.\n"
-                  '  -h, --help          Show this message and exit.\n'
+                  "  --name TEXT        The customer's name.\n"
+                  "  --server TEXT      A server's name, e.g. VA1ACMEWEB01.\n"
+                  "  --ip TEXT          The server's external IP.\n"
+                  "  --datacenter TEXT  The server's data center, e.g. VA1.\n"
+                  '  -h, --help         Show this message and exit.\n'
                   '\n'
                   '  Example:\n'
                   '\n'
-                  "  ctlsupport customers add ACME --name 'Acme Corp' --server VA1ACMEWEB01 --ip\n"
-                  '  203.0.113.10 --datacenter VA1\n',
- 'customers edit': 'Usage: ctlsupport customers edit [OPTIONS] {alias}\n'
+                  "    ctlsupport customers add ACME --name 'Acme Corp' --server VA1ACMEWEB01 \\\n"
+                  '        --ip 203.0.113.10 --datacenter VA1\n',
+ 'customers edit': 'Usage: ctlsupport customers edit [OPTIONS] ALIAS\n'
                    '\n'
                    "  Change a customer: name, alias, a server's IP or data center (a new server\n"
                    '  is added).\n'
                    '\n'
                    'Arguments:\n'
-                   "  alias  The customer's account alias, e.g. ACME.  [required]\n"
+                   "  ALIAS  The customer's account alias, e.g. ACME.  [required]\n"
                    '\n'
                    'Options:\n'
-                   '  --name <str>           A new name.\n'
-                   '  --alias <str>          A new account alias.\n'
-                   "  --server <str>         A server's name, e.g. VA1ACMEWEB01.\n"
-                   "  --ip <str>             The server's external IP.\n"
-                   "  --datacenter <str>     The server's data center, e.g. VA1.\n"
-                   '  --remove-server <str>  Forget this server.\n'
-                   '  -h, --help             Show this message and exit.\n'
+                   '  --name TEXT           A new name.\n'
+                   '  --alias TEXT          A new account alias.\n'
+                   "  --server TEXT         A server's name, e.g. VA1ACMEWEB01.\n"
+                   "  --ip TEXT             The server's external IP.\n"
+                   "  --datacenter TEXT     The server's data center, e.g. VA1.\n"
+                   '  --remove-server TEXT  Forget this server.\n'
+                   '  -h, --help            Show this message and exit.\n'
                    '\n'
                    '  Examples:\n'
                    '\n'
-                   '  ctlsupport customers edit ACME --server VA1ACMEWEB01 --ip 203.0.113.20\n'
+                   '    ctlsupport customers edit ACME --server VA1ACMEWEB01 --ip 203.0.113.20\n'
                    '\n'
-                   "  ctlsupport customers edit ACME --name 'Acme Corporation' --remove-server\n"
-                   '  VA1ACMEDB01\n',
- 'customers remove': 'Usage: ctlsupport customers remove [OPTIONS] {alias}\n'
+                   "    ctlsupport customers edit ACME --name 'Acme Corporation' \\\n"
+                   '        --remove-server VA1ACMEDB01\n',
+ 'customers remove': 'Usage: ctlsupport customers remove [OPTIONS] ALIAS\n'
                      '\n'
                      '  Forget a customer and their servers.\n'
                      '\n'
                      'Arguments:\n'
-                     "  alias  The customer's account alias, e.g. ACME.  [required]\n"
+                     "  ALIAS  The customer's account alias, e.g. ACME.  [required]\n"
                      '\n'
                      'Options:\n'
                      '  -y, --yes   Do not ask for confirmation.\n'
@@ -786,8 +802,8 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
                      '\n'
                      '  Example:\n'
                      '\n'
-                     '  ctlsupport customers remove ACME --yes\n',
- 'customers import': 'Usage: ctlsupport customers import [OPTIONS] {FILE}\n'
+                     '    ctlsupport customers remove ACME --yes\n',
+ 'customers import': 'Usage: ctlsupport customers import [OPTIONS] FILE\n'
                      '\n'
                      "  Merge a team's CSV or TOML file into the directory: all rows, or none.\n"
                      '\n'
@@ -795,30 +811,30 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
                      '  FILE  A CSV or TOML file.  [required]\n'
                      '\n'
                      'Options:\n'
-                     '  --format <str>  csv or toml (default: from the file name).\n'
-                     "  --update        Take the file's values where they differ from the "
+                     '  --format TEXT  csv or toml (default: from the file name).\n'
+                     "  --update       Take the file's values where they differ from the "
                      'directory.\n'
-                     '  -h, --help      Show this message and exit.\n'
+                     '  -h, --help     Show this message and exit.\n'
                      '\n'
                      '  Examples:\n'
                      '\n'
-                     '  ctlsupport customers import team-customers.csv\n'
+                     '    ctlsupport customers import team-customers.csv\n'
                      '\n'
-                     '  ctlsupport customers import customers.toml --update\n',
+                     '    ctlsupport customers import customers.toml --update\n',
  'customers export': 'Usage: ctlsupport customers export [OPTIONS]\n'
                      '\n'
                      '  Write the directory as CSV or TOML, for a team to share.\n'
                      '\n'
                      'Options:\n'
-                     '  --format <str>     csv or toml (default: from the file name).\n'
+                     '  --format TEXT      csv or toml (default: from the file name).\n'
                      '  -o, --output FILE  Write here (default: stdout).\n'
                      '  -h, --help         Show this message and exit.\n'
                      '\n'
                      '  Examples:\n'
                      '\n'
-                     '  ctlsupport customers export --output customers.toml\n'
+                     '    ctlsupport customers export --output customers.toml\n'
                      '\n'
-                     '  ctlsupport customers export --format csv > customers.csv\n',
+                     '    ctlsupport customers export --format csv > customers.csv\n',
  'templates': 'Usage: ctlsupport templates [OPTIONS] COMMAND [ARGS]...\n'
               '\n'
               '  Problem templates: subject, priority, questions, articles and the L1\n'
@@ -839,20 +855,20 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
                    '\n'
                    '  Example:\n'
                    '\n'
-                   '  ctlsupport templates list\n',
- 'templates show': 'Usage: ctlsupport templates show [OPTIONS] {name}\n'
+                   '    ctlsupport templates list\n',
+ 'templates show': 'Usage: ctlsupport templates show [OPTIONS] NAME\n'
                    '\n'
                    '  Show a template: what it fills in, what it asks, and its checklist.\n'
                    '\n'
                    'Arguments:\n'
-                   "  name  The template's name.  [required]\n"
+                   "  NAME  The template's name.  [required]\n"
                    '\n'
                    'Options:\n'
                    '  -h, --help  Show this message and exit.\n'
                    '\n'
                    '  Example:\n'
                    '\n'
-                   '  ctlsupport templates show server-down\n',
+                   '    ctlsupport templates show server-down\n',
  'auth': 'Usage: ctlsupport auth [OPTIONS] COMMAND [ARGS]...\n'
          '\n'
          '  Sign in to the desk (OAuth, or the legacy password or API token), check,\n'
@@ -870,20 +886,20 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
                "  Sign in to the desk as the profile's support alias and store the sign-in.\n"
                '\n'
                'Options:\n'
-               '  --method <str>      oauth (default), or legacy password or token.  [default:\n'
-               '                      oauth]\n'
+               '  --method TEXT       oauth, or legacy password or token (default: the\n'
+               "                      profile's `auth`).\n"
                '  --no-browser        Print the sign-in address instead of opening it.\n'
-               '  --insecure-storage  No keyring here: keep the sign-in in a plain 0600 file\n'
-               '                      (warned about).\n'
+               "  --insecure-storage  No keyring here: keep the profile's secrets in a plain\n"
+               '                      0600 file from now on (warned about).\n'
                '  -h, --help          Show this message and exit.\n'
                '\n'
                '  Examples:\n'
                '\n'
-               '  ctlsupport auth login\n'
+               '    ctlsupport auth login\n'
                '\n'
-               '  ctlsupport auth login --no-browser\n'
+               '    ctlsupport auth login --no-browser\n'
                '\n'
-               '  printf \'%s\\n\' "$DESK_TOKEN" | ctlsupport auth login --method token\n',
+               '    printf \'%s\\n\' "$DESK_TOKEN" | ctlsupport auth login --method token\n',
  'auth status': 'Usage: ctlsupport auth status [OPTIONS]\n'
                 '\n'
                 '  Show how each profile is signed in: method, identity, where the secret is,\n'
@@ -920,22 +936,22 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
                 '\n'
                 'Options:\n'
                 '  -h, --help  Show this message and exit.\n',
- 'config set': 'Usage: ctlsupport config set [OPTIONS] {key} {value}\n'
+ 'config set': 'Usage: ctlsupport config set [OPTIONS] KEY VALUE\n'
                '\n'
                '  Change one setting of the profile (validated); secrets are refused.\n'
                '\n'
                'Arguments:\n'
-               '  key    A setting, e.g. alias or routes.urgent.  [required]\n'
-               "  value  Its new value ('' clears it).  [required]\n"
+               '  KEY    A setting, e.g. alias or routes.urgent.  [required]\n'
+               "  VALUE  Its new value ('' clears it).  [required]\n"
                '\n'
                'Options:\n'
                '  -h, --help  Show this message and exit.\n',
- 'config use': 'Usage: ctlsupport config use [OPTIONS] {name}\n'
+ 'config use': 'Usage: ctlsupport config use [OPTIONS] NAME\n'
                '\n'
                '  Make a profile the default one.\n'
                '\n'
                'Arguments:\n'
-               '  name  The profile to make the default.  [required]\n'
+               '  NAME  The profile to make the default.  [required]\n'
                '\n'
                'Options:\n'
                '  -h, --help  Show this message and exit.\n',
@@ -945,41 +961,42 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
                 '\n'
                 'Options:\n'
                 '  -h, --help  Show this message and exit.\n',
- 'config export': 'Usage: ctlsupport config export [OPTIONS] {file}\n'
+ 'config export': 'Usage: ctlsupport config export [OPTIONS] FILE\n'
                   '\n'
                   "  Write the profile's team settings to a file to share (no secrets, no\n"
                   '  personal items).\n'
                   '\n'
                   'Arguments:\n'
-                  '  file  Where to write (- for stdout).  [required]\n'
+                  '  FILE  Where to write (- for stdout).  [required]\n'
                   '\n'
                   'Options:\n'
                   '  -h, --help  Show this message and exit.\n',
- 'config import': 'Usage: ctlsupport config import [OPTIONS] {file}\n'
+ 'config import': 'Usage: ctlsupport config import [OPTIONS] FILE\n'
                   '\n'
                   '  Create a profile from a team settings file, then ask only for your own\n'
                   '  details.\n'
                   '\n'
                   'Arguments:\n'
-                  '  file  A team settings file (- for stdin).  [required]\n'
+                  '  FILE  A team settings file (- for stdin).  [required]\n'
                   '\n'
                   'Options:\n'
-                  "  --profile <str>          Profile to create (default: the file's).\n"
-                  '  --full-name <str>        Your full name.\n'
-                  '  --portal-username <str>  Your Control Portal username.\n'
-                  '  --pin-stdin              Read your PIN from the first line of stdin.\n'
-                  '  --method <str>           Sign in now: oauth, password or token (secret on\n'
-                  '                           stdin).\n'
-                  '  --no-browser             OAuth: print the address, do not open it.\n'
-                  '  --default                Make it the default profile.\n'
-                  '  -h, --help               Show this message and exit.\n'
+                  "  --profile TEXT          Profile to create (default: the file's).\n"
+                  '  --full-name TEXT        Your full name.\n'
+                  '  --portal-username TEXT  Your Control Portal username.\n'
+                  '  --pin-stdin             Read your PIN from the first line of stdin.\n'
+                  '  --method TEXT           Sign in now: oauth, password or token (secret on\n'
+                  '                          stdin).\n'
+                  '  --no-browser            OAuth: print the address, do not open it.\n'
+                  '  --default               Make it the default profile.\n'
+                  '  -h, --help              Show this message and exit.\n'
                   '\n'
                   '  Examples:\n'
                   '\n'
-                  '  ctlsupport config import team.toml\n'
+                  '    ctlsupport config import team.toml\n'
                   '\n'
-                  '  printf \'%s\\n\' "$PIN" | ctlsupport --no-input config import team.toml\n'
-                  "  --profile acme --full-name 'Jo Doe' --portal-username jdoe --pin-stdin\n",
+                  '    printf \'%s\\n\' "$PIN" | ctlsupport --no-input config import team.toml \\\n'
+                  "        --profile acme --full-name 'Jo Doe' --portal-username jdoe \\\n"
+                  '        --pin-stdin\n',
  'kb': 'Usage: ctlsupport kb [OPTIONS] COMMAND [ARGS]...\n'
        '\n'
        "  Search the provider's knowledge base before opening a ticket.\n"
@@ -989,21 +1006,21 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
        '\n'
        'Commands:\n'
        '  search  Search knowledge-base articles (no sign-in needed on a public...\n',
- 'kb search': 'Usage: ctlsupport kb search [OPTIONS] {query}...\n'
+ 'kb search': 'Usage: ctlsupport kb search [OPTIONS] QUERY...\n'
               '\n'
               '  Search knowledge-base articles (no sign-in needed on a public help center).\n'
               '\n'
               'Arguments:\n'
-              '  query...  Words to search for.  [required]\n'
+              '  QUERY...  Words to search for.  [required]\n'
               '\n'
               'Options:\n'
-              '  -n, --limit <int range>  Show at most N articles.  [default: 10; 1<=x<=100]\n'
-              '  --page <int range>       Page of results.  [default: 1; x>=1]\n'
-              '  -h, --help               Show this message and exit.\n'
+              '  -n, --limit N  Show at most N articles.  [default: 10; 1<=x<=100]\n'
+              '  --page N       Page of results.  [default: 1; x>=1]\n'
+              '  -h, --help     Show this message and exit.\n'
               '\n'
               '  Examples:\n'
               '\n'
-              "  ctlsupport kb search 'reset PIN'\n"
+              "    ctlsupport kb search 'reset PIN'\n"
               '\n'
-              '  ctlsupport kb search vpn -n 3\n'}
+              '    ctlsupport kb search vpn -n 3\n'}
 # fmt: on

@@ -29,11 +29,15 @@ def outbox_list(state: AppState, *, include_sent: bool = False) -> None:
         if not items:
             state.out.note("The outbox is empty: everything typed has reached the desk.")
             return
+        from ctlsupport.config.settings import SANDBOX_PROFILE
+
         for item in items:
             subject = item.payload.get("subject", "")
             where = f"#{item.desk_id}" if item.desk_id else (item.last_error or "-")
+            # Whose it is: `outbox send` sends only the items of the profile it runs for.
+            made = "--sandbox" if item.profile == SANDBOX_PROFILE else item.profile
             row = [str(item.id), item.state, item.kind, item.route, str(item.attempts),
-                   item.created_at, subject, where]  # fmt: skip
+                   item.created_at, subject, where, made]  # fmt: skip
             sys.stdout.write("\t".join(row) + "\n")
 
     state.out.result({"items": [_public(i) for i in items]}, human)
@@ -48,6 +52,7 @@ def _public(item) -> dict:
 
 def drafts_list(state: AppState) -> None:
     """`drafts list`: the saved drafts."""
+    from ctlsupport.config.settings import SANDBOX_PROFILE
     from ctlsupport.store import db
     from ctlsupport.store.drafts import Drafts
 
@@ -57,7 +62,8 @@ def drafts_list(state: AppState) -> None:
         if not drafts:
             state.out.note("No drafts.")
         for draft in drafts:
-            row = [str(draft.id), draft.kind, draft.updated_at, draft.summary, draft.reason]
+            where = "--sandbox" if draft.profile == SANDBOX_PROFILE else draft.profile
+            row = [str(draft.id), draft.kind, where, draft.updated_at, draft.summary, draft.reason]
             sys.stdout.write("\t".join(row) + "\n")
 
     state.out.result(

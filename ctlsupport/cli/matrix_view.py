@@ -5,6 +5,29 @@ from __future__ import annotations
 from ctlsupport.core import priority
 
 
+def compact(tier: str):
+    """The matrix in a few lines: the times per priority, no criteria (the priority
+    question lists those, and `?` there shows the whole table)."""
+    from rich.table import Table
+
+    view = Table(
+        title=f"Priority matrix ({tier} tier): ? shows every criterion",
+        header_style="bold",
+        box=None,
+        padding=(0, 1),
+    )
+    for column in ("PRIORITY", "RESPONSE", "UPDATES", "RESTORATION"):
+        view.add_column(column, overflow="fold")
+    for row in priority.matrix_rows(tier):
+        view.add_row(
+            row["priority"],
+            row["first_response"] or "-",
+            row["updates"] or "-",
+            row["restoration"] or "-",
+        )
+    return view
+
+
 def table(tier: str):
     """A rich table of the matrix (for the terminal)."""
     from rich.table import Table

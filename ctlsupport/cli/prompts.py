@@ -19,7 +19,7 @@ Validator = Callable[[str], str]
 
 def _terminal() -> tuple[Any, Any] | None:
     """Input and output streams of the controlling terminal, or None."""
-    if sys.stdin.isatty() and sys.stderr.isatty():
+    if _isatty(sys.stdin) and _isatty(sys.stderr):
         return sys.stdin, sys.stderr
     try:
         tty_in = open("/dev/tty")  # noqa: SIM115 - kept open for the prompts' lifetime
@@ -27,6 +27,11 @@ def _terminal() -> tuple[Any, Any] | None:
     except OSError:  # errno 6 (ENXIO): no controlling terminal
         return None
     return tty_in, tty_out
+
+
+def _isatty(stream: Any) -> bool:
+    """A stream closed at start (`<&-`) is None in Python: not a terminal."""
+    return stream is not None and stream.isatty()
 
 
 def interactive(no_input: bool) -> bool:
@@ -94,14 +99,31 @@ class Prompter:
         return run
 
     def text(
-        self, label: str, *, default: str = "", check: Validator | None = None, help: str = ""
+        self,
+        label: str,
+        *,
+        default: str = "",
+        check: Validator | None = None,
+        help: str = "",
+        edit: bool = False,
     ) -> str:
+        """A line of text. A `default` is shown greyed and kept on Enter, and what is
+        typed replaces it (never appended to it); with `edit`, it is the text to change."""
         import questionary
 
+        if edit or not default:
+            answer = questionary.text(
+                label, default=default, validate=self.validator(check), instruction=help or None
+            ).unsafe_ask()
+            return check(answer) if check else answer
+        keep = _or_default(check, default)
         answer = questionary.text(
-            label, default=default, validate=self.validator(check), instruction=help or None
+            label,
+            validate=self.validator(keep),
+            instruction=help or "(Enter keeps it)",
+            placeholder=default,
         ).unsafe_ask()
-        return check(answer) if check else answer
+        return keep(answer)
 
     def optional(self, label: str, *, check: Validator, help: str = "") -> str:
         """A field that may stay empty."""
@@ -133,29 +155,33 @@ class Prompter:
     ) -> str:
         import questionary
 
+        keep = _or_default(check, default)
         answer = questionary.autocomplete(
             label,
             choices=list(choices),
-            default=default,
-            validate=self.validator(check),
+            validate=self.validator(keep),
             ignore_case=True,
+            placeholder=default or None,  # typing replaces it, Enter keeps it
         ).unsafe_ask()
-        return check(answer)
+        return keep(answer)
 
     def confirm(self, label: str, *, default: bool = False) -> bool:
         import questionary
 
         return bool(questionary.confirm(label, default=default).unsafe_ask())
 
-    def multiline(self, label: str, *, check: Validator, keep_typed: bool = False) -> str:
-        """Long text: $EDITOR when set and usable, else a multi-line prompt.
+    def multiline(
+        self, label: str, *, check: Validator, keep_typed: bool = False, default: str = ""
+    ) -> str:
+        """Long text: $EDITOR when set and usable, else a multi-line prompt (starting
+        from `default`, the text being edited).
 
         `keep_typed`: Ctrl-C raises TypedSoFar with what was typed (kept as a draft)."""
         import questionary
 
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-        template = f"\n# {label}. Lines starting with # are ignored.\n"
-        while editor and sys.stdin.isatty():
+        template = f"{default}\n# {label}. Lines starting with # are ignored.\n"
+        while editor and _isatty(sys.stdin):
             text = _edit(editor, template)
             if text is None:  # the editor cannot be started: the prompt instead
                 break
@@ -168,6 +194,7 @@ class Prompter:
                     raise Cancelled("cancelled; nothing was sent") from None
         question = questionary.text(
             label,
+            default=default,
             multiline=True,
             validate=self.validator(check),
             instruction="(finish with Esc then Enter; Ctrl-C keeps a draft)"
@@ -183,6 +210,16 @@ class Prompter:
 
             raise TypedSoFar(question.application.current_buffer.text) from None
         return check(answer)
+
+
+def _or_default(check: Validator | None, default: str) -> Validator:
+    """`check`, where an empty answer means the default shown."""
+
+    def run(value: str) -> str:
+        value = value if value.strip() else default
+        return check(value) if check else value
+
+    return run
 
 
 def _edit(editor: str, text: str) -> str | None:
@@ -257,13 +294,15 @@ class TerminalAsker:
         self.prompter  # noqa: B018 - the prompt session, opened at the first question
         return search(label, find)
 
-    def multiline(self, label: str, *, check: Validator, keep_typed: bool = False) -> str:
-        return self.prompter.multiline(label, check=check, keep_typed=keep_typed)
+    def multiline(
+        self, label: str, *, check: Validator, keep_typed: bool = False, default: str = ""
+    ) -> str:
+        return self.prompter.multiline(label, check=check, keep_typed=keep_typed, default=default)
 
-    def show_matrix(self, tier: str) -> None:
-        from ctlsupport.cli.matrix_view import table
+    def show_matrix(self, tier: str, *, whole: bool = False) -> None:
+        from ctlsupport.cli.matrix_view import compact, table
 
-        self.prompter.console().print(table(tier))
+        self.prompter.console().print(table(tier) if whole else compact(tier))
 
     def preview(self, title: str, rows: list, notes: list[tuple[str, str]]) -> None:
         from rich.panel import Panel
@@ -281,9 +320,14 @@ class TerminalAsker:
             console.print(Text(note, style=style))
 
 
-def asker(no_input: bool):
-    """The asker for this run: the terminal's, or one that refuses and names the flag."""
+def asker(no_input: bool, accessible: bool = False):
+    """The asker for this run: the terminal's (plain lines in the accessible mode), or
+    one that refuses and names the flag."""
     if interactive(no_input):
+        from ctlsupport.cli import plain_prompts
+
+        if plain_prompts.wanted(accessible):
+            return plain_prompts.PlainAsker(_terminal())
         return TerminalAsker()
     from ctlsupport.actions.asker import NoAsker
 

@@ -4,7 +4,7 @@ columns when piped, one JSON envelope with --json."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -91,34 +91,95 @@ def _relative(due: datetime | None, now: datetime) -> str:
     return f"in {text}" if seconds >= 0 else f"{text} ago"
 
 
+# Below this many columns, `list` keeps to the columns that matter most.
+NARROW = 100
+
+
 def _table(state: AppState, rows: list[tracking.Row], offline: bool) -> None:
+    """One line a request: the subject is cut with an ellipsis to fit the terminal,
+    and a narrow terminal shows fewer columns and a shorter first-response state."""
     if not rows:
         state.out.note("No requests match." if not offline else "No requests in the local history.")
         return
     from rich.table import Table
+
+    console = state.out.console()
+    narrow = console.width < NARROW
+    cells = [_cells(row, narrow) for row in rows]
+    names = ["ID", "SUBJECT", "PRIORITY", "STATUS", "FIRST RESPONSE"]
+    if not narrow:
+        names[2:2] = ["CUSTOMER"]
+        names[-1:-1] = ["AGE"]
+    others = [
+        max(len(names[i]), *(c[i].cell_len for c in cells)) for i in range(len(names)) if i != 1
+    ]
+    room = max(12, console.width - sum(others) - 2 * len(names))
+    title = "Last known state (offline, from local history)" if offline else None
+    table = Table(box=None, header_style="bold", title=title, title_justify="left")
+    for name in names:
+        table.add_column(name, no_wrap=True, overflow="ellipsis")
+    for c in cells:
+        c[1].truncate(room, overflow="ellipsis")
+        table.add_row(*c)
+    console.print(table)
+
+
+def _cells(row: tracking.Row, narrow: bool) -> list:
     from rich.text import Text
 
     from ctlsupport.core import tracking
 
-    now = datetime.now(UTC)
-    title = "Last known state (offline, from local history)" if offline else None
-    table = Table(box=None, header_style="bold", title=title, title_justify="left")
-    for column in ("ID", "SUBJECT", "CUSTOMER", "PRIORITY", "STATUS", "AGE", "FIRST RESPONSE"):
-        table.add_column(column, overflow="fold" if column == "SUBJECT" else None)
-    for row in rows:
-        r, clock = row.request, row.clock
-        sla = Text(clock.state, style=STATE_STYLES.get(clock.state, "dim"))
-        if clock.running and clock.due is not None:
-            local = clock.due.astimezone().strftime("%a %H:%M")
-            sla.append(f" {local} ({_relative(clock.due, now)})")
-        table.add_row(
-            str(r.id), Text(r.subject), row.customer or "-", r.priority or "-", r.status,
-            tracking.age_text(row.age_seconds), sla,
-        )  # fmt: skip
-    state.out.console().print(table)
+    r, clock = row.request, row.clock
+    sla = Text(clock.state, style=STATE_STYLES.get(clock.state, "dim"))
+    if clock.running and clock.due is not None:
+        relative = _relative(clock.due, datetime.now(UTC))
+        local = clock.due.astimezone().strftime("%a %H:%M")
+        sla.append(f" {relative}" if narrow else f" {local} ({relative})")
+    cells = [Text(str(r.id)), Text(r.subject), Text(r.priority or "-"), Text(r.status), sla]
+    if not narrow:
+        cells[2:2] = [Text(row.customer or "-")]
+        cells[-1:-1] = [Text(tracking.age_text(row.age_seconds))]
+    return cells
 
 
-def show_plain(shown: Shown) -> None:
+def paged(state: AppState, draw: Callable[[], None], no_pager: bool = False) -> None:
+    """Draw a view; taller than the terminal, through $PAGER (else `less -R`)."""
+    import os
+    import shutil
+
+    console = state.out.console()
+    pager = os.environ.get("PAGER", "less -R" if shutil.which("less") else "")
+    if no_pager or not pager.strip() or pager.strip() == "cat":
+        draw()
+        return
+    with console.capture() as captured:
+        draw()
+    text = captured.get()
+    if text.count("\n") < console.size.height - 1:
+        sys.stdout.write(text)
+        return
+    _through(pager, text)
+
+
+def _through(pager: str, text: str) -> None:
+    """Hand the text to the pager; the person quits it when done."""
+    import subprocess
+
+    try:
+        proc = subprocess.Popen(pager, shell=True, stdin=subprocess.PIPE, text=True)
+    except OSError:
+        sys.stdout.write(text)
+        return
+    try:
+        assert proc.stdin is not None
+        proc.stdin.write(text)
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass  # quit before the end
+    proc.wait()
+
+
+def show_plain(shown: Shown, sandbox: bool = False) -> None:
     request, row, panel = shown.request, shown.row, shown.panel
     comments, escalated = shown.comments, shown.escalated
     out = sys.stdout
@@ -130,7 +191,8 @@ def show_plain(shown: Shown) -> None:
     out.write(f"created {request.created_at}  updated {request.updated_at}\n")
     if request.followup_source_id:
         out.write(f"follow-up of #{request.followup_source_id}\n")
-    out.write(f"{request.web_url}\n")
+    if not sandbox:  # the embedded desk's pages end with the command
+        out.write(f"{request.web_url}\n")
     out.write(
         f"first response ({panel['tier']}, {panel['target']}): {panel['state']}, "
         f"due {panel['first_response_due'] or '-'}"
@@ -187,7 +249,8 @@ def show_rich(state: AppState, shown: Shown) -> None:
     )
     if request.followup_source_id:
         console.print(f"follow-up of #{request.followup_source_id}", markup=False)
-    console.print(request.web_url, markup=False)
+    if not state.sandbox:  # the embedded desk's pages end with the command
+        console.print(request.web_url, markup=False)
     state_text = Text(panel["state"], style=STATE_STYLES.get(panel["state"], "dim"))
     due = row.clock.due.astimezone().strftime("%a %Y-%m-%d %H:%M %Z") if row.clock.due else "-"
     lines = Text.assemble(

@@ -57,10 +57,13 @@ NO_BACKEND_HINT = (
     "Start and unlock a Secret Service (e.g. `gnome-keyring-daemon --unlock`, or log in "
     "to a desktop session), or set "
     + ", ".join(ENV_VARS[k] for k in ("pin", "oauth-access", "token", "password"))
-    + " for this shell, or opt in to a plain file with `ctlsupport auth login "
-    "--insecure-storage`."
+    + " for this shell, or opt in to a plain file with `ctlsupport setup "
+    "--insecure-storage` (or `auth login --insecure-storage`)."
 )
 
+
+# Where a profile keeps its secrets (the profile's `storage`; empty means the keyring).
+STORAGES = ("keyring", "file", "env")
 
 T = TypeVar("T")
 
@@ -174,27 +177,32 @@ def insecure_in_use() -> bool:
 # -- reads and writes ------------------------------------------------------------------
 
 
-def lookup(profile: str, kind: str, alias: str = "") -> tuple[Secret | None, str | None]:
+def lookup(
+    profile: str, kind: str, alias: str = "", storage: str = ""
+) -> tuple[Secret | None, str | None]:
     """The secret and where it comes from: env first, then the insecure file, then the
-    keyring (raises KeyringUnavailable only when the keyring is needed)."""
+    keyring (raises KeyringUnavailable only when the keyring is needed). A profile whose
+    `storage` is file or env never asks the keyring."""
     env = from_env(kind)
     if env is not None:
         return env, "env"
     stored = _file_load().get(entry_name(profile, kind, alias))
     if stored:
         return _remember(kind, stored), "insecure file"
+    if storage in ("file", "env"):
+        return None, None
     value = _keyring_get(profile, kind, alias)
     return (_remember(kind, value), "keyring") if value else (None, None)
 
 
-def source(profile: str, kind: str, alias: str = "") -> str | None:
+def source(profile: str, kind: str, alias: str = "", storage: str = "") -> str | None:
     """Where the value of this kind comes from: env, insecure file, keyring, or None."""
-    return lookup(profile, kind, alias)[1]
+    return lookup(profile, kind, alias, storage)[1]
 
 
-def get(profile: str, kind: str, alias: str = "") -> Secret | None:
+def get(profile: str, kind: str, alias: str = "", storage: str = "") -> Secret | None:
     """The value of this kind (see lookup), or None."""
-    return lookup(profile, kind, alias)[0]
+    return lookup(profile, kind, alias, storage)[0]
 
 
 def stored_in_file(profile: str, kind: str, alias: str = "") -> bool:
@@ -232,6 +240,43 @@ def store(
     data = _file_load()
     if data.pop(name, None) is not None:
         _file_save(data)
+
+
+class NotKept(KeyringUnavailable):
+    """A secret was given but is not kept: no keyring, or the profile keeps none."""
+
+
+def keep(profile: str, kind: str, secret: Secret, alias: str = "", *, storage: str = "") -> str:
+    """Store a secret where the profile's storage choice says; where it went ("keyring"
+    or "insecure file"). Raises NotKept when it could not be kept."""
+    storage = storage or "keyring"
+    if storage == "env":
+        var = ENV_VARS.get(kind, "the environment")
+        raise NotKept(
+            f"this profile keeps no secrets (storage = env); set {var} for each run",
+            hint="Keep them with `ctlsupport config set storage keyring` (or `file`).",
+        )
+    try:
+        store(profile, kind, secret, alias, insecure=storage == "file")
+    except KeyringUnavailable as exc:
+        raise NotKept(exc.message, hint=KEEP_HINT) from None
+    return "insecure file" if storage == "file" else "keyring"
+
+
+KEEP_HINT = (
+    "Run again with --insecure-storage to keep them in a plain 0600 file, or set "
+    "CTLSUPPORT_PIN and the sign-in variable (CTLSUPPORT_TOKEN, CTLSUPPORT_PASSWORD or "
+    "CTLSUPPORT_OAUTH_TOKEN) for each run and `ctlsupport config set storage env`."
+)
+
+
+def keyring_works() -> bool:
+    """Whether the OS keyring answers a read (a quick probe, nothing written)."""
+    try:
+        _keyring_get("probe", "probe", "")
+    except KeyringUnavailable:
+        return False
+    return True
 
 
 def delete(profile: str, kind: str, alias: str = "") -> bool:

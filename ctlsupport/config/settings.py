@@ -60,6 +60,9 @@ class Profile:
     status_url: str = DEFAULT_STATUS_URL
     # Seconds one command may wait for the desk in all (empty: 60; see docs/reliability.md).
     deadline: str = ""
+    # Where setup and `auth login` keep the PIN and the sign-in: keyring (empty), file
+    # (the opt-in plain 0600 file) or env (nothing kept: the environment gives them).
+    storage: str = ""
 
     def to_toml(self) -> dict[str, object]:
         data = asdict(self)
@@ -97,6 +100,7 @@ CHOICES = {
     "smtp_security": ("starttls", "tls", "none"),
     "imap_security": ("tls", "starttls", "none"),
     "imap_auth": ("password", "xoauth2"),
+    "storage": ("keyring", "file", "env"),
 }
 ADDRESSES = ("desk_url", "status_url", "oauth_authorize_url", "oauth_token_url")
 

@@ -70,6 +70,10 @@ def require_complete(values: Values) -> None:
         parts.append(f"invalid input: {listed}")
     if absent:
         parts.append(f"missing required input: {', '.join(absent)}")
+    if "--error-file" in absent:  # there may honestly be none
+        absent_hint = " With no error output to give, say so with --no-error-output."
+    else:
+        absent_hint = ""
     details = {
         "invalid": {BY_NAME[name].flag: text for name, text in problems.items()},
         "missing": absent,
@@ -78,7 +82,7 @@ def require_complete(values: Values) -> None:
     raise error(
         "; ".join(parts),
         hint="Pass them as flags (the PIN as CTLSUPPORT_PIN), "
-        "or run in a terminal without --no-input to be asked.",
+        "or run in a terminal without --no-input to be asked." + absent_hint,
         details=details,
     )
 

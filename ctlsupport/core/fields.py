@@ -119,7 +119,8 @@ FIELDS: tuple[Field, ...] = (
         "error_text",
         "Error output",
         "--error-file",
-        "A copy of the error(s): piped on stdin, or --error-file FILE (- for stdin).",
+        "A copy of the error(s): piped on stdin, or --error-file FILE (- for stdin); "
+        "--no-error-output when there is none (a service task, a question).",
         lambda v: validate.clean_text(v, what="error output", max_len=200000),
         kind="text",
     ),
@@ -149,3 +150,8 @@ BY_NAME = {f.name: f for f in FIELDS}
 def missing(values: dict[str, object]) -> list[Field]:
     """The required fields that have no value yet, in table order."""
     return [f for f in FIELDS if f.required and not values.get(f.name)]
+
+
+# The explicit answer "there is no error output": accepted, and said in the ticket.
+NO_ERROR_OUTPUT = "None shown: there is no error output for this request."
+NO_ERROR_WORDS = ("none", "n/a", "-", "none shown")

@@ -138,6 +138,19 @@ def kb_query(subject: str, description: str, *, drop: Iterable[str] = (), limit:
     return " ".join(list(seen)[:limit])
 
 
+def about(title: str, labels: list[str], text: str, query: str) -> bool:
+    """Whether an article is about the problem the query words describe: most of the
+    words (at least half, rounded up) appear in it, one of them in its title or labels."""
+    wanted = query.split()
+    if not wanted:
+        return False
+    heading = f"{title} {' '.join(labels)}"
+    if not any(mentions(heading, w) for w in wanted):
+        return False
+    found = sum(mentions(f"{heading} {text}", w) for w in wanted)
+    return found >= (len(wanted) + 1) // 2
+
+
 @dataclass
 class Candidate:
     """An open request that may already describe this problem."""
@@ -165,26 +178,22 @@ def duplicates(
     desk: Iterable[dict],
     limit: int = 5,
 ) -> list[Candidate]:
-    """Open requests for the same server (first) or customer, from local history and the
-    desk's search; each id once."""
+    """Open requests about the same server, from local history and the desk's search;
+    each id once, newest first. Not the same customer alone (a customer has many
+    servers and problems), and never an escalation request: a comment belongs on the
+    ticket it escalates. `customer_alias` is kept for callers; it selects nothing."""
+    from ctlsupport.core.escalation import SUBJECT_PREFIX
+
     found: dict[int, Candidate] = {}
     for source, rows in (("history", history), ("desk", desk)):
         for row in rows:
             status = str(row.get("status") or "")
-            if status not in OPEN_STATUSES:
+            subject = str(row.get("subject") or "")
+            if status not in OPEN_STATUSES or subject.startswith(SUBJECT_PREFIX.split(" -")[0]):
                 continue
-            text = f"{row.get('subject') or ''}\n{row.get('description') or ''}"
-            same_server = (row.get("server") or "").upper() == server.upper() or mentions(
-                text, server
-            )
-            same_customer = (
-                row.get("customer_alias") or ""
-            ).upper() == customer_alias.upper() or mentions(text, customer_alias)
-            if not (same_server or same_customer):
+            text = f"{subject}\n{row.get('description') or ''}"
+            if (row.get("server") or "").upper() != server.upper() and not mentions(text, server):
                 continue
-            why = f"server {server}" if same_server else f"customer {customer_alias}"
             rid = int(row["id"])
-            if rid not in found or (same_server and not found[rid].why.startswith("server")):
-                found[rid] = Candidate(rid, str(row.get("subject") or ""), status, why, source)
-    ordered = sorted(found.values(), key=lambda c: (not c.why.startswith("server"), -c.id))
-    return ordered[:limit]
+            found.setdefault(rid, Candidate(rid, subject, status, f"server {server}", source))
+    return sorted(found.values(), key=lambda c: -c.id)[:limit]

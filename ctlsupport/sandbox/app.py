@@ -79,9 +79,12 @@ class SandboxApp:
         return response
 
     def _public(self, method: str, path: str, params: dict[str, str]) -> Response | None:
-        """Help Center search and the status page: public, no sign-in, no rate limit."""
-        from . import helpcenter, statuspage
+        """Help Center search, request pages and the status page: public, no sign-in,
+        no rate limit."""
+        from . import helpcenter, request_page, statuspage
 
+        if request_page.handles(path):
+            return request_page.handle(self.state, method, path)
         if helpcenter.handles(path):
             return helpcenter.handle(self.state.base_url, method, path, params)
         if statuspage.handles(path):

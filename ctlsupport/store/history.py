@@ -27,10 +27,13 @@ class History:
         """A request opened from this machine (for `list --mine` and completion)."""
         self._upsert(profile, request, submitted_here=True, client_ref=client_ref)
         self.conn.execute(
-            "UPDATE requests SET customer_alias = ?, server = ?, datacenter = ? "
+            "UPDATE requests SET customer_alias = ?, server = ?, datacenter = ?, signed_by = ? "
             "WHERE profile = ? AND id = ?",
-            (draft.customer_alias, draft.server, draft.datacenter, profile, request.id),
-        )
+            (
+                draft.customer_alias, draft.server, draft.datacenter, draft.full_name,
+                profile, request.id,
+            ),
+        )  # fmt: skip
         self.remember("customer_alias", draft.customer_alias)
         self.remember("server", draft.server)
         if draft.checklist_open:
@@ -163,6 +166,13 @@ class History:
     def known(self, profile: str) -> list[sqlite3.Row]:
         """Every known request of a profile, most recently updated first."""
         return list(self.iter_known(profile))
+
+    def signed_by(self, profile: str, request_id: int) -> str:
+        """The full name a request was opened with here ('' when not opened here)."""
+        row = self.conn.execute(
+            "SELECT signed_by FROM requests WHERE profile = ? AND id = ?", (profile, request_id)
+        ).fetchone()
+        return str(row[0] or "") if row else ""
 
     def remember(self, kind: str, value: str) -> None:
         """Note a value the user typed (customer alias, server name)."""

@@ -357,7 +357,7 @@ class DeskSession:
         if status == 403:
             return AuthError(f"the desk does not allow this for {who} ({text})")
         if status == 404:
-            return NotFound(f"not found at the desk: {response.request.path_url.split('?')[0]}")
+            return NotFound(f"{_thing(response.request.path_url)} was not found at the desk")
         if status in (413, 422):
             return DeskValidation(f"the desk refused the request: {text}", details=body or None)
         if status == 429:
@@ -381,3 +381,15 @@ def _wait_for(response: requests.Response, attempt: int) -> float:
     """How long a 429/503 asks to wait (the backoff when it does not say)."""
     wait = retry_seconds(response.headers.get("Retry-After"))
     return _backoff(attempt) if wait is None else wait
+
+
+def _thing(path_url: str) -> str:
+    """What an API path names, in words (an error never shows the API's paths)."""
+    import re
+
+    path = path_url.split("?")[0].removesuffix(".json")
+    found = re.search(r"/(requests|attachments|users|articles)/(\d+)", path)
+    if found:
+        kind = {"requests": "request #", "attachments": "attachment ", "users": "user "}
+        return f"{kind.get(found.group(1), 'article ')}{found.group(2)}"
+    return "what was asked for"

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ctlsupport.errors import BadAnswer, DeskUnreachable, NotFound
+from ctlsupport.errors import BadAnswer, DeskError, DeskUnreachable, NotFound
 from ctlsupport.model import printable
 from ctlsupport.transport.http import DeskSession
 
@@ -161,3 +161,17 @@ def fetch(
     if not isinstance(data, dict):
         raise BadAnswer(f"the status page at {session.base_url} did not answer with a JSON object")
     return parse_summary(data)
+
+
+def served_by(desk_url: str) -> bool:
+    """Whether a desk on this machine (a served sandbox) is its own status page: a quick
+    look at loopback addresses only, never a real desk."""
+    from urllib.parse import urlsplit
+
+    if urlsplit(desk_url).hostname not in ("127.0.0.1", "localhost", "::1"):
+        return False
+    try:
+        fetch(desk_url, quick=True)
+    except (BadAnswer, DeskError, DeskUnreachable, NotFound):
+        return False
+    return True

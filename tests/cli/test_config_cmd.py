@@ -185,3 +185,22 @@ def test_import_refuses_bad_files(cli, tmp_path, body, message):
     assert result.code != 0
     assert message in result.stderr
     assert not paths.config_file().exists()
+
+
+def test_config_set_on_a_new_profile_starts_as_setup_does(cli, sandbox):
+    import tomllib
+
+    from ctlsupport.config import paths
+
+    assert cli("--profile", "fresh", "config", "set", "alias", "a@b.example").code == 0
+    assert cli("--no-input", "--profile", "other", "setup", "--alias", "a@b.example").code == 0
+    profiles = tomllib.loads(paths.config_file().read_text())["profiles"]
+    assert profiles["fresh"]["auth"] == profiles["other"]["auth"] == "oauth"
+
+    # Pointed at a served sandbox, a profile reads that sandbox's status page.
+    assert cli("--profile", "fresh", "config", "set", "desk_url", sandbox.url).code == 0
+    assert cli("--no-input", "--profile", "other", "setup", "--desk-url", sandbox.url).code == 0
+    profiles = tomllib.loads(paths.config_file().read_text())["profiles"]
+    assert profiles["fresh"]["status_url"] == profiles["other"]["status_url"] == sandbox.url
+    status = cli("--profile", "fresh", "status")
+    assert status.code == 0, status.stderr

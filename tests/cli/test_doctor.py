@@ -58,7 +58,7 @@ def test_unreachable_desk_and_plain_output(cli):
     rows = [line.split("\t") for line in result.stdout.splitlines()]
     assert rows[0][:2] == ["config", "ok"]
     assert next(r for r in rows if r[0] == "desk")[:2] == ["desk", "fail"]
-    assert "ctlsupport: error: 1 check(s) failed: desk" in result.stderr
+    assert "ctlsupport: error: 2 check(s) failed: desk, sign-in method" in result.stderr
 
 
 def test_missing_profile_is_a_config_failure(cli):

@@ -35,6 +35,7 @@ def test_desk_down_queues_then_outbox_send_delivers_once(cli, monkeypatch, sandb
         ("queued", "ACME: VA1ACMEWEB01 unreachable")
     ]
     assert "1234" not in json.dumps(listed)
+    assert cli("outbox", "list").stdout.rstrip("\n").endswith("\tdefault")  # whose it is
 
     _setup(cli, sandbox.url)
     sent = cli("--json", "outbox", "send")

@@ -251,6 +251,9 @@ def test_comment_needs_text_and_name_without_a_terminal(cli):
     request_id = _open(cli)
     missing = cli("--sandbox", "--no-input", "comment", str(request_id), "--full-name", "Jo")
     assert missing.code == ExitCode.INVALID_INPUT and "--body" in missing.stderr
+    from ctlsupport.store import db
+
+    db.connect().execute("UPDATE requests SET signed_by = NULL")  # not opened here
     nameless = cli("--sandbox", "--no-input", "comment", str(request_id), "--body", "x")
     assert nameless.code == ExitCode.INVALID_INPUT and "--full-name" in nameless.stderr
 

@@ -61,6 +61,7 @@ def test_prompt_then_ctrl_c_keeps_a_draft_that_resume_sends(spawn, cli, monkeypa
     child.send(CTRL_C)
     child.expect("saved as draft (\\d+)")
     number = child.match.group(1)
+    child.expect(f"`ctlsupport --sandbox comment {request_id} --resume {number}`")  # works there
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
@@ -80,6 +81,9 @@ def test_prompt_then_ctrl_c_keeps_a_draft_that_resume_sends(spawn, cli, monkeypa
 def test_prompted_comment_is_sent_signed(spawn, cli, monkeypatch):
     monkeypatch.setenv("CTLSUPPORT_PIN", "4711")
     request_id = _open(cli)
+    from ctlsupport.store import db
+
+    db.connect().execute("UPDATE requests SET signed_by = NULL")  # opened elsewhere
     child = spawn("--sandbox", "comment", str(request_id))
     child.expect("Your full name")
     child.send("Ann Lee\r")

@@ -126,6 +126,7 @@ def test_edit_a_field_from_the_preview(spawn, cli):
     child.expect("Which field")
     child.send(ENTER)  # Subject, the first
     child.expect("Subject")
+    child.expect("ACME: web server down")  # the edit starts from the current value
     child.send(CLEAR_LINE + "ACME: corrected subject" + ENTER)
     child.expect("Submit this ticket")
     child.send(ENTER)
@@ -178,7 +179,7 @@ def test_ctrl_c_saves_a_draft_and_resume_completes_it(spawn, cli):
     child.send("\x03")  # Ctrl-C
     child.expect(r"saved as draft (\d+)")
     draft_id = child.match.group(1)
-    child.expect("ctlsupport open --resume")
+    child.expect("ctlsupport --sandbox open --resume")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130

@@ -77,7 +77,7 @@ def test_setup_without_api_access_asks_for_the_mailbox_and_keeps_its_password():
         ("Control Portal PIN", ""),
     ])  # fmt: skip
     done = setup(SetupOptions(), session)
-    assert "imap-password" in done.data["stored_in_keyring"]
+    assert "imap-password" in done.data["stored"]
     assert not any(q.startswith("Sign in to the desk") for q in session.ask.asked)
     assert any("No API access" in line for line in done.lines)
     saved = paths.config_file().read_text()

@@ -34,7 +34,9 @@ class ScriptedAsker:
     def say(self, text: str) -> None:
         self.said.append(text)
 
-    def text(self, label: str, *, default: str = "", check=None, help: str = "") -> str:
+    def text(
+        self, label: str, *, default: str = "", check=None, help: str = "", edit: bool = False
+    ) -> str:
         return self._answer(label, check, default or None)
 
     def optional(self, label: str, *, check, help: str = "") -> str:
@@ -52,11 +54,17 @@ class ScriptedAsker:
     def confirm(self, label: str, *, default: bool = False) -> bool:
         return bool(self._answer(label, None, default))
 
-    def multiline(self, label: str, *, check, keep_typed: bool = False) -> str:
+    def multiline(self, label: str, *, check, keep_typed: bool = False, default: str = "") -> str:
         return self._answer(label, check)
 
-    def show_matrix(self, tier: str) -> None:
-        self.matrices.append(tier)
+    def checkbox(self, label: str, choices) -> list[str]:
+        return list(self._answer(label, None, []))
+
+    def search(self, label: str, find) -> str:
+        return self._answer(label)
+
+    def show_matrix(self, tier: str, *, whole: bool = False) -> None:
+        self.matrices.append(f"{tier} (whole)" if whole else tier)
 
     def preview(self, title: str, rows, notes) -> None:
         self.previews.append((title, {row.label: row.value for row in rows}))

@@ -40,7 +40,17 @@ class LoginProcess:
 
     def __init__(self, *args: str, env: dict[str, str] | None = None, stdin=None) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "ctlsupport", *args, "auth", "login", "--no-browser"],
+            [
+                sys.executable,
+                "-m",
+                "ctlsupport",
+                *args,
+                "auth",
+                "login",
+                "--method",
+                "oauth",
+                "--no-browser",
+            ],
             stdin=stdin if stdin is not None else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

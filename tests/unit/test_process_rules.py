@@ -143,6 +143,10 @@ def test_due_date_is_the_end_of_the_pacific_working_day():
         ("ACME: cannot reach VPN", "their ISP drops packets upstream", "upstream-network"),
         ("ACME: VA1ACMEWEB01 unreachable", "Ping fails since 09:12", None),
         ("ACME: backup failed", "The nightly backup failed", None),
+        # A web server's routine error about its own upstream is not the network outside.
+        ("ACME: website down", "nginx: upstream timed out (110) while reading", None),
+        ("ACME: 502", "no live upstreams while connecting to upstream", None),
+        ("ACME: packet loss", "loss starts at the upstream provider", "upstream-network"),
     ],
 )
 def test_scope_rules(subject, description, rule):
@@ -168,4 +172,16 @@ def test_duplicates_prefer_the_same_server_and_skip_solved():
         {"id": 8, "subject": "Other", "status": "open", "description": "nothing"},
     ]
     found = triage.duplicates("VA1ACMEWEB01", "ACME", history=history, desk=desk)
-    assert [(c.id, c.why) for c in found] == [(5, "server VA1ACMEWEB01"), (7, "customer ACME")]
+    # Only the same server: the same customer alone is no duplicate.
+    assert [(c.id, c.why) for c in found] == [(5, "server VA1ACMEWEB01")]
+
+
+def test_an_escalation_request_is_never_a_duplicate():
+    desk = [
+        {"id": 9, "subject": "ESCALATION: Ticket - 5", "status": "open",
+         "description": "Escalating: ACME: VA1ACMEWEB01 unreachable"},
+        {"id": 5, "subject": "ACME: VA1ACMEWEB01 unreachable", "status": "open",
+         "description": ""},
+    ]  # fmt: skip
+    found = triage.duplicates("VA1ACMEWEB01", "ACME", history=[], desk=desk)
+    assert [c.id for c in found] == [5]

@@ -35,13 +35,13 @@ SANDBOX_REFUSAL = (
 def login(
     ctx: typer.Context,
     method: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--method",
-            help="oauth (default), or legacy password or token.",
+            help="oauth, or legacy password or token (default: the profile's `auth`).",
             autocompletion=complete.auth_methods,
         ),
-    ] = "oauth",
+    ] = None,
     no_browser: Annotated[
         bool,
         typer.Option("--no-browser", help="Print the sign-in address instead of opening it."),
@@ -50,7 +50,8 @@ def login(
         bool,
         typer.Option(
             "--insecure-storage",
-            help="No keyring here: keep the sign-in in a plain 0600 file (warned about).",
+            help="No keyring here: keep the profile's secrets in a plain 0600 file from now "
+            "on (warned about).",
         ),
     ] = False,
 ) -> None:
@@ -60,17 +61,18 @@ def login(
     state: AppState = ctx.obj
     if state.sandbox:
         raise UsageError(SANDBOX_REFUSAL)
-    if method not in settings.AUTH_METHODS:
+    if method is not None and method not in settings.AUTH_METHODS:
         raise UsageError(f"--method must be one of {', '.join(settings.AUTH_METHODS)}")
     profile = state.profile()
     result = signin.login(state, profile, method, no_browser=no_browser, insecure=insecure_storage)
-    if insecure_storage:
+    if result.stored_in != "keyring":
         state.out.warn(f"the sign-in is in a plain file: {secrets.insecure_path()}")
 
     def human() -> None:
         where = "the OS keyring" if result.stored_in == "keyring" else "a plain file"
         sys.stdout.write(
-            f"Signed in to {profile.desk_url} as {result.identity} ({method}); stored in {where}.\n"
+            f"Signed in to {profile.desk_url} as {result.identity} ({result.method}); "
+            f"stored in {where}.\n"
         )
 
     state.out.result(result.as_data(), human)

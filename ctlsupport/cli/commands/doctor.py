@@ -18,7 +18,14 @@ if TYPE_CHECKING:
     from ctlsupport.config.settings import Profile
 
 HELP = "Check that everything needed to reach the desk works, and say what to fix."
-EPILOG = "Examples:\n\n  ctlsupport doctor\n\n  ctlsupport --profile acme --json doctor"
+EPILOG = (
+    "Exit code: 0 when no check fails (warnings allowed); else the code of the first "
+    "failed check: 4 no such profile, 5 sign-in, 6 desk unreachable, 7 desk error, "
+    "8 configuration, 9 keyring.\n\n"
+    "Examples:\n\n  ctlsupport doctor\n\n  ctlsupport --profile acme --json doctor"
+)
+# The codes the epilog promises (tests/cli/test_doctor_codes.py holds both to them).
+DOCUMENTED_CODES = (4, 5, 6, 7, 8, 9)
 # More than this between our clock and the desk's breaks token lifetimes and TLS.
 SKEW_WARN_SECONDS = 120
 
@@ -55,7 +62,8 @@ class _Run:
             step()
         except CtlError as exc:
             hint = f" ({exc.hint})" if exc.hint else ""
-            self.add(name, "fail", exc.message + hint, exc.exit_code)
+            code = exc.exit_code if exc.exit_code in DOCUMENTED_CODES else ExitCode.CONFIG
+            self.add(name, "fail", exc.message + hint, code)  # a bad value: configuration
 
 
 def _config(run: _Run) -> None:
@@ -85,6 +93,12 @@ def _keyring(run: _Run) -> None:
     from ctlsupport.errors import KeyringUnavailable
 
     name = run.profile.name if run.profile else "doctor"
+    storage = run.profile.storage if run.profile else ""
+    if storage in ("file", "env") and not run.state.sandbox:  # the choice made in setup
+        where = f"a plain 0600 file ({secrets.insecure_path()})" if storage == "file" else ""
+        where = where or "the environment (storage = env)"
+        run.add("keyring", "warn", f"not used: this profile's secrets are in {where}")
+        return
     try:
         backend = secrets.backend_name()
         secrets.round_trip(name)

@@ -48,6 +48,14 @@ def open_ticket(
     description: Annotated[str | None, _opt("description")] = None,
     steps: Annotated[str | None, _opt("steps")] = None,
     error_file: Annotated[str | None, _opt("error_text", metavar="FILE")] = None,
+    no_error_output: Annotated[
+        bool,
+        typer.Option(
+            "--no-error-output",
+            help="There is no error output to give (a service task, a question); "
+            "the ticket says so.",
+        ),
+    ] = False,
     error_lines: Annotated[
         int,
         typer.Option(
@@ -140,6 +148,7 @@ def open_ticket(
         yes=yes,
         dry_run=dry_run,
         no_redact=no_redact,
+        no_error_output=no_error_output,
         resume=resume,
         template=template,
         checked=checked or [],

@@ -50,6 +50,14 @@ def setup(
     make_default: Annotated[
         bool, typer.Option("--default", help="Make this the default profile.")
     ] = False,
+    insecure_storage: Annotated[
+        bool,
+        typer.Option(
+            "--insecure-storage",
+            help="No keyring here: keep the PIN and the sign-in in a plain 0600 file "
+            "(warned about), now and for `auth login`.",
+        ),
+    ] = False,
 ) -> None:
     from ctlsupport.actions import setup as action
 
@@ -66,5 +74,6 @@ def setup(
         stdin=None if sys.stdin is None or sys.stdin.isatty() else sys.stdin,
         no_browser=no_browser,
         make_default=make_default,
+        storage="file" if insecure_storage else None,
     )
     state.out.done(action.setup(opts, state))

@@ -87,6 +87,10 @@ def show_request(
     ctx: typer.Context,
     request_id: RequestId,
     web: Annotated[bool, typer.Option("--web", help="Open the request in the browser.")] = False,
+    no_pager: Annotated[
+        bool,
+        typer.Option("--no-pager", help="Print a long thread whole, not through $PAGER."),
+    ] = False,
 ) -> None:
     state: AppState = ctx.obj
     if web:
@@ -100,9 +104,9 @@ def show_request(
         from ctlsupport.cli import ticket_views
 
         if sys.stdout.isatty():
-            ticket_views.show_rich(state, shown)
+            ticket_views.paged(state, lambda: ticket_views.show_rich(state, shown), no_pager)
         else:
-            ticket_views.show_plain(shown)
+            ticket_views.show_plain(shown, state.sandbox)
 
     state.out.result(shown.data, human)
 
