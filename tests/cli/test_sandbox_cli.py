@@ -7,10 +7,14 @@ import signal
 import subprocess
 import sys
 
+import pytest
 import requests
 from ticketdata import FULL_FLAGS
 
 from ctlsupport.exitcodes import ExitCode
+
+# These flows are not about the kept priority: the embedded desk lets it be set.
+pytestmark = pytest.mark.usefixtures("lenient_priority")
 
 
 def _open(cli, monkeypatch) -> int:

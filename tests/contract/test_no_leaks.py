@@ -24,7 +24,9 @@ def desk(tmp_path: Path, isolated_home: Path):
 
     data = tmp_path / "desk-outside-home"
     assert not data.is_relative_to(isolated_home)
-    server = SandboxServer(SandboxConfig(data_dir=data, password=PASSWORD, token=TOKEN)).start()
+    # Password access on (an older desk): the password's path must not leak either.
+    config = SandboxConfig(data_dir=data, password=PASSWORD, token=TOKEN, password_access=True)
+    server = SandboxServer(config).start()
     yield server
     server.stop()
 
