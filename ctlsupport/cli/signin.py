@@ -17,7 +17,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ctlsupport.config import secrets, settings
-from ctlsupport.errors import AuthError, InvalidInput, KeyringUnavailable, UsageError
+from ctlsupport.errors import (
+    AuthError,
+    InvalidInput,
+    KeyringUnavailable,
+    UnknownOAuthClient,
+    UsageError,
+)
 from ctlsupport.secret import SCRUBBER, Secret
 
 if TYPE_CHECKING:
@@ -57,6 +63,7 @@ def endpoints(profile: Profile) -> Endpoints:
         client_id=profile.oauth_client_id,
         authorize_url=profile.oauth_authorize_url,
         token_url=profile.oauth_token_url,
+        redirect_port=profile.oauth_redirect_port,
     )
 
 
@@ -106,6 +113,8 @@ def refresh_stored(profile: Profile, tokens: TokenSet | None = None) -> TokenSet
     insecure = secrets.stored_in_file(profile.name, "oauth-access")
     try:
         fresh = oauth.refresh(endpoints(profile), tokens.refresh)
+    except UnknownOAuthClient:
+        raise  # renewing cannot help: the client itself is gone
     except AuthError:
         raise AuthError(
             f"the desk sign-in of profile {profile.name!r} has expired and could not be renewed",
@@ -295,7 +304,15 @@ def _oauth_tokens(state: AppState, profile: Profile, no_browser: bool) -> TokenS
     ends = endpoints(profile)
     pkce = oauth.Pkce.new()
     expected = random.token_urlsafe(16)
-    listener = oauth.LoopbackListener(expected).start()
+    # The desk matches the redirect URL exactly: listen on the registered port, and
+    # learn of an unknown client before sending a person to an error page.
+    listener = oauth.LoopbackListener(expected, ends.redirect_port)
+    try:
+        oauth.check_client(ends, listener.redirect_uri)
+    except BaseException:
+        listener.stop()
+        raise
+    listener.start()
     try:
         url = oauth.authorization_url(ends, listener.redirect_uri, expected, pkce)
         opened = False

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import tomllib
 
+import pytest
 from oauthflow import ALIAS, keyring_entries, profile_on
 
 from ctlsupport.config import paths
 from ctlsupport.exitcodes import ExitCode
+
+
+@pytest.fixture
+def old_desk(tmp_path):
+    """A desk of the days before Zendesk removed password access to the API."""
+    from ctlsupport.sandbox import SandboxConfig, SandboxServer
+
+    server = SandboxServer(SandboxConfig(data_dir=tmp_path / "old", password_access=True))
+    yield server.start()
+    server.stop()
 
 
 def test_token_login_from_stdin_warns_with_the_dates(cli, sandbox):
@@ -26,8 +37,8 @@ def test_token_login_from_stdin_warns_with_the_dates(cli, sandbox):
     assert any("2027-04-30" in w for w in status["warnings"])
 
 
-def test_password_login_warns_that_the_desk_removed_it(cli, sandbox):
-    profile_on(cli, sandbox.url)
+def test_password_login_warns_that_the_desk_removed_it(cli, old_desk):
+    profile_on(cli, old_desk.url)
     result = cli("auth", "login", "--method", "password", stdin="sandbox\n")
     assert result.code == 0, result.stderr
     assert "password access to the desk's API was removed by Zendesk in January 2026" in (
@@ -44,8 +55,17 @@ def test_wrong_secret_is_refused_and_nothing_stored(cli, sandbox):
     assert keyring_entries() == {}
 
 
-def test_switching_method_drops_the_old_secret(cli, sandbox):
+def test_password_sign_in_is_refused_clearly_by_the_desk(cli, sandbox):
     profile_on(cli, sandbox.url)
+    result = cli("auth", "login", "--method", "password", stdin="sandbox\n")
+    assert result.code == ExitCode.AUTH
+    assert "password access to the desk's API is gone at Zendesk" in result.stderr
+    assert "config set via email" in result.stderr and "Traceback" not in result.stderr
+    assert keyring_entries() == {}
+
+
+def test_switching_method_drops_the_old_secret(cli, old_desk):
+    profile_on(cli, old_desk.url)
     assert cli("auth", "login", "--method", "password", stdin="sandbox\n").code == 0
     assert cli("auth", "login", "--method", "token", stdin="sandbox-token\n").code == 0
     assert keyring_entries() == {"default/token": "sandbox-token"}

@@ -97,7 +97,9 @@ def test_expired_token_is_refreshed_once_then_sign_in_again(cli, sandbox):
     from ctlsupport.secret import Secret
     from ctlsupport.transport import oauth
 
-    oauth.refresh(oauth.endpoints_for(sandbox.url), Secret(third["default/oauth-refresh"]))
+    profile = tomllib.loads(paths.config_file().read_text())["profiles"]["default"]
+    ends = oauth.endpoints_for(sandbox.url, client_id=profile["oauth_client_id"])
+    oauth.refresh(ends, Secret(third["default/oauth-refresh"]))
     sandbox.state.revoke_bearer(third["default/oauth-access"])
     failed = cli("list")
     assert failed.code == ExitCode.AUTH
@@ -165,3 +167,38 @@ def test_env_token_beats_the_keyring(cli, sandbox, monkeypatch):
     assert cli("--json", "list").code == 0
     entry = cli("--json", "auth", "status").json()["data"]["profiles"][0]
     assert entry["stored_in"] == "env"
+
+
+def test_an_unregistered_client_is_refused_then_works_once_registered(cli, sandbox):
+    """The desk admin registers clients (contract §13.1): until then, one clear line."""
+    from oauthflow import free_port
+
+    profile_on(cli, sandbox.url)
+    port = free_port()
+    for key, value in (("oauth_client_id", "partner-tool"), ("oauth_redirect_port", str(port))):
+        assert cli("config", "set", key, value).code == 0
+    refused = cli("auth", "login", "--no-browser")
+    assert refused.code == ExitCode.AUTH
+    assert "the desk does not know the OAuth client 'partner-tool'" in refused.stderr
+    assert "docs/provider-setup.md" in refused.stderr and "via email" in refused.stderr
+    assert refused.stderr.count("ctlsupport: error:") == 1 and "Traceback" not in refused.stderr
+    data = str(sandbox.config.data_dir)
+    added = cli("sandbox", "oauth-client", "add", "partner-tool", "--data", data,
+                "--redirect", f"http://127.0.0.1:{port}/callback")  # fmt: skip
+    assert added.code == 0, added.stderr
+    code, _out, err = oauth_login()
+    assert code == 0, err
+
+
+def test_a_client_removed_at_the_desk_is_said_plainly(cli, sandbox):
+    profile_on(cli, sandbox.url)
+    assert oauth_login()[0] == 0
+    profile = tomllib.loads(paths.config_file().read_text())["profiles"]["default"]
+    data = str(sandbox.config.data_dir)
+    assert cli("sandbox", "oauth-client", "remove", profile["oauth_client_id"],
+               "--data", data).code == 0  # fmt: skip
+    set_keyring_entry("default/oauth-expiry", "1000")  # due: the refresh meets the desk
+    failed = cli("list")
+    assert failed.code == ExitCode.AUTH
+    assert "does not know the OAuth client" in failed.stderr
+    assert "docs/provider-setup.md" in failed.stderr

@@ -11,10 +11,41 @@ from pathlib import Path
 ALIAS = "support@partner.example"
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def register_client(url: str, port: int, kind: str = "public") -> str | None:
+    """Register an OAuth client for a redirect on `port` with the desk's admin endpoint,
+    as the provider's admin would; None when no desk answers there."""
+    import requests
+
+    identifier = f"ctlsupport-test-{port}"
+    body = {"identifier": identifier, "kind": kind,
+            "redirect_urls": [f"http://127.0.0.1:{port}/callback"]}  # fmt: skip
+    try:
+        answer = requests.post(f"{url}/sandbox/oauth-clients", json=body, timeout=10)
+    except requests.RequestException:
+        return None
+    assert answer.status_code == 201, answer.text
+    return identifier
+
+
 def profile_on(cli, url: str, name: str = "default", alias: str = ALIAS) -> None:
-    """Create a profile pointing at a running sandbox desk."""
+    """Create a profile pointing at a running sandbox desk, with an OAuth client of its
+    own registered there (a free redirect port: tests may run side by side)."""
     prefix = ("--profile", name) if name != "default" else ()
-    for key, value in (("desk_url", url), ("alias", alias)):
+    values = [("desk_url", url), ("alias", alias)]
+    port = free_port()
+    client_id = register_client(url, port)
+    if client_id:
+        values += [("oauth_client_id", client_id), ("oauth_redirect_port", str(port))]
+    for key, value in values:
         result = cli(*prefix, "config", "set", key, value)
         assert result.code == 0, result.stderr
 

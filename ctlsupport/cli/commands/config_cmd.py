@@ -39,6 +39,7 @@ SHAREABLE = (
     "oauth_authorize_url",
     "oauth_token_url",
     "oauth_client_id",
+    "oauth_redirect_port",
     "status_url",
     "routes",
 )
@@ -60,6 +61,7 @@ VALIDATORS = {
     "oauth_client_id": validate.optional(validate.line("OAuth client id", 200)),
     "oauth_authorize_url": validate.optional(validate.url),
     "oauth_token_url": validate.optional(validate.url),
+    "oauth_redirect_port": validate.optional(_port),
     "via": validate.one_of("api", "email", fold_case=True),
     "smtp_host": validate.optional(validate.line("SMTP host", 255)),
     "smtp_port": validate.optional(_port),
@@ -128,6 +130,8 @@ def resolved(state: AppState) -> list[dict[str, str]]:
             value = derived.token_url
         elif not value and key == "oauth_client_id":
             value = derived.client_id
+        elif not value and key == "oauth_redirect_port":
+            value = str(derived.redirect_port)
         rows.append({"key": key, "value": str(value), "source": source})
     from ctlsupport.core import mailroutes
 
