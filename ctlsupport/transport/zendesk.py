@@ -34,6 +34,9 @@ def parse_request(data: dict[str, Any], web_base: str) -> Request:
         can_be_solved_by_me=bool(data.get("can_be_solved_by_me")),
         followup_source_id=data.get("followup_source_id"),
         via_channel=(data.get("via") or {}).get("channel"),
+        collaborator_ids=list(data.get("collaborator_ids") or []),
+        custom_fields=[dict(f) for f in data.get("custom_fields") or [] if isinstance(f, dict)],
+        group_id=data.get("group_id"),
     )
 
 

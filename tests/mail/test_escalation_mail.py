@@ -88,6 +88,20 @@ def test_the_sandbox_desk_takes_the_escalation(cli):
     listed = cli("--sandbox", "--json", "list").json()["data"]["requests"]
     subjects = {r["id"]: r["subject"] for r in listed}
     assert subjects[data["escalation_id"]] == f"ESCALATION: Ticket - {ticket}"
+    # The desk's automation marked it escalated and linked both ways; `show` has it.
+    from ctlsupport.sandbox.escalations import (
+        ESCALATED_FIELD,
+        ESCALATED_IN_FIELD,
+        ESCALATION_OF_FIELD,
+    )
+
+    def fields(request_id: int) -> dict:
+        shown = cli("--sandbox", "--json", "show", str(request_id)).json()["data"]["request"]
+        return {f["id"]: f["value"] for f in shown["custom_fields"]}
+
+    escalation = fields(data["escalation_id"])
+    assert escalation[ESCALATED_FIELD] is True and escalation[ESCALATION_OF_FIELD] == ticket
+    assert fields(ticket)[ESCALATED_IN_FIELD] == data["escalation_id"]
 
 
 def test_config_show_lists_every_route_with_its_source(cli):
