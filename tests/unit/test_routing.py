@@ -42,3 +42,12 @@ def test_early_only_warns_and_counts_from_the_last_answer():
     assert "allowed" in note
     assert routing.early_note(NOW, ticket_id=1, since=NOW, due=NOW, answered=False) is None
     assert routing.early_note(NOW, ticket_id=1, since=NOW, due=None, answered=False) is None
+
+
+def test_the_seeded_sandbox_client_matches_the_tools_defaults():
+    """The embedded desk's public client is what a profile uses out of the box."""
+    from ctlsupport.sandbox.oauth_clients import SEEDED_ID, SEEDED_REDIRECT
+    from ctlsupport.transport import oauth
+
+    ends = oauth.endpoints_for("https://support.ctl.io")
+    assert (ends.client_id, ends.redirect_uri) == (SEEDED_ID, SEEDED_REDIRECT)
