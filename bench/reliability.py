@@ -3,10 +3,12 @@
     python bench/reliability.py --tickets 500 --processes 8 --faults 0.3
 
 The sandbox desk injects every kind of fault (429, 500, 503, slow answers past the
-client's timeout, connection resets, and requests committed whose answer is dropped)
-at the given total rate. Every ticket is submitted with `ctlsupport open`; whatever
-is left queued is then sent with `ctlsupport outbox send` until the outbox is empty.
-Afterwards the desk must hold exactly N requests, each once, each with every field.
+client's timeout, connection resets, requests committed whose answer is dropped,
+requests committed only after the client gave up on them, and uploads slower than a
+sender's outbox lease) at the given total rate. Every ticket carries an attachment.
+Every ticket is submitted with `ctlsupport open`; whatever is left queued is then sent
+with `ctlsupport outbox send` until the outbox is empty. Afterwards the desk must hold
+exactly N requests, each once, each with every field and its attachment.
 """
 
 from __future__ import annotations
@@ -55,7 +57,8 @@ def run(tickets: int, processes: int, faults: float, seed: int, work: Path | Non
     config = SandboxConfig(
         data_dir=work / "desk",
         fault_rates=spread(faults),
-        slow_seconds=2.0,
+        slow_seconds=3.0,  # past the client's 2 s timeout: `slow` answers, `late` commits
+        slow_upload_seconds=1.5,  # longer than the 1 s lease, within the timeout
         fault_seed=seed,
         rate_limit_per_minute=100000,
     )
@@ -65,7 +68,8 @@ def run(tickets: int, processes: int, faults: float, seed: int, work: Path | Non
         "CTLSUPPORT_HOME": str(work / "home"),
         "CTLSUPPORT_TOKEN": "sandbox-token",
         "CTLSUPPORT_PIN": PIN,
-        "CTLSUPPORT_HTTP_TIMEOUT": "1",
+        "CTLSUPPORT_HTTP_TIMEOUT": "2",
+        "CTLSUPPORT_OUTBOX_LEASE": "1",
         "CTLSUPPORT_NO_INPUT": "1",
         "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
     }
@@ -74,11 +78,15 @@ def run(tickets: int, processes: int, faults: float, seed: int, work: Path | Non
     assert setup.returncode == 0, setup.stderr.decode()
 
     started = time.monotonic()
+    logs = work / "logs"
+    logs.mkdir(exist_ok=True)
 
     def submit(number: int) -> int:
+        log = logs / f"app-{number:05d}.log"
+        log.write_text(f"trace of ticket {number}\n" * 20)
         result = ctlsupport(
             env, "--json", "open", "--subject", f"REL-{number:05d}", *FIELDS,
-            stdin=f"error output of ticket {number}\n".encode(),
+            "--attach", str(log), stdin=f"error output of ticket {number}\n".encode(),
         )  # fmt: skip
         return result.returncode
 
@@ -105,6 +113,11 @@ def run(tickets: int, processes: int, faults: float, seed: int, work: Path | Non
     subjects = Counter(subject for subject, _ in rows)
     expected = {f"REL-{n:05d}" for n in range(tickets)}
     incomplete = [s for s, body in rows if not all(text in body for text in MUST_CONTAIN)]
+    unattached = desk.execute(
+        "SELECT COUNT(*) FROM requests r WHERE NOT EXISTS "
+        "(SELECT 1 FROM attachments a JOIN comments c ON a.comment_id = c.id "
+        "WHERE c.request_id = r.id)"
+    ).fetchone()[0]
     local = sqlite3.connect(work / "home" / "data" / "ctlsupport.sqlite3")
     outbox = local.execute(
         "SELECT COUNT(*), SUM(attempts > 1), SUM(adopted), SUM(state = 'sent') FROM outbox"
@@ -123,6 +136,7 @@ def run(tickets: int, processes: int, faults: float, seed: int, work: Path | Non
         "duplicates": sum(count - 1 for count in subjects.values() if count > 1),
         "lost": len(expected - set(subjects)),
         "incomplete": len(incomplete),
+        "without_attachment": unattached,
         "first_pass_seconds": round(first_pass, 1),
         "total_seconds": round(elapsed, 1),
         "work_dir": str(work),
@@ -138,7 +152,8 @@ def main() -> int:
     args = parser.parse_args()
     report = run(args.tickets, args.processes, args.faults, args.seed)
     print(json.dumps(report, indent=2))
-    ok = report["duplicates"] == 0 and report["lost"] == 0 and report["incomplete"] == 0
+    ok = not (report["duplicates"] or report["lost"] or report["incomplete"])
+    ok = ok and not report["without_attachment"]
     return 0 if ok else 1
 
 

@@ -57,6 +57,17 @@ class DeskError(CtlError):
     retry_after: float | None = None  # seconds, from the desk's Retry-After header
 
 
+class BadAnswer(DeskError):
+    """The desk answered something the API does not promise (empty, not JSON, a missing
+    key, a link to another host, too large). After a create it may have been done."""
+
+    code = "bad_answer"
+
+    def __init__(self, message: str, *, maybe_sent: bool = False, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.maybe_sent = maybe_sent
+
+
 class DeskValidation(DeskError):
     code = "desk_validation"
 
@@ -70,6 +81,13 @@ class ConfigError(CtlError):
     exit_code = ExitCode.CONFIG
 
 
+class LocalFilesError(CtlError):
+    """A local database or folder that cannot be used as it is (left untouched)."""
+
+    code = "local_files"
+    exit_code = ExitCode.LOCAL_FILES
+
+
 class KeyringUnavailable(CtlError):
     code = "keyring"
     exit_code = ExitCode.KEYRING
@@ -78,6 +96,8 @@ class KeyringUnavailable(CtlError):
 class Queued(CtlError):
     code = "queued"
     exit_code = ExitCode.QUEUED
+    # Epoch seconds since a send may still be under way at the desk (None: none is).
+    unsettled_since: float | None = None
 
 
 class Cancelled(CtlError):

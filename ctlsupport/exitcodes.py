@@ -20,6 +20,7 @@ class ExitCode(IntEnum):
     KEYRING = 9
     QUEUED = 10
     CANCELLED = 11
+    LOCAL_FILES = 12
     INTERRUPTED = 130
 
 
@@ -31,11 +32,21 @@ DESCRIPTIONS: dict[ExitCode, str] = {
     ExitCode.INVALID_INPUT: "A ticket field is missing or invalid; the message names every one.",
     ExitCode.NOT_FOUND: "The ticket, profile, draft or file asked for does not exist.",
     ExitCode.AUTH: "The desk refused the credentials, or none are available.",
-    ExitCode.UNREACHABLE: "The desk could not be reached or did not answer in time.",
-    ExitCode.DESK_ERROR: "The desk answered with an error (validation, rate limit, server error).",
+    ExitCode.UNREACHABLE: (
+        "The desk could not be reached, did not answer within the command's deadline, "
+        "or its answer was cut off."
+    ),
+    ExitCode.DESK_ERROR: (
+        "The desk answered with an error (validation, rate limit, server error), "
+        "or with something the API does not promise (empty, not JSON, a missing key)."
+    ),
     ExitCode.CONFIG: "The configuration file is invalid or the profile is incomplete.",
     ExitCode.KEYRING: "The OS keyring is missing, locked or did not answer.",
     ExitCode.QUEUED: "Not delivered yet: the submission is kept and can be sent again.",
     ExitCode.CANCELLED: "Cancelled at a prompt; nothing was sent.",
+    ExitCode.LOCAL_FILES: (
+        "A local file cannot be used: the database is damaged, locked by another process, "
+        "from a newer version, or the folder is read-only; nothing in it is touched."
+    ),
     ExitCode.INTERRUPTED: "Interrupted with Ctrl-C.",
 }

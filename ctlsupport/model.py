@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from ctlsupport.secret import Secret
+
+# Escape sequences whole (CSI, OSC, DCS/PM/APC/SOS strings, two-byte ESC codes; an
+# unterminated string ends at the line's end), then any control character left but tab
+# and newline, and the bidirectional overrides. Each pattern is a single pass with no
+# nested repetition: linear in the text.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?"
+    r"|\x9b[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
+    r"|(?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c\n]*(?:\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object) -> str:
+    """Desk text made safe for a terminal: no escape sequences, no control characters
+    but tab and newline (a lone carriage return becomes a newline)."""
+    if not isinstance(text, str):
+        return "" if text is None else str(text)
+    if text.isprintable():
+        return text  # the common case, at C speed
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS.sub("", _ESCAPES.sub("", text))
 
 
 @dataclass
@@ -44,6 +69,10 @@ class Attachment:
     content_type: str
     content_url: str
 
+    def __post_init__(self) -> None:
+        self.file_name = printable(self.file_name)
+        self.content_type = printable(self.content_type)
+
 
 @dataclass
 class Comment:
@@ -54,6 +83,11 @@ class Comment:
     public: bool
     created_at: str
     attachments: list[Attachment] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.author_name = printable(self.author_name)
+        self.body = printable(self.body)
+        self.created_at = printable(self.created_at)
 
 
 @dataclass
@@ -82,3 +116,11 @@ class Request:
     # escalation and its ticket there (docs/sandbox.md, "Escalations").
     custom_fields: list[dict[str, Any]] = field(default_factory=list)
     group_id: int | None = None
+
+    def __post_init__(self) -> None:
+        # Whatever the desk sends is shown in a terminal: no escape sequences reach it.
+        for name in ("subject", "status", "description", "created_at", "updated_at"):
+            setattr(self, name, printable(getattr(self, name)))
+        self.priority = None if self.priority is None else printable(self.priority)
+        self.type = None if self.type is None else printable(self.type)
+        self.via_channel = None if self.via_channel is None else printable(self.via_channel)

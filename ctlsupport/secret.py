@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 MASK = "********"
 
@@ -60,6 +61,10 @@ class Scrubber:
     def values(self) -> Iterable[str]:
         return tuple(self._values)
 
+    def forget(self) -> None:
+        """Forget every value: the secrets of one run are not another's (in-process runs)."""
+        self._values.clear()
+
 
 _TICKET_SECRET_LINES = re.compile(
     r"^(User PIN: |Root/admin password \(provider may log in\): ).*$", re.MULTILINE
@@ -72,6 +77,39 @@ def mask_ticket_secrets(text: str) -> str:
     The desk needs them; nothing on this machine (history, output, logs) does.
     """
     return _TICKET_SECRET_LINES.sub(lambda m: m.group(1) + MASK, text)
+
+
+# Where people type free text in what the outbox, drafts and history keep. Only these
+# are scrubbed: a PIN of 4 digits must not eat into dates, ids or file paths.
+FREE_TEXT_KEYS = frozenset(
+    {"subject", "description", "steps", "impact", "error_text", "body", "reason", "text"}
+)
+
+
+def scrub_strings(value: Any, key: str | None = None) -> Any:
+    """`value` (JSON-like: dicts, lists, strings) with, in its free-text fields (or in
+    itself, a string given alone), every known secret masked (a secret of digits only
+    as a whole number) and the PIN and root-password lines of a ticket body masked:
+    what a local file may keep of text that went (or goes) to the desk."""
+    if isinstance(value, str):
+        return _scrub_text(value) if key is None or key in FREE_TEXT_KEYS else value
+    if isinstance(value, dict):
+        return {
+            k: scrub_strings(item, k if isinstance(k, str) else "") for k, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [scrub_strings(item, key) for item in value]
+    return value
+
+
+def _scrub_text(text: str) -> str:
+    text = mask_ticket_secrets(text)
+    values = [v for v in SCRUBBER.values() if v in text]
+    if not values:
+        return text
+    values.sort(key=len, reverse=True)
+    parts = [rf"(?<!\d){re.escape(v)}(?!\d)" if v.isdigit() else re.escape(v) for v in values]
+    return re.sub("|".join(parts), MASK, text)
 
 
 # One process-wide scrubber: every secret read from the keyring, env or a prompt is added.

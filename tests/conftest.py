@@ -35,8 +35,10 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
     from ctlsupport.core.datacenters import datacenters
+    from ctlsupport.secret import SCRUBBER
 
     datacenters.cache_clear()
+    SCRUBBER.forget()  # one test's secrets are not another's: no masking across tests
     return home
 
 
@@ -118,3 +120,21 @@ def desk_session(server, email: str = SANDBOX_EMAIL, token: str = SANDBOX_TOKEN)
 
 
 from ticketdata import FULL_FLAGS  # noqa: E402,F401 - shared with the tests
+
+
+@pytest.fixture
+def hostile():
+    """A hostile, slow or broken desk on 127.0.0.1 (tests/support/hostile.py); call it
+    for as many as a test needs (another host for redirects and links)."""
+    from hostile import HostileDesk
+
+    desks = []
+
+    def start() -> HostileDesk:
+        desk = HostileDesk().start()
+        desks.append(desk)
+        return desk
+
+    yield start
+    for desk in desks:
+        desk.stop()

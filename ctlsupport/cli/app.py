@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ctlsupport import __version__
-from ctlsupport.cli import complete
+from ctlsupport.cli.completion import complete
 from ctlsupport.cli.context import AppState
 from ctlsupport.errors import CtlError
 from ctlsupport.exitcodes import ExitCode
@@ -99,6 +99,9 @@ def _register_tracking() -> None:
     app.command("comment", help=comment.HELP, epilog=comment.EPILOG)(comment.comment)
     app.command("solve", help=solve.HELP, epilog=solve.EPILOG)(solve.solve)
     app.command("watch", help=watch.HELP, epilog=watch.EPILOG)(watch.watch)
+    from ctlsupport.cli.commands import sync as sync_cmd
+
+    app.command("sync", help=sync_cmd.HELP, epilog=sync_cmd.EPILOG)(sync_cmd.sync)
 
 
 def _register_credentials() -> None:
@@ -118,6 +121,9 @@ def _register_process() -> None:
     app.command("matrix", help=matrix.HELP)(matrix.matrix)
     app.command("status", help=status.HELP, epilog=status.EPILOG)(status.status)
     app.add_typer(kb.app, name="kb")
+    from ctlsupport.cli.commands import report as report_cmd
+
+    app.command("report", help=report_cmd.HELP, epilog=report_cmd.EPILOG)(report_cmd.report)
 
 
 def _register_completion() -> None:
@@ -153,60 +159,105 @@ def _wants(flag: str, argv: list[str]) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every error becomes one line (or JSON) and an exit code here."""
-    from typer._click import exceptions as click_exc
-
     global _current
     _current = None
+    if "ctlsupport.store.outbox" in sys.modules:
+        sys.modules["ctlsupport.store.outbox"].new_run()
     from ctlsupport.cli.global_flags import hoist
+    from ctlsupport.cli.output import quiet_stdout
 
     command = typer.main.get_command(app)  # built once, for hoist() and the run
     args = hoist(_optional_values(list(sys.argv[1:] if argv is None else argv)), command)
     code: int
     try:
-        result = command(args=args, prog_name="ctlsupport", standalone_mode=False)
+        result = _invoke(command, args)
         code = result if isinstance(result, int) else ExitCode.OK
         if code == ExitCode.OK and _current is not None:
             _send_queued(_current)
-    except CtlError as exc:
+    except (Exception, KeyboardInterrupt):
+        code = fail(args)
+    finally:
+        if _current is not None:
+            _current.close()
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            quiet_stdout()
+    return int(code)
+
+
+def fail(args: list[str], state: AppState | None = None) -> int:
+    """The error being handled, as one line (or JSON) and its exit code: the boundary
+    shared by main() and the light path of entry.py."""
+    from typer._click import exceptions as click_exc
+
+    global _current
+    if state is not None:
+        _current = state
+    exc = sys.exc_info()[1]
+    if isinstance(exc, BrokenPipeError):  # `ctlsupport list | head`: the reader has gone
+        from ctlsupport.cli.output import quiet_stdout
+
+        quiet_stdout()
+        return ExitCode.OK
+    if isinstance(exc, CtlError):
         _output(args).error(exc)
         _maybe_traceback(args)
-        code = exc.exit_code
-    except click_exc.NoArgsIsHelpError as exc:  # `ctlsupport` or `ctlsupport auth` alone
+        return exc.exit_code
+    if isinstance(exc, click_exc.NoArgsIsHelpError):  # `ctlsupport` or `ctlsupport auth` alone
         sys.stdout.write(exc.format_message() + "\n")
-        code = ExitCode.OK
-    except click_exc.UsageError as exc:
+        return ExitCode.OK
+    if isinstance(exc, click_exc.UsageError):
         out = _output(args)
         if out.json_mode:
             out.error(_usage(exc))
         else:
             sys.stderr.write(f"ctlsupport: error: {exc.format_message()}\n")
             sys.stderr.write(f"hint: run `{_command_path(exc)} --help` for usage.\n")
-        code = ExitCode.USAGE
-    except typer.Abort:  # Typer raises its own Abort (the bundled Click has none)
+        return ExitCode.USAGE
+    if isinstance(exc, typer.Abort | KeyboardInterrupt):  # Ctrl-C anywhere, at a prompt or not
         _output(args).error(_interrupted())
-        code = ExitCode.INTERRUPTED
-    except KeyboardInterrupt:
-        _output(args).error(_interrupted())
-        code = ExitCode.INTERRUPTED
-    except click_exc.ClickException as exc:
+        return ExitCode.INTERRUPTED
+    if isinstance(exc, click_exc.ClickException):
         _output(args).error(CtlError(exc.format_message()))
-        code = ExitCode.USAGE
-    except Exception as exc:  # the boundary: anything unexpected is still one line
-        from ctlsupport.secret import SCRUBBER
+        return ExitCode.USAGE
+    # The boundary: anything unexpected is still one line.
+    error = _known_failure(exc) or _internal(exc)
+    _output(args).error(error)
+    _maybe_traceback(args)
+    return error.exit_code
 
-        out = _output(args)
-        out.error(
-            CtlError(
-                f"internal error: {type(exc).__name__}: {SCRUBBER.scrub(str(exc))}",
-                hint="Run again with --debug and report the traceback.",
-            )
-        )
-        _maybe_traceback(args)
-        code = ExitCode.ERROR
-    finally:
-        if _current is not None:
-            _current.close()
-    return int(code)
+
+def _invoke(command, args: list[str]):
+    """Run the command as Click's main() would, minus its handling of Ctrl-C (an exit
+    130 that nobody sees) and of a closed stdout: main() handles both, visibly."""
+    try:
+        with command.make_context("ctlsupport", args) as ctx:
+            return command.invoke(ctx)
+    except typer.Exit as exc:
+        return exc.exit_code
+    except EOFError:  # stdin closed at a prompt
+        raise typer.Abort() from None
+
+
+def _known_failure(exc: BaseException | None) -> CtlError | None:
+    """Failures of the machine, not of the program: one line that says what to do."""
+    import sqlite3
+
+    if isinstance(exc, sqlite3.Error):
+        from ctlsupport.store.db import explain
+
+        return explain(exc)
+    return None
+
+
+def _internal(exc: BaseException | None) -> CtlError:
+    from ctlsupport.secret import SCRUBBER
+
+    return CtlError(
+        f"internal error: {type(exc).__name__}: {SCRUBBER.scrub(str(exc))}",
+        hint="Run again with --debug and report the traceback.",
+    )
 
 
 def _send_queued(state: AppState) -> None:
@@ -216,11 +267,15 @@ def _send_queued(state: AppState) -> None:
     try:
         if not state.settings().auto_send_outbox:
             return
-        from ctlsupport.cli.delivery import send_pending
+        from ctlsupport.actions.delivery import send_pending
 
         report = send_pending(state, interactive=False)
     except CtlError as exc:
         state.out.debug_line(f"queued items not sent: {exc.message}")
+        return
+    except Exception as exc:  # the command itself went well: its result stands alone
+        error = _known_failure(exc) or _internal(exc)
+        state.out.warn(f"queued items not sent: {error.message}")
         return
     for line in report.lines:
         state.out.note(f"outbox: {line}")
@@ -241,9 +296,22 @@ def _usage(exc: Exception) -> CtlError:
 
 
 def _interrupted() -> CtlError:
+    """Ctrl-C: say what became of a submission this run had queued."""
     from ctlsupport.errors import Interrupted
 
-    return Interrupted("interrupted; nothing more was sent")
+    kept = []
+    if "ctlsupport.store.outbox" in sys.modules:  # only if this run touched the outbox
+        from ctlsupport.store.outbox import unsent_this_run
+
+        kept = unsent_this_run()
+    if not kept:
+        return Interrupted("interrupted; nothing more was sent")
+    items = ", ".join(str(i) for i in kept)
+    return Interrupted(
+        f"interrupted; kept in the outbox as item {items}",
+        hint="`ctlsupport outbox send` sends it (it is looked for at the desk first, "
+        "never sent twice).",
+    )
 
 
 def _command_path(exc: Exception) -> str:

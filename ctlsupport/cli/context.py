@@ -1,161 +1,49 @@
-"""The global options of one run, and what they resolve to: profile, credentials, desk."""
+"""The terminal side of one run: the session, plus where results go and who answers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ctlsupport.config import secrets, settings
-from ctlsupport.errors import AuthError, ConfigError, KeyringUnavailable
-from ctlsupport.secret import Secret
+from ctlsupport.actions.session import Session
 
 if TYPE_CHECKING:
+    from ctlsupport.actions.asker import Asker
     from ctlsupport.cli.output import Output
-    from ctlsupport.config.settings import Profile, Settings
-    from ctlsupport.sandbox import SandboxServer
-    from ctlsupport.transport.http import Credentials
-    from ctlsupport.transport.zendesk import DeskClient
-
-# The embedded desk's seeded end user (documented in docs/sandbox.md).
-SANDBOX_ALIAS = "support@partner.example"
-SANDBOX_TOKEN = "sandbox-token"
 
 
 @dataclass
-class AppState:
+class AppState(Session):
     """Global options, set by the root callback and read by every command."""
 
-    profile_name: str | None = None
-    sandbox: bool = False
     json: bool = False
-    no_input: bool = False
-    debug: bool = False
     out: Output = field(init=False)
-    _settings: Settings | None = field(default=None, init=False)
-    _server: SandboxServer | None = field(default=None, init=False)
-    _keyring_warned: bool = field(default=False, init=False)
-    talked_to_desk: bool = field(default=False, init=False)
-    outbox_flushed: bool = field(default=False, init=False)  # queued items already sent
-    smtp_passwords: dict[str, Secret] = field(default_factory=dict, init=False)  # asked once
+    _asker: Asker | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         from ctlsupport.cli.output import Output
 
         self.out = Output(json_mode=self.json, debug=self.debug)
-        self._warn_insecure_storage()
+        self.notes = self.out
+        self.warn_insecure_storage()
 
-    def _warn_insecure_storage(self) -> None:
-        """Every command says so while secrets sit in the opt-in plain file."""
-        if secrets.insecure_in_use():
-            self.out.warn(
-                f"secrets are stored in a plain file ({secrets.insecure_path()}), "
-                "not in the OS keyring; `ctlsupport auth status` shows which"
-            )
+    def asker(self) -> Asker:
+        """Prompts on the terminal when a person is there, else the refusing asker."""
+        if self._asker is None:
+            from ctlsupport.cli import prompts
 
-    def settings(self) -> Settings:
-        if self._settings is None:
-            self._settings = settings.load()
-        return self._settings
+            self._asker = prompts.asker(self.no_input)
+        return self._asker
 
-    def profile(self) -> Profile:
-        """The chosen profile; with --sandbox, the ready-made one for the embedded desk."""
-        if self.sandbox:
-            saved = self.settings().profiles.get(settings.SANDBOX_PROFILE)
-            base = saved or settings.Profile(name=settings.SANDBOX_PROFILE)
-            base.desk_url = self.sandbox_server().url
-            base.status_url = base.desk_url  # the embedded desk serves the status page too
-            base.alias = SANDBOX_ALIAS
-            base.auth = "token"
-            # The email route goes to the embedded desk's own SMTP intake.
-            base.smtp_host, base.smtp_port = "127.0.0.1", str(self.sandbox_server().smtp_port)
-            base.smtp_security, base.smtp_user = "none", ""
-            return base
-        return self.settings().profile(self.profile_name)
+    def progress(self, message: str = "Sending to the desk..."):
+        """A spinner and upload bars on stderr, in a terminal and without --json."""
+        import sys
 
-    def sandbox_server(self) -> SandboxServer:
-        """Start the embedded desk on a free loopback port, once per run."""
-        if self._server is None:
-            from ctlsupport.config import paths
-            from ctlsupport.sandbox import SandboxConfig, SandboxServer
+        from ctlsupport.cli.upload_progress import DeskProgress
 
-            config = SandboxConfig(
-                data_dir=paths.ensure_private_dir(paths.sandbox_dir()), smtp_port=0
-            )
-            self._server = SandboxServer(config).start()
-            self.out.debug_line(f"embedded sandbox desk at {self._server.url}")
-        return self._server
+        return DeskProgress(message, enabled=sys.stderr.isatty() and not self.json)
 
     def close(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-            self._server = None
-
-    def secret(self, kind: str, profile: Profile) -> Secret | None:
-        """A stored or env-given secret; a missing keyring is a warning, not a failure."""
-        try:
-            return secrets.get(profile.name, kind, profile.alias)
-        except KeyringUnavailable as exc:
-            # Say it once: the command may still have what it needs (a prompt, env).
-            if not self._keyring_warned:
-                self._keyring_warned = True
-                self.out.warn(f"{exc.message}; cannot read the stored {kind}")
-                self.out.note(f"hint: {exc.hint}")
-            return None
-
-    def credentials(self, profile: Profile) -> Credentials:
-        from ctlsupport.transport.http import Credentials
-
-        if self.sandbox:
-            return Credentials(SANDBOX_ALIAS, "token", Secret(SANDBOX_TOKEN))
-        if not profile.alias:
-            raise ConfigError(
-                f"profile {profile.name!r} has no support alias",
-                hint="Run `ctlsupport setup --alias support@your-company.example`.",
-            )
-        if profile.auth == "oauth":
-            from ctlsupport.cli import signin
-
-            return signin.oauth_credentials(profile)
-        kind = "token" if profile.auth == "token" else "password"
-        env_var = secrets.ENV_VARS[kind]
-        try:
-            secret = secrets.get(profile.name, kind, profile.alias)
-        except KeyringUnavailable as exc:
-            raise KeyringUnavailable(
-                f"{exc.message}, and {env_var} is not set",
-                hint=f"Set {env_var}, or start and unlock a Secret Service "
-                "(see `ctlsupport doctor`).",
-            ) from None
-        if secret is None:
-            raise AuthError(
-                f"no desk {kind} for profile {profile.name!r}",
-                hint=f"Store it with `ctlsupport setup`, or set {env_var}.",
-            )
-        return Credentials(profile.alias, kind, secret)
-
-    @property
-    def debug_sink(self) -> Callable[[str], None] | None:
-        """Where --debug lines go, or None without --debug."""
-        return self.out.debug_line if self.debug else None
-
-    def client(self, profile: Profile | None = None, *, quick: bool = False) -> DeskClient:
-        """A client of the profile's desk; `quick`: one try with a short wait, for lookups
-        that only help (a duplicate check must not hold a ticket up)."""
-        from ctlsupport.cli import signin
-        from ctlsupport.transport.http import DeskSession
-        from ctlsupport.transport.zendesk import DeskClient
-
-        profile = profile or self.profile()
-        self.talked_to_desk = True
-        credentials = self.credentials(profile)
-        # OAuth: renews the access token once when the desk calls it invalid.
-        renew = None if self.sandbox else signin.refresher(profile)
-        session = DeskSession(
-            profile.desk_url,
-            credentials,
-            debug=self.debug_sink,
-            on_invalid_token=renew,
-            quick=quick,
-        )
-        return DeskClient(session)
+        if self._asker is not None and hasattr(self._asker, "close"):
+            self._asker.close()
+        super().close()

@@ -83,7 +83,7 @@ def exit_codes_markdown() -> str:
 
 def _completer(param, ctx) -> str:
     """The name of the completer attached to a parameter (it answers complete.PROBE)."""
-    from ctlsupport.cli.complete import PROBE
+    from ctlsupport.cli.completion.complete import PROBE
 
     for item in param.shell_complete(ctx, PROBE):
         if isinstance(item.value, str) and item.value.startswith(PROBE):
@@ -130,7 +130,7 @@ def _table_entry(command, ctx) -> dict:
 
 
 def command_table_module() -> str:
-    """cli/command_table.py: commands, options and completers, for the TAB fast path."""
+    """cli/completion/table.py: commands, options and completers, for the TAB fast path."""
     import pprint
     from dataclasses import fields
 
@@ -162,6 +162,11 @@ def command_table_module() -> str:
 
 def root_help() -> str:
     """What `ctlsupport --help` prints on a terminal at least 80 columns wide."""
+    return command_help([])
+
+
+def command_help(path: list[str]) -> str:
+    """What `ctlsupport PATH --help` prints on a terminal at least 80 columns wide."""
     import contextlib
     import io
     import os
@@ -173,7 +178,7 @@ def root_help() -> str:
     try:
         buffer = io.StringIO()
         with contextlib.redirect_stdout(buffer):
-            main(["--help"])
+            main([*path, "--help"])
     finally:
         if saved is None:
             del os.environ["COLUMNS"]
@@ -182,9 +187,49 @@ def root_help() -> str:
     return buffer.getvalue()
 
 
+def help_texts_module() -> str:
+    """cli/help_texts.py: every command's `--help` at 80 columns, for the light path."""
+    import pprint
+
+    texts = {path: command_help(path.split()) for path in _table(_commands(), [])}
+    return (
+        '"""The `--help` of every command, as Typer prints it at 80 columns or more.\n\n'
+        "Generated from the Typer app by `python -m ctlsupport.cli.docgen`; do not edit.\n"
+        '"""\n\n'
+        "# ruff: noqa: E501, RUF100 - generated data: help texts stay whole\n"
+        "# fmt: off\n"
+        f"HELP = {pprint.pformat(texts, width=100, sort_dicts=False)}\n"
+        "# fmt: on\n"
+    )
+
+
+def light_table_module() -> str:
+    """cli/light_table.py: each command's words and options, no help texts: the light
+    path reads it on every run, so it stays small."""
+    import pprint
+
+    table = {
+        path: {
+            "group": spec["group"],
+            "commands": [name for name, _ in spec["commands"]],
+            "options": [(names, takes_value) for names, takes_value, *_ in spec["options"]],
+        }
+        for path, spec in _table(_commands(), []).items()
+    }
+    return (
+        '"""Each command\'s words and options, for the light path of cli/entry.py.\n\n'
+        "Generated from the Typer app by `python -m ctlsupport.cli.docgen`; do not edit.\n"
+        '"""\n\n'
+        "# ruff: noqa: E501, RUF100 - generated data\n"
+        "# fmt: off\n"
+        f"COMMANDS = {pprint.pformat(table, width=100, sort_dicts=False)}\n"
+        "# fmt: on\n"
+    )
+
+
 def completion_files() -> dict[Path, str]:
     """completions/<script> for each shell, as `ctlsupport completion SHELL` prints it."""
-    from ctlsupport.cli.completion_scripts import FILES, script
+    from ctlsupport.cli.completion.scripts import FILES, script
 
     return {ROOT / "completions" / name: script(shell) + "\n" for shell, name in FILES.items()}
 
@@ -195,7 +240,9 @@ def outputs() -> dict[Path, str]:
     return {
         reference / "commands.md": commands_markdown(),
         reference / "exit-codes.md": exit_codes_markdown(),
-        ROOT / "ctlsupport" / "cli" / "command_table.py": command_table_module(),
+        ROOT / "ctlsupport" / "cli" / "completion" / "table.py": command_table_module(),
+        ROOT / "ctlsupport" / "cli" / "help_texts.py": help_texts_module(),
+        ROOT / "ctlsupport" / "cli" / "light_table.py": light_table_module(),
         **completion_files(),
     }
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ctlsupport.cli import complete
+from ctlsupport.cli.completion import complete
 
 # Completers for options that later commands declare: complete.kinds (--kind),
 # complete.customers (--customer), complete.datacenters, complete.priorities.
@@ -34,3 +34,54 @@ def route(via: str | None, default: str) -> str:
     if chosen not in ("api", "email"):
         raise InvalidInput(f"--via must be api or email, not {chosen!r}")
     return chosen
+
+
+# -- the process options of `open` and `task` ---------------------------------------------
+
+
+KindOption = Annotated[
+    str,
+    typer.Option(
+        "--kind",
+        help="incident (default), security (an incident or, with --breach, a breach) or task.",
+        autocompletion=complete.kinds,
+    ),
+]
+BreachOption = Annotated[
+    bool, typer.Option("--breach", help="With --kind security: a breach (urgent), not an incident.")
+]
+ImpactOption = Annotated[
+    str | None,
+    typer.Option(
+        "--impact", metavar="TEXT", help="Urgent/high: one line of business impact (required)."
+    ),
+]
+CriterionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--criterion",
+        metavar="TEXT",
+        help="Urgent/high: the matrix criterion that applies (`ctlsupport matrix`).",
+    ),
+]
+DueOption = Annotated[
+    str | None,
+    typer.Option("--due", metavar="YYYY-MM-DD", help="Service tasks: the date it is needed by."),
+]
+OutOfScopeOption = Annotated[
+    bool,
+    typer.Option("--out-of-scope-ok", help="Do not warn that the problem looks out of scope."),
+]
+NoDuplicateOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-duplicate-check", help="Do not look for open requests about the same server."
+    ),
+]
+SuggestOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--suggest/--no-suggest",
+        help="Show knowledge-base articles first (default: in a terminal only).",
+    ),
+]

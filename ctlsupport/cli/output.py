@@ -27,6 +27,7 @@ class Output:
         self.debug = debug
         self._stdout = None
         self._stderr = None
+        self.wrote_json = False  # --json promises one document: a later error goes to stderr
 
     @property
     def color(self) -> bool:
@@ -54,10 +55,18 @@ class Output:
         elif human is not None:
             human()
 
+    def done(self, done: Any) -> None:
+        """An action's result (`actions.results.Done`): its data, or its lines."""
+        self.result(done.data, lambda: sys.stdout.write(done.text))
+
     def write_json(self, document: dict[str, Any]) -> None:
         text = json.dumps(document, default=_plain, ensure_ascii=False, indent=2)
-        sys.stdout.write(text + "\n")
-        sys.stdout.flush()
+        self.wrote_json = True
+        try:
+            sys.stdout.write(text + "\n")
+            sys.stdout.flush()
+        except BrokenPipeError:  # `--json show 1 | true`: the reader has gone
+            quiet_stdout()
 
     def note(self, message: str) -> None:
         """A line for the person at the terminal (stderr), never in the JSON."""
@@ -74,7 +83,7 @@ class Output:
         """One line (and a hint) on stderr, or the JSON error envelope on stdout."""
         message = SCRUBBER.scrub(exc.message)
         hint = SCRUBBER.scrub(exc.hint) if exc.hint else None
-        if self.json_mode:
+        if self.json_mode and not self.wrote_json:
             error: dict[str, Any] = {"code": exc.code, "message": message, "hint": hint}
             if exc.details is not None:
                 error["details"] = json.loads(SCRUBBER.scrub(json.dumps(exc.details)))
@@ -83,3 +92,14 @@ class Output:
         sys.stderr.write(f"ctlsupport: error: {message}\n")
         if hint:
             sys.stderr.write(f"hint: {hint}\n")
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null, so the final flush of a closed pipe says nothing."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real file (tests capture it)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)

@@ -147,8 +147,10 @@ class Prompter:
 
         return bool(questionary.confirm(label, default=default).unsafe_ask())
 
-    def multiline(self, label: str, *, check: Validator) -> str:
-        """Long text: $EDITOR when set and usable, else a multi-line prompt."""
+    def multiline(self, label: str, *, check: Validator, keep_typed: bool = False) -> str:
+        """Long text: $EDITOR when set and usable, else a multi-line prompt.
+
+        `keep_typed`: Ctrl-C raises TypedSoFar with what was typed (kept as a draft)."""
         import questionary
 
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
@@ -164,12 +166,22 @@ class Prompter:
                 self.say(f"  {exc}")
                 if not self.confirm("Edit again?", default=True):
                     raise Cancelled("cancelled; nothing was sent") from None
-        answer = questionary.text(
+        question = questionary.text(
             label,
             multiline=True,
             validate=self.validator(check),
-            instruction="(paste or type; finish with Esc then Enter)",
-        ).unsafe_ask()
+            instruction="(finish with Esc then Enter; Ctrl-C keeps a draft)"
+            if keep_typed
+            else "(paste or type; finish with Esc then Enter)",
+        )
+        try:
+            answer = question.unsafe_ask()
+        except KeyboardInterrupt:
+            if not keep_typed:
+                raise
+            from ctlsupport.actions.asker import TypedSoFar
+
+            raise TypedSoFar(question.application.current_buffer.text) from None
         return check(answer)
 
 
@@ -190,3 +202,77 @@ def _edit(editor: str, text: str) -> str | None:
         except (OSError, ValueError):  # not found, not executable, unbalanced quotes
             return None
         return path.read_text(encoding="utf-8", errors="replace")
+
+
+class TerminalAsker:
+    """The actions' `Asker` on the user's terminal: one prompt session, opened at the
+    first question and kept until the run ends."""
+
+    interactive = True
+
+    def __init__(self) -> None:
+        self._prompter: Prompter | None = None
+
+    @property
+    def prompter(self) -> Prompter:
+        if self._prompter is None:
+            self._prompter = Prompter().__enter__()
+        return self._prompter
+
+    def close(self) -> None:
+        if self._prompter is not None:
+            self._prompter.__exit__(None, None, None)
+            self._prompter = None
+
+    def say(self, text: str) -> None:
+        self.prompter.say(text)
+
+    def text(self, label: str, **kwargs: Any) -> str:
+        return self.prompter.text(label, **kwargs)
+
+    def optional(self, label: str, **kwargs: Any) -> str:
+        return self.prompter.optional(label, **kwargs)
+
+    def secret(self, label: str, **kwargs: Any) -> str:
+        return self.prompter.secret(label, **kwargs)
+
+    def select(self, label: str, choices: Sequence[str | tuple[str, str]], default: str) -> str:
+        return self.prompter.select(label, choices, default)
+
+    def autocomplete(self, label: str, choices: Sequence[str], **kwargs: Any) -> str:
+        return self.prompter.autocomplete(label, choices, **kwargs)
+
+    def confirm(self, label: str, *, default: bool = False) -> bool:
+        return self.prompter.confirm(label, default=default)
+
+    def multiline(self, label: str, *, check: Validator, keep_typed: bool = False) -> str:
+        return self.prompter.multiline(label, check=check, keep_typed=keep_typed)
+
+    def show_matrix(self, tier: str) -> None:
+        from ctlsupport.cli.matrix_view import table
+
+        self.prompter.console().print(table(tier))
+
+    def preview(self, title: str, rows: list, notes: list[tuple[str, str]]) -> None:
+        from rich.panel import Panel
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold")
+        table.add_column()
+        for row in rows:
+            table.add_row(row.label, Text(row.value))  # Text: user input is never markup
+        console = self.prompter.console()
+        console.print(Panel(table, title=title, expand=False))
+        for style, note in notes:
+            console.print(Text(note, style=style))
+
+
+def asker(no_input: bool):
+    """The asker for this run: the terminal's, or one that refuses and names the flag."""
+    if interactive(no_input):
+        return TerminalAsker()
+    from ctlsupport.actions.asker import NoAsker
+
+    return NoAsker()

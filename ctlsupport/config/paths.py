@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import IO, Any
 
 APP = "ctlsupport"
 
@@ -54,5 +55,56 @@ def sandbox_dir() -> Path:
 
 def ensure_private_dir(path: Path) -> Path:
     """Create `path` (and parents) readable by the owner only."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except FileExistsError:
+        raise _unusable(path, "it is a file, not a folder") from None
+    except OSError as exc:
+        raise _unusable(path, exc.strerror or str(exc)) from None
     return path
+
+
+def insecure_secrets_file() -> Path:
+    """The plain 0600 file that holds secrets after `--insecure-storage` (no keyring)."""
+    return config_dir() / "secrets.insecure.json"
+
+
+def private_file(path: Path) -> Path:
+    """Create `path` empty if missing, readable by the owner only whatever the folder's
+    mode or the umask (SQLite gives its -wal and -shm files the mode of the database)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    except IsADirectoryError:
+        raise _unusable(path, "it is a folder, not a file") from None
+    except OSError as exc:
+        raise _unusable(path, exc.strerror or str(exc)) from None
+    try:
+        _tighten(fd)
+    finally:
+        os.close(fd)
+    return path
+
+
+def _tighten(fd: int) -> None:
+    """Mode 0600 for a file that is looser; another user's file is left to its owner."""
+    try:
+        if os.fstat(fd).st_mode & 0o077:
+            os.fchmod(fd, 0o600)
+    except PermissionError:
+        pass
+
+
+def open_private(path: Path, mode: str = "w", **kwargs: Any) -> IO[Any]:
+    """Open `path` for writing (truncated), created with mode 0600."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    _tighten(fd)
+    return os.fdopen(fd, mode, **kwargs)
+
+
+def _unusable(path: Path, why: str) -> Exception:
+    from ctlsupport.errors import LocalFilesError
+
+    return LocalFilesError(
+        f"cannot use {path}: {why}",
+        hint="Check that the folder is yours and writable (CTLSUPPORT_HOME moves it).",
+    )

@@ -4,7 +4,8 @@ Key scheme (service name ``ctlsupport``): the user name of each entry is
 ``<profile>/<kind>``, and for the partner credential ``<profile>/partner/<alias>``
 (the alias as the user name, the PIN as the secret). Kinds: ``password``, ``token``
 (legacy desk sign-in), ``oauth-access``, ``oauth-refresh``, ``oauth-expiry`` (OAuth
-sign-in; the expiry is epoch seconds), ``smtp-password`` (the email route).
+sign-in; the expiry is epoch seconds), ``smtp-password`` (the email route),
+``imap-password`` (the alias's mailbox, for `sync`).
 
 Where no keyring can be had, a person may opt in to an insecure file (mode 0600 under
 the config dir, same entry names); every command then warns about it.
@@ -33,6 +34,7 @@ KINDS = (
     "oauth-refresh",
     "oauth-expiry",
     "smtp-password",
+    "imap-password",
 )
 # The desk sign-in (removed by `auth logout`); the PIN is the partner's, not the desk's.
 DESK_KINDS = ("oauth-access", "oauth-refresh", "oauth-expiry", "password", "token")
@@ -46,6 +48,7 @@ ENV_VARS = {
     "token": "CTLSUPPORT_TOKEN",
     "oauth-access": "CTLSUPPORT_OAUTH_TOKEN",
     "smtp-password": "CTLSUPPORT_SMTP_PASSWORD",
+    "imap-password": "CTLSUPPORT_IMAP_PASSWORD",
 }
 # The ones that stand for a desk sign-in: `auth login` refuses while one is set.
 DESK_ENV_VARS = ("CTLSUPPORT_OAUTH_TOKEN", "CTLSUPPORT_TOKEN", "CTLSUPPORT_PASSWORD")
@@ -58,7 +61,6 @@ NO_BACKEND_HINT = (
     "--insecure-storage`."
 )
 
-INSECURE_FILE_NAME = "secrets.insecure.json"
 
 T = TypeVar("T")
 
@@ -137,7 +139,7 @@ def insecure_path() -> Path:
     """The plain 0600 file used instead of the keyring after `--insecure-storage`."""
     from ctlsupport.config import paths
 
-    return paths.config_dir() / INSECURE_FILE_NAME
+    return paths.insecure_secrets_file()
 
 
 def _file_load() -> dict[str, str]:

@@ -16,6 +16,9 @@ DEFAULT_PROFILE = "default"
 SANDBOX_PROFILE = "sandbox"
 TIERS = ("professional", "enterprise")
 AUTH_METHODS = ("password", "token", "oauth")
+# A profile's `auth` may also be none: no API access at all (the email route, and the
+# alias's mailbox for following tickets).
+PROFILE_AUTH = (*AUTH_METHODS, "none")
 
 
 @dataclass
@@ -30,7 +33,7 @@ class Profile:
     tier: str = "professional"
     account_rep: str = ""
     datacenter: str = ""
-    auth: str = "password"  # password | token | oauth
+    auth: str = "password"  # password | token | oauth | none
     # OAuth sign-in (empty: derived from desk_url, see the auth docs). The client id and
     # the redirect port must be what the provider's desk admin registered (empty: the
     # defaults `ctlsupport` and 47613, docs/provider-setup.md).
@@ -44,11 +47,22 @@ class Profile:
     smtp_port: str = ""
     smtp_user: str = ""
     smtp_security: str = ""  # starttls | tls | none
+    # The alias's mailbox, for `sync` (docs/email.md): an IMAP folder, or a local Maildir.
+    imap_host: str = ""
+    imap_port: str = ""
+    imap_user: str = ""  # empty: the alias
+    imap_security: str = ""  # tls (default) | starttls | none (loopback only)
+    imap_auth: str = ""  # password (default, in the keyring) | xoauth2
+    imap_token_command: str = ""  # prints an OAuth2 access token, for xoauth2
+    imap_folder: str = ""  # empty: INBOX
+    maildir: str = ""  # a local Maildir instead of IMAP
     # Destination address per route name (urgent, high, normal, low, task, escalation,
     # enterprise); missing names take the defaults of the email route.
     routes: dict[str, str] = field(default_factory=dict)
     # The platform status page (Statuspage v2 JSON), for `status` and the banner in open.
     status_url: str = DEFAULT_STATUS_URL
+    # Seconds one command may wait for the desk in all (empty: 60; see docs/reliability.md).
+    deadline: str = ""
 
     def to_toml(self) -> dict[str, object]:
         data = asdict(self)
@@ -56,23 +70,83 @@ class Profile:
         return {k: v for k, v in data.items() if v not in ("", {})}
 
     @classmethod
-    def from_toml(cls, name: str, data: dict[str, object]) -> Profile:
+    def from_toml(cls, name: str, data: dict[str, object], source: Path | None = None) -> Profile:
+        """A profile from its table in the file, every value checked (type, choice,
+        address): a wrong one is one line naming the key and the file."""
+        source = source or paths.config_file()
         known = {f.name for f in fields(cls)} - {"name"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise ConfigError(
-                f"profile {name!r} has unknown setting(s): {', '.join(unknown)}",
-                hint=f"Remove them from {paths.config_file()}.",
+                f"{source}: profile {name!r} has unknown setting(s): {', '.join(unknown)}",
+                hint=f"Remove them from {source}.",
             )
         values: dict[str, object] = {}
         for key, value in data.items():
+            where = f"{source}: profile {name!r}: {key}"
             if key == "routes":
-                if not isinstance(value, dict):
-                    raise ConfigError(f"profile {name!r}: routes must be a table")
-                values[key] = {str(k): str(v) for k, v in value.items()}
+                values[key] = _routes(where, value, source)
             else:
-                values[key] = str(value)
+                values[key] = _checked(key, _text(where, key, value, source), where, source)
         return cls(name=name, **values)  # type: ignore[arg-type]
+
+
+# The settings that take one of a few words, and those that hold an address.
+CHOICES = {
+    "via": ("api", "email"),
+    # "developer" is known (so escalate can say why it is refused), never set by setup.
+    "tier": (*TIERS, "developer"),
+    "auth": AUTH_METHODS,
+    "smtp_security": ("starttls", "tls", "none"),
+}
+ADDRESSES = ("desk_url", "status_url", "oauth_authorize_url", "oauth_token_url")
+
+
+def _bad(where: str, problem: str, key: str, source: Path) -> ConfigError:
+    return ConfigError(
+        f"{where} {problem}",
+        hint=f"Edit {source}: fix or remove the {key} line (no command reads a file it "
+        "cannot trust).",
+    )
+
+
+def _text(where: str, key: str, value: object, source: Path) -> str:
+    """A setting's value as text: TOML strings (a port may be a bare number)."""
+    if isinstance(value, str):
+        return value
+    if key == "smtp_port" and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    kind = {bool: "true/false", int: "a number", float: "a number", dict: "a table",
+            list: "a list"}.get(type(value), type(value).__name__)  # fmt: skip
+    raise _bad(where, f'must be text in quotes (key = "..."), not {kind}', key, source)
+
+
+def _checked(key: str, value: str, where: str, source: Path) -> str:
+    if key in CHOICES and value:
+        folded = value.strip().lower()
+        if folded not in CHOICES[key]:
+            allowed = ", ".join(CHOICES[key])
+            raise _bad(where, f"must be one of {allowed}, not {value!r}", key, source)
+        return folded
+    if key in ADDRESSES and value:
+        from ctlsupport.core.validate import FieldInvalid, check_desk_url
+
+        try:
+            return check_desk_url(value)
+        except FieldInvalid as exc:
+            raise _bad(where, str(exc), key, source) from None
+    if key == "smtp_port" and value and not (value.isdigit() and 0 < int(value) < 65536):
+        raise _bad(where, "must be a port number, 1-65535", key, source)
+    return value
+
+
+def _routes(where: str, value: object, source: Path) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise _bad(where, "must be a table ([profiles.NAME.routes])", "routes.NAME", source)
+    bad = sorted(str(k) for k, v in value.items() if not isinstance(v, str))
+    if bad:
+        raise _bad(f"{where}.{bad[0]}", "must be an address in quotes", "routes.NAME", source)
+    return {str(k): v for k, v in value.items()}
 
 
 def named_profile(name: str | None = None) -> str | None:
@@ -132,13 +206,16 @@ def load(path: Path | None = None) -> Settings:
     for name, values in profiles_raw.items():
         if not isinstance(values, dict):
             raise ConfigError(f"{path}: [profiles.{name}] must be a table")
-        profiles[name] = Profile.from_toml(name, values)
+        profiles[name] = Profile.from_toml(name, values, path)
         file_keys[name] = frozenset(values)
     auto_send = data.get("auto_send_outbox", True)
     if not isinstance(auto_send, bool):
         raise ConfigError(f"{path}: auto_send_outbox must be true or false")
+    default = data.get("default_profile", DEFAULT_PROFILE)
+    if not isinstance(default, str):
+        raise ConfigError(f"{path}: default_profile must be a profile name in quotes")
     return Settings(
-        default_profile=str(data.get("default_profile", DEFAULT_PROFILE)),
+        default_profile=default,
         profiles=profiles,
         auto_send_outbox=auto_send,
         file_keys=file_keys,

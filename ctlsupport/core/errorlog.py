@@ -38,6 +38,9 @@ class _Archive:
         self.redact = redact
         import gzip
 
+        from ctlsupport.config.paths import private_file
+
+        private_file(path)  # created 0600 (gzip.open then keeps the mode)
         # Closed in close(), which read() calls in a finally block.
         self.file = gzip.open(path, "wb", compresslevel=6)  # noqa: SIM115
         self.partial = b""

@@ -3,7 +3,6 @@ acknowledged, and what the escalation says. Pure functions; the clock is passed 
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -26,6 +25,8 @@ class EscalationRefused(InvalidInput):
 
 def new_reference() -> str:
     """The client reference of one escalation, found again in its body at the desk."""
+    import uuid
+
     return f"ctlsupport-esc-{uuid.uuid4().hex[:16]}"
 
 

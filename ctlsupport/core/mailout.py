@@ -161,6 +161,66 @@ def queue_comment(
     return item
 
 
+def queue_notice_reply(
+    outbox: Outbox,
+    log: MailLog,
+    profile: str,
+    *,
+    alias: str,
+    ticket_id: int,
+    notice: NoticeReply,
+    body: str,
+    reference: str,
+    attachments: list[str],
+    follow_up: bool = False,
+) -> OutboxItem:
+    """Queue a comment on ticket `ticket_id` as a reply to the desk's latest
+    notification about it, as a mail client replies: to the desk's reply address,
+    `Re:` its subject, In-Reply-To/References its thread, and below the text the
+    delimiter and the encoded id quoted, so the desk threads it even where the headers
+    are lost and keeps only the text above the delimiter."""
+    from ctlsupport.transport.mail import reply_subject
+
+    route = Route("reply", notice.reply_to)
+    mail = {**_mail_meta(alias, route, []), "in_reply_to": notice.message_id,
+            "references": list(notice.references)}  # fmt: skip
+    subject = reply_subject(notice.subject)
+    quoted = f"\n\n{notice.quote_intro}\n> {DELIMITER}\n>\n> [{notice.code}]\n"
+    payload = {
+        "subject": subject,
+        "body": body.rstrip("\n") + quoted,
+        "ticket_id": ticket_id,
+        "follow_up": follow_up,
+        "meta": {"alias": alias, "mail": mail},
+    }
+    item = outbox.add(profile, "comment", payload, route="email", attachments=attachments,
+                      client_ref=reference)  # fmt: skip
+    log.record(
+        reference, mail["message_id"], profile=profile, kind="comment", route=route.name,
+        recipient=route.address, subject=subject, desk_id=None if follow_up else ticket_id,
+    )  # fmt: skip
+    return item
+
+
+DELIMITER = "##- Please type your reply above this line -##"
+
+
+@dataclass(frozen=True)
+class NoticeReply:
+    """What a reply to one of the desk's notifications needs of it."""
+
+    message_id: str
+    references: tuple[str, ...]
+    reply_to: str
+    subject: str
+    code: str
+    sent_at: str
+
+    @property
+    def quote_intro(self) -> str:
+        return f"On {self.sent_at}, the desk wrote:"
+
+
 def _date(mail: dict[str, Any]) -> float | None:
     from email.utils import mktime_tz, parsedate_tz
 
@@ -183,7 +243,7 @@ def build(
             alias=alias, to=info["to"], subject=item.payload["subject"],
             body=item.payload["body"], message_id=info["message_id"],
             in_reply_to=info["in_reply_to"], attachments=item.payload.get("attachments", []),
-            date=_date(info),
+            date=_date(info), references=info.get("references", []),
         )  # fmt: skip
     if item.kind == "escalation":
         # A NEW message, never a reply or a forward (the provider's automation would add

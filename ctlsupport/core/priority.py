@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from ctlsupport.core.validate import PRIORITIES
+PRIORITIES = ("urgent", "high", "normal", "low")
+
 
 __all__ = ["PRIORITIES", "criteria", "target"]
 TIERS = ("professional", "enterprise", "developer")
@@ -73,3 +74,31 @@ def criteria(priority: str) -> tuple[str, ...]:
 def target(tier: str, priority: str) -> Target | None:
     """The targets of a tier and priority (None where the tier does not offer it)."""
     return TARGETS.get(tier.strip().lower(), {}).get(priority)
+
+
+def summary(tier: str, level: str) -> str:
+    """One line: first response and restoration for this tier, or why there are none."""
+    found = target(tier, level)
+    if found is None:
+        return f"not offered on the {tier} tier"
+    return f"first response {found.first_response_text}, restoration {found.restoration}"
+
+
+def matrix_rows(tier: str) -> list[dict]:
+    """The matrix for one tier, as plain data."""
+    out = []
+    for level in PRIORITIES:
+        found = target(tier, level)
+        out.append(
+            {
+                "priority": level,
+                "criteria": list(criteria(level)),
+                "first_response": found.first_response_text if found else None,
+                "first_response_minutes": (
+                    int(found.first_response.total_seconds() // 60) if found else None
+                ),
+                "updates": found.updates if found else None,
+                "restoration": found.restoration if found else None,
+            }
+        )
+    return out

@@ -10,8 +10,9 @@ import ipaddress
 import re
 from pathlib import Path
 
+from ctlsupport.core.priority import PRIORITIES
+
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
-PRIORITIES = ("urgent", "high", "normal", "low")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ALIAS = re.compile(r"[A-Za-z0-9]{2,6}")
@@ -50,11 +51,67 @@ def line(what: str, max_len: int = 120):
 
 
 def url(value: str) -> str:
-    """An http(s) address, without a trailing slash."""
+    """An http(s) address, without a trailing slash (see check_desk_url)."""
+    return check_desk_url(value)
+
+
+_LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
+
+
+def check_desk_url(value: str) -> str:
+    """A desk (or status page, or sign-in) address: http(s), a host, a valid port, no
+    spaces, and no user name or password in it (they would be shown in errors and
+    --debug, and sent to every page the desk links to). Returned without a trailing
+    slash; never echoes the value back (it may hold a password)."""
+    from urllib.parse import urlsplit
+
     address = value.strip().rstrip("/")
     if not address.startswith(("https://", "http://")):
         raise FieldInvalid("must be an address starting with https://")
+    if any(ch.isspace() for ch in address) or _CONTROL.search(address):
+        raise FieldInvalid("must not contain spaces or control characters")
+    parts = urlsplit(address)
+    if "@" in parts.netloc:
+        raise FieldInvalid(
+            "must not hold a user name or password (user:password@host): sign in with "
+            "`ctlsupport auth login`, which keeps them in the keyring"
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        raise FieldInvalid("has a port that is not a number from 1 to 65535") from None
+    if port is not None and not 0 < port < 65536:
+        raise FieldInvalid("has a port that is not a number from 1 to 65535")
+    if not parts.hostname:
+        raise FieldInvalid("must name a host, as in https://support.example.com")
     return address
+
+
+def plain_http_warning(address: str) -> str | None:
+    """A warning for a plain-http address of a desk that is not on this machine: the
+    sign-in and the tickets (with the PIN) would cross the network unencrypted."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address)
+    host = (parts.hostname or "").lower()
+    local = host in _LOCAL_HOSTS or host.startswith("127.") or host.endswith(".localhost")
+    if parts.scheme == "http" and not local:
+        return (
+            f"{parts.scheme}://{host} uses plain http://: the sign-in and the tickets (with "
+            "the PIN) cross the network unencrypted; use https://"
+        )
+    return None
+
+
+def seconds(value: str) -> str:
+    """A number of seconds, more than 0 and at most a day."""
+    try:
+        number = float(value.strip())
+    except ValueError:
+        raise FieldInvalid("must be a number of seconds, e.g. 60") from None
+    if not 0 < number <= 86400:
+        raise FieldInvalid("must be more than 0 and at most 86400 seconds")
+    return f"{number:g}"
 
 
 def optional(check):

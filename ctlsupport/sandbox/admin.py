@@ -1,13 +1,19 @@
 """`/sandbox/...`: the provider (agent) side over HTTP, for loopback clients only.
 
-These are not Zendesk routes: no authentication, no rate limit. Each wraps one
-SandboxState method.
+These are not Zendesk routes: no rate limit, and no desk sign-in. Every call but
+`/sandbox/health` must carry the header `X-Sandbox-Admin` with this run's secret (kept
+in the file `admin-secret` in the sandbox's folder, readable by its owner only): any
+local program could reach the port, and a web page in a local browser could post to it,
+but neither can read the file, and a page cannot set the header without the sandbox's
+consent (it gives none). Each call wraps one SandboxState method.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 from .body import BodyTooLargeError, RequestBody
@@ -40,6 +46,22 @@ def _json(body: RequestBody) -> dict[str, Any]:
     return data
 
 
+HEADER = "X-Sandbox-Admin"
+SECRET_FILE = "admin-secret"
+
+
+def new_secret(folder: Path) -> str:
+    """A fresh secret for this run, written (0600) where the owner's tools can read it."""
+    import secrets
+
+    from ctlsupport.config.paths import open_private
+
+    value = secrets.token_urlsafe(24)
+    with open_private(folder / SECRET_FILE) as handle:
+        handle.write(value + "\n")
+    return value
+
+
 def handle(
     state: SandboxState,
     faults: FaultQueue,
@@ -47,11 +69,20 @@ def handle(
     path: str,
     body: RequestBody,
     client: str,
+    given: str | None = None,
+    secret: str = "",
 ) -> Response:
-    """Answer one admin call."""
+    """Answer one admin call; `given`: the X-Sandbox-Admin header, `secret`: this run's."""
     if not is_loopback(client):
         return _error(403, "Forbidden", "The sandbox admin endpoints answer loopback clients only")
     path = path.removesuffix(".json").rstrip("/")
+    if path != "/sandbox/health" and not hmac.compare_digest(given or "", secret):
+        return _error(
+            403,
+            "Forbidden",
+            f"The sandbox admin endpoints need the {HEADER} header with this run's secret "
+            f"(the file {SECRET_FILE} in the sandbox's folder)",
+        )
     try:
         if path == "/sandbox/faults":
             return _faults(faults, method, body)

@@ -9,7 +9,7 @@ from . import admin, oauth, routes, uploads
 from .auth import authenticate, rate_key
 from .body import RequestBody
 from .config import SandboxConfig
-from .errors import ApiError, Response, invalid_endpoint, text_response
+from .errors import ApiError, Response, invalid_endpoint, not_found, text_response
 from .faults import FaultDice, FaultQueue
 from .ratelimit import EXCEEDED_TEXT, RateLimiter
 from .state import SandboxState
@@ -25,7 +25,13 @@ class SandboxApp:
         self.config = config
         self.limiter = RateLimiter(config.rate_limit_per_minute)
         self.faults = FaultQueue()
-        self.dice = FaultDice(config.fault_rates, config.slow_seconds, config.fault_seed)
+        self.dice = FaultDice(
+            config.fault_rates,
+            config.slow_seconds,
+            config.fault_seed,
+            upload_seconds=config.slow_upload_seconds,
+        )
+        self.admin_secret = admin.new_secret(state.db_path.parent)
 
     def handle(
         self, method: str, target: str, headers: Message, body: RequestBody, client: str
@@ -36,7 +42,10 @@ class SandboxApp:
         # The last value wins when a key repeats, as in a Rails params hash.
         params = dict(parse_qsl(parts.query, keep_blank_values=True))
         if path == "/sandbox" or path.startswith("/sandbox/"):
-            return admin.handle(self.state, self.faults, method, path, body, client)
+            given = headers.get(admin.HEADER)
+            return admin.handle(
+                self.state, self.faults, method, path, body, client, given, self.admin_secret
+            )
         if oauth.handles(path):  # the sign-in endpoints live outside /api/v2
             return oauth.handle(self.state, self.config, method, path, params, headers, body)
         public = self._public(method, path, params)
@@ -83,6 +92,9 @@ class SandboxApp:
         """A planned fault (POST /sandbox/faults) first, then a random one."""
         if not path.startswith("/api/v2/"):
             return None
+        if rolled == "slowupload" and not path.startswith("/api/v2/uploads"):
+            self.dice.cancel(rolled)  # a slow upload link slows uploads only
+            rolled = None
         return self.faults.apply() or self.dice.before(rolled)
 
     def _api(
@@ -101,6 +113,8 @@ class SandboxApp:
         identity = authenticate(
             self.state, headers.get("Authorization"), password_access=self.config.password_access
         )
+        if any(_past_integer_range(arg) for arg in args):
+            raise not_found()  # no record can have that id (SQLite's integers end there)
         self.state.close_due()  # the solved -> closed automation, run lazily
         call = routes.Call(
             state=self.state,
@@ -129,3 +143,8 @@ class SandboxApp:
             {"Content-Disposition": disposition},
             stream=file_path,
         )
+
+
+def _past_integer_range(arg: str) -> bool:
+    """Whether a numeric path argument is beyond a 64-bit signed integer."""
+    return arg.isdigit() and (len(arg) > 19 or int(arg) > 2**63 - 1)

@@ -29,10 +29,12 @@ class SandboxConfig:
     close_after_hours: float = 72.0  # solved -> closed automation (the provider says 72 h)
     max_upload_bytes: int = 50 * 1024 * 1024
     public_url: str | None = None  # base of "url" fields; default: the server's own address
-    # Random faults per API call, by kind ("429", "500", "503", "slow", "reset", "drop"):
+    # Random faults per API call, by kind ("429", "500", "503", "slow", "reset", "drop",
+    # "late", "slowupload"):
     # the chance of each, e.g. {"503": 0.05}. See faults.py and docs/sandbox.md.
     fault_rates: dict[str, float] = field(default_factory=dict)
-    slow_seconds: float = 35.0  # a "slow" fault answers after this long
+    slow_seconds: float = 35.0  # a "slow" fault answers (a "late" one commits) after this long
+    slow_upload_seconds: float | None = None  # a "slowupload" holds an upload (None: slow)
     fault_seed: int | None = None
     # The email channel (mail_intake.py): an SMTP port on `host` (None: no SMTP, 0: a
     # free one), the address -> priority triggers (None: the email route's defaults),
@@ -42,6 +44,9 @@ class SandboxConfig:
     mail_priorities: dict[str, str] | None = None
     mail_loop_limit: int = 20
     mail_loop_seconds: float = 3600.0
+    # Where the desk's notifications go: None or "" delivers them into a Maildir per
+    # recipient under data_dir/mailboxes/; "host:port" relays them to that SMTP server.
+    notify_smtp: str | None = None
 
     @property
     def db_path(self) -> Path:

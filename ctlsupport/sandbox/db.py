@@ -192,6 +192,32 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             """ALTER TABLE oauth_refresh_tokens ADD COLUMN expires_at TEXT""",
         ],
     ),
+    (
+        5,
+        "notifications",
+        [
+            # The encoded id each request's mail carries in square brackets ([1G7EOR-0Q2J]);
+            # random, so a number cannot be guessed from it.
+            """CREATE TABLE request_codes (
+                request_id INTEGER PRIMARY KEY REFERENCES requests(id),
+                code TEXT NOT NULL UNIQUE
+            )""",
+            # What the default triggers mailed to requester and CCs: replies thread by these
+            # Message-IDs. delivered_at stays NULL (and error says why) when delivery failed.
+            """CREATE TABLE notifications (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                message_id TEXT NOT NULL UNIQUE,
+                request_id INTEGER NOT NULL REFERENCES requests(id),
+                comment_id INTEGER REFERENCES comments(id),
+                kind TEXT NOT NULL,
+                recipients TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                delivered_at TEXT,
+                error TEXT
+            )""",
+            """CREATE INDEX notifications_request ON notifications (request_id, id)""",
+        ],
+    ),
 ]
 
 
@@ -208,7 +234,10 @@ def connect(path: Path) -> sqlite3.Connection:
 
 def initialise(path: Path) -> None:
     """Create the file if needed, switch it to WAL and apply pending migrations."""
+    from ctlsupport.config.paths import private_file
+
     path.parent.mkdir(parents=True, exist_ok=True)
+    private_file(path)  # 0600 whatever the folder's mode: it holds tickets and tokens
     conn = connect(path)
     try:
         # WAL is a property of the file; setting it again is harmless.

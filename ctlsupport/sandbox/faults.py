@@ -102,7 +102,7 @@ class FaultQueue:
 
 
 # Kinds of random fault, each with its own rate (a chance per API call).
-RATE_KINDS = ("429", "500", "503", "slow", "reset", "drop")
+RATE_KINDS = ("429", "500", "503", "slow", "reset", "drop", "late", "slowupload")
 
 
 def spread(total: float) -> dict[str, float]:
@@ -118,11 +118,19 @@ class FaultDice:
     `reset` drops the connection before the call is processed (nothing happened);
     `drop` processes the call, commits it, then drops the connection (the answer is
     lost); `slow` processes the call at once and answers after `slow_seconds` (past a
-    client's timeout: the answer comes too late, the change is already made).
+    client's timeout: the answer comes too late, the change is already made); `late`
+    waits `slow_seconds` first, then commits and answers (the change is made after the
+    client gave up, while it may already be looking for it); `slowupload` holds an
+    upload for `upload_seconds` before taking it (a slow link; other calls are not
+    affected), longer than a sender's outbox lease in the reliability run.
     """
 
     def __init__(
-        self, rates: dict[str, float], slow_seconds: float, seed: int | None = None
+        self,
+        rates: dict[str, float],
+        slow_seconds: float,
+        seed: int | None = None,
+        upload_seconds: float | None = None,
     ) -> None:
         import random
 
@@ -134,6 +142,7 @@ class FaultDice:
         self._lock = threading.Lock()
         self.rates = dict(rates)
         self.slow_seconds = slow_seconds
+        self.upload_seconds = slow_seconds if upload_seconds is None else upload_seconds
         self._random = random.Random(seed)
         self.counts: dict[str, int] = dict.fromkeys(RATE_KINDS, 0)
 
@@ -148,8 +157,18 @@ class FaultDice:
                     return kind
         return None
 
+    def cancel(self, kind: str) -> None:
+        """A rolled fault that does not apply to this call (a slow upload on a read)."""
+        with self._lock:
+            self.counts[kind] -= 1
+
     def before(self, kind: str | None) -> Response | None:
-        """The answer that replaces processing, for the kinds that do."""
+        """The answer that replaces processing, for the kinds that do; the kinds that
+        delay processing wait here."""
+        if kind == "late":
+            time.sleep(self.slow_seconds)
+        elif kind == "slowupload":
+            time.sleep(self.upload_seconds)
         if kind in ("429", "500", "503"):
             return Fault(int(kind), retry_after=1 if kind != "500" else None).response()
         if kind == "reset":

@@ -83,7 +83,8 @@ def receive(state: SandboxState, config: SandboxConfig, rcpt_tos: list[str], raw
     recipient = _receiving_address(config, rcpt_tos, message)
     subject = " ".join(str(message.get("Subject", "")).split())
     message_id = str(message.get("Message-ID", "")).strip() or None
-    body, files = _content(message)
+    full_text, files = _content(message)
+    body = _above_delimiter(full_text)
 
     def suspend(cause: str) -> Outcome:
         with state.writing() as conn:
@@ -103,7 +104,7 @@ def receive(state: SandboxState, config: SandboxConfig, rcpt_tos: list[str], raw
         return suspend(cause)
     with state.reading() as conn:
         user = users.by_email(conn, sender) if sender else None
-        thread = _thread(conn, message)
+        thread = _thread(conn, message, full_text, rcpt_tos)
     if user is None:
         return suspend("unknown_author")
     if not user["verified"]:
@@ -165,15 +166,29 @@ def _content(message: EmailMessage) -> tuple[str, list[tuple[str, str, bytes]]]:
         text = str(part.get_content()).replace("\r\n", "\n")
         if part.get_content_subtype() == "html":
             text = strip_html(text)
-    if DELIMITER in text:
-        text = text.split(DELIMITER, 1)[0]
     files = []
     for attachment in message.iter_attachments():
         name = attachment.get_filename() or "attachment"
         data = attachment.get_payload(decode=True) or b""
         if data:
             files.append((name, attachment.get_content_type(), data))
-    return text.rstrip() + ("\n" if text.strip() else ""), files
+    return text, files
+
+
+_ATTRIBUTION = re.compile(r"^(On .*wrote:|-+ ?Original Message ?-+)\s*$", re.IGNORECASE)
+
+
+def _above_delimiter(text: str) -> str:
+    """Only the text above the reply delimiter becomes the comment; a mail client's
+    quoting of the notification ("On ... wrote:" and `>` lines) goes with the rest."""
+    if DELIMITER in text:
+        lines = text.split(DELIMITER, 1)[0].splitlines()
+        while lines and (not lines[-1].strip() or lines[-1].lstrip().startswith(">")):
+            lines.pop()
+        if lines and _ATTRIBUTION.match(lines[-1].strip()):
+            lines.pop()
+        text = "\n".join(lines)
+    return text.rstrip() + ("\n" if text.strip() else "")
 
 
 def _ids(message: EmailMessage) -> list[str]:
@@ -183,17 +198,36 @@ def _ids(message: EmailMessage) -> list[str]:
     return found
 
 
-def _thread(conn: sqlite3.Connection, message: EmailMessage) -> sqlite3.Row | None:
-    """The request an In-Reply-To/References id belongs to, if any."""
+_ENCODED_ID = re.compile(r"\[([0-9A-Z]{6}-[0-9A-Z]{4})\]")
+_PLUS_ID = re.compile(r"\+id([0-9A-Z]{6}-[0-9A-Z]{4})@", re.I)
+
+
+def _thread(
+    conn: sqlite3.Connection, message: EmailMessage, text: str, rcpt_tos: list[str]
+) -> sqlite3.Row | None:
+    """The request a mail replies to, in Zendesk's order (contract §8.2): (1) an
+    In-Reply-To/References id of a mail or notification of it, (2) the encoded id in
+    square brackets in the body, (3) the encoded id in the receiving address."""
+    from .notify import request_by_code, request_by_message_id
+
+    found: int | None = None
     for message_id in _ids(message):
         row = conn.execute(
-            "SELECT r.* FROM mail_messages m JOIN requests r ON r.id = m.request_id "
-            "WHERE m.message_id = ?",
-            (message_id,),
+            "SELECT request_id FROM mail_messages WHERE message_id = ?", (message_id,)
         ).fetchone()
-        if row is not None:
-            return row
-    return None
+        found = int(row[0]) if row is not None else request_by_message_id(conn, message_id)
+        if found is not None:
+            break
+    codes = _ENCODED_ID.findall(text)
+    addresses = [*rcpt_tos, *(str(v) for v in message.get_all("To", []))]
+    codes += [m for a in addresses for m in _PLUS_ID.findall(a)]
+    for code in codes if found is None else []:
+        found = request_by_code(conn, code)
+        if found is not None:
+            break
+    if found is None:
+        return None
+    return conn.execute("SELECT * FROM requests WHERE id = ?", (found,)).fetchone()
 
 
 def _store_files(
@@ -271,6 +305,9 @@ def _new_request(
 
             mark(conn, request_id, user["id"], subject)
         _remember(conn, message_id, request_id, comment_id, user["email"])
+    from . import notify
+
+    notify.send(state, request_id, "received")
     return Outcome("request", request_id)
 
 

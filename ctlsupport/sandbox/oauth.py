@@ -296,7 +296,7 @@ def _form(headers: Message, body: RequestBody) -> dict[str, Any]:
         raise ValueError("the token request must be a JSON body (Content-Type: application/json)")
     try:
         data = json.loads(raw.decode("utf-8") or "{}")
-    except ValueError:
+    except (ValueError, RecursionError):
         raise ValueError("the request body is not valid JSON") from None
     if not isinstance(data, dict):
         raise ValueError("the request body must be a JSON object")

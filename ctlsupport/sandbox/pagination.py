@@ -59,7 +59,7 @@ def decode_cursor(order: str, cursor: str, name: str) -> list[Any]:
     """The position inside a cursor; 400 when it is malformed or from another order."""
     try:
         data = json.loads(base64.b64decode(cursor.encode("ascii"), validate=True))
-    except (binascii.Error, UnicodeError, ValueError):
+    except (binascii.Error, UnicodeError, ValueError, RecursionError):
         raise _invalid(f"{name} is not a valid cursor") from None
     if not isinstance(data, dict) or data.get("o") != order or not isinstance(data.get("v"), list):
         raise _invalid(f"{name} is not a valid cursor for this list and sort order")

@@ -67,6 +67,8 @@ class Call:
             return json.loads(raw)
         except (UnicodeDecodeError, ValueError) as exc:
             raise bad_request("InvalidJSON", f"The request body is not valid JSON: {exc}") from None
+        except RecursionError:  # nested deeper than any parser should follow
+            raise bad_request("InvalidJSON", "The request body is nested too deeply") from None
 
 
 def too_large(limit: int) -> Response:
@@ -107,12 +109,25 @@ def _sort(call: Call, default_by: str, default_desc: bool) -> tuple[str, bool]:
 
 
 def _request_listing(items: list[dict[str, Any]], sort_by: str, descending: bool) -> Listing:
+    """Offset pages in the order asked."""
     return Listing(
         key="requests",
         items=items,
         position=lambda r: [r[sort_by], r["id"]],
         order=f"requests:{sort_by}:{'desc' if descending else 'asc'}",
         descending=descending,
+    )
+
+
+def _id_order_listing(items: list[dict[str, Any]], sort_by: str, descending: bool) -> Listing:
+    """Cursor pages of requests in id order, whatever sort was asked: the real desk was
+    seen answering cursor pages unsorted (contract 13.3), so clients must not rely on
+    it. The cursor still names the sort asked, so it is not mixed with another."""
+    return Listing(
+        key="requests",
+        items=sorted(items, key=lambda r: r["id"]),
+        position=lambda r: [r["id"]],
+        order=f"requests:{sort_by}:{'desc' if descending else 'asc'}",
     )
 
 
@@ -139,7 +154,11 @@ def _lister(scope: str, statuses: tuple[str, ...] = ()) -> Callable[[Call], Resp
             sort_by=sort_by,
             descending=descending,
         )
-        body = paginate(_request_listing(items, sort_by, descending), call.params, call.link_base)
+        if wants_cursor(call.params):
+            listing = _id_order_listing(items, sort_by, descending)
+        else:
+            listing = _request_listing(items, sort_by, descending)
+        body = paginate(listing, call.params, call.link_base)
         _with_users(call, body, body["requests"])
         return json_response(200, body)
 
@@ -277,7 +296,7 @@ def upload(call: Call) -> Response:
 
 def delete_upload(call: Call) -> Response:
     """DELETE /api/v2/uploads/{token}"""
-    uploads.delete(call.state, call.args[0])
+    uploads.delete(call.state, call.args[0], call.user_id)
     return Response(204, b"", None)
 
 

@@ -147,6 +147,7 @@ class SandboxServer:
                 config.db_path,
                 base_url=(config.public_url or self._url).rstrip("/"),
                 close_after_hours=config.close_after_hours,
+                notify_smtp=config.notify_smtp or "",
             )
             self.state.ensure_end_user(config.email, config.name, config.password, verified=True)
             self.state.ensure_agent()
@@ -171,6 +172,13 @@ class SandboxServer:
     def url(self) -> str:
         """The address the server listens on, without a trailing slash."""
         return self._url
+
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        """The header the `/sandbox/...` endpoints need, with this run's secret."""
+        from .admin import HEADER
+
+        return {HEADER: self._httpd.app.admin_secret}
 
     @property
     def smtp_port(self) -> int | None:

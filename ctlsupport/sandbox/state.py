@@ -45,11 +45,12 @@ class SandboxState:
         *,
         base_url: str | None = None,
         close_after_hours: float | None = None,
+        notify_smtp: str | None = None,
     ) -> None:
         self.db_path = Path(db_path)
         self.uploads_dir = self.db_path.parent / "uploads"
         db.initialise(self.db_path)
-        self.uploads_dir.mkdir(parents=True, exist_ok=True)
+        self.uploads_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         # The server records its settings so agent commands in other processes render
         # the same urls and apply the same closing delay.
         with db.writing(self.db_path) as conn:
@@ -57,6 +58,8 @@ class SandboxState:
                 _set_meta(conn, "base_url", base_url.rstrip("/"))
             if close_after_hours is not None:
                 _set_meta(conn, "close_after_hours", repr(float(close_after_hours)))
+            if notify_smtp is not None:  # "" goes back to the Maildirs
+                _set_meta(conn, "notify_smtp", notify_smtp)
             self.base_url = _get_meta(conn, "base_url") or DEFAULT_BASE_URL
             stored_hours = _get_meta(conn, "close_after_hours")
         self.close_after_hours = (
@@ -200,12 +203,18 @@ class SandboxState:
             row = self._open_request(conn, request_id)
             author_id = self._agent_id(conn, author_email)
             now = iso(utcnow())
-            insert_comment(conn, request_id, author_id, body, html_body(body), public, now)
+            comment_id = insert_comment(
+                conn, request_id, author_id, body, html_body(body), public, now
+            )
             status = "open" if row["status"] == "new" else row["status"]
             conn.execute(
                 "UPDATE requests SET status = ?, updated_at = ? WHERE id = ?",
                 (status, now, request_id),
             )
+        if public:  # the default trigger mails public agent comments only
+            from . import notify
+
+            notify.send(self, request_id, "reply", comment_id)
         return self._require(request_id)
 
     def assign(self, request_id: int, agent_email: str | None = None) -> dict[str, Any]:
@@ -241,6 +250,10 @@ class SandboxState:
                        updated_at = ? WHERE id = ?""",
                 (status, assignee_id, solved_at, now, request_id),
             )
+        if status == "solved" and row["status"] != "solved":
+            from . import notify
+
+            notify.send(self, request_id, "solved")
         return self._require(request_id)
 
     def set_priority(self, request_id: int, priority: str) -> dict[str, Any]:
@@ -386,9 +399,13 @@ def insert_comment(
     return comment_id
 
 
-def _get_meta(conn: sqlite3.Connection, key: str) -> str | None:
+def get_meta(conn: sqlite3.Connection, key: str) -> str | None:
+    """A desk setting recorded by the server (other processes read it back)."""
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return None if row is None else str(row[0])
+
+
+_get_meta = get_meta
 
 
 def _set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:

@@ -161,6 +161,9 @@ def create_request(
         uploads.consume(conn, tokens, comment_id)
         _apply_ccs(conn, request_id, user["id"], fields.get("email_ccs"))
         _add_collaborators(conn, request_id, user["id"], fields.get("collaborators"))
+    from . import notify
+
+    notify.send(state, request_id, "received")
     return _render_one(state, request_id), dropped
 
 
@@ -217,6 +220,10 @@ def update_request(
                 "UPDATE requests SET status = ?, solved_at = ?, updated_at = ? WHERE id = ?",
                 (status, solved_at, now, request_id),
             )
+    if status == "solved" and row["status"] != "solved":
+        from . import notify
+
+        notify.send(state, request_id, "solved")
     return _render_one(state, request_id), dropped
 
 

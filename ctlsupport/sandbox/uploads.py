@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ctlsupport.config.paths import open_private
+
 from . import db
 from .clock import iso, parse_iso, utcnow
 from .errors import ApiError, base_entry, not_found, record_invalid
@@ -58,7 +60,7 @@ def store(
     size = 0
     head = b""
     try:
-        with temp.open("wb") as out:
+        with open_private(temp, "wb") as out:
             for chunk in chunks:
                 if len(head) < 32:
                     head += chunk[: 32 - len(head)]
@@ -77,7 +79,7 @@ def store(
                     (token, uploader_id, iso(now), iso(now + TOKEN_LIFETIME)),
                 )
             else:
-                _require_appendable(conn, token, now)
+                _require_appendable(conn, token, now, uploader_id)
             attachment_id = db.next_id(conn, "attachments")
             stored_name = str(attachment_id)
             conn.execute(
@@ -105,10 +107,13 @@ def store(
             temp.unlink()
 
 
-def _require_appendable(conn: sqlite3.Connection, token: str, now: datetime) -> None:
+def _require_appendable(
+    conn: sqlite3.Connection, token: str, now: datetime, uploader_id: int
+) -> None:
     row = conn.execute("SELECT * FROM uploads WHERE token = ?", (token,)).fetchone()
     if (
         row is None
+        or row["uploader_id"] != uploader_id  # files go only into one's own upload
         or row["deleted"]
         or row["consumed_at"] is not None
         or parse_iso(row["created_at"]) + APPEND_WINDOW <= now
@@ -134,12 +139,14 @@ def _upload_payload(conn: sqlite3.Connection, base_url: str, token: str) -> dict
     }
 
 
-def delete(state: SandboxState, token: str) -> None:
-    """Drop an unused upload and its files; 404 when unknown, deleted or already used."""
+def delete(state: SandboxState, token: str, user_id: int) -> None:
+    """Drop an unused upload of `user_id` and its files; 404 when unknown, deleted,
+    already used, or another user's (a token is not a licence to delete)."""
     with state.writing() as conn:
         row = conn.execute(
-            "SELECT * FROM uploads WHERE token = ? AND deleted = 0 AND consumed_at IS NULL",
-            (token,),
+            "SELECT * FROM uploads WHERE token = ? AND deleted = 0 AND consumed_at IS NULL "
+            "AND uploader_id = ?",
+            (token, user_id),
         ).fetchone()
         if row is None:
             raise not_found()

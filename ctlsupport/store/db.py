@@ -16,8 +16,10 @@ from importlib import resources
 from pathlib import Path
 
 from ctlsupport.config import paths
+from ctlsupport.errors import CtlError
 
 FILE_NAME = "ctlsupport.sqlite3"
+BUSY_SECONDS = 15  # how long to wait for another process holding the database
 _MIGRATION = re.compile(r"(\d{4})_[a-z0-9_]+\.sql")
 
 
@@ -46,26 +48,77 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 def connect(path: Path | None = None) -> sqlite3.Connection:
-    """Open (creating and migrating as needed) the database."""
+    """Open (creating and migrating as needed) the database.
+
+    A file that cannot be used (damaged, a folder, locked, read-only, or from a newer
+    version) is refused with LocalFilesError and left exactly as it is."""
     path = path or db_path()
     paths.ensure_private_dir(path.parent)
-    conn = sqlite3.connect(path, timeout=15, isolation_level=None)
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA busy_timeout = 15000")
-    _wal(conn)
-    conn.execute("PRAGMA foreign_keys = ON")
-    _migrate(conn)
+    paths.private_file(path)  # 0600 from the start: it holds what the user typed
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
+        _check_version(conn, path)
+        _wal(conn)
+        conn.execute("PRAGMA foreign_keys = ON")
+        _migrate(conn)
+    except sqlite3.Error as exc:
+        raise explain(exc, path) from None
     return conn
 
 
+def explain(exc: sqlite3.Error, path: Path | None = None) -> CtlError:
+    """A SQLite failure as one line that says what is wrong with which file."""
+    from ctlsupport.errors import LocalFilesError
+
+    path = path or db_path()
+    text = str(exc)
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return LocalFilesError(
+            f"the local database {path} is locked by another program (waited {BUSY_SECONDS} s)",
+            hint="Another ctlsupport may be working (`ps`); run the command again when it "
+            "has finished. Nothing was changed.",
+        )
+    if "readonly" in lowered or "read-only" in lowered or "unable to open" in lowered:
+        return LocalFilesError(
+            f"cannot write the local database {path}: {text}",
+            hint=f"Make {path.parent} writable, or point CTLSUPPORT_HOME at a folder that is.",
+        )
+    return LocalFilesError(
+        f"the local database {path} is damaged: {text}",
+        hint=f"Move it aside (`mv {path} {path}.damaged`) and run the command again: a new "
+        "one is made (the queued items and drafts in the old one are not read).",
+    )
+
+
+def _check_version(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a database migrated by a newer ctlsupport: its tables may mean other things."""
+    from ctlsupport.errors import LocalFilesError
+
+    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    known = migrations()[-1][0]
+    if found > known:
+        conn.close()
+        raise LocalFilesError(
+            f"the local database {path} is from a newer ctlsupport (schema {found}; this "
+            f"version knows up to {known}); it was not used",
+            hint="Upgrade ctlsupport (`pip install -U ctlsupport`), or point CTLSUPPORT_HOME "
+            "elsewhere.",
+        )
+
+
 def _wal(conn: sqlite3.Connection) -> None:
-    """Switch to WAL; the switch needs a moment alone with the file, so wait for it."""
-    for attempt in range(100):
+    """Switch to WAL; the switch needs a moment alone with the file, so wait for it
+    (at most BUSY_SECONDS in all: each try may itself wait on the busy timeout)."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
         try:
             conn.execute("PRAGMA journal_mode = WAL")
             return
         except sqlite3.OperationalError:
-            if attempt == 99:
+            if time.monotonic() >= deadline:
                 raise
             time.sleep(0.05)
 

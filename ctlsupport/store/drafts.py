@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ctlsupport.errors import NotFound
+from ctlsupport.secret import scrub_strings
 from ctlsupport.store.db import stamp
 
 
@@ -39,7 +40,8 @@ class Drafts:
     ) -> int:
         """Create or update a draft; returns its number."""
         now = stamp()
-        text = json.dumps(payload)
+        text = json.dumps(scrub_strings(payload))  # never a known secret on disk
+        summary = scrub_strings(summary)
         if draft_id is not None:
             self.conn.execute(
                 "UPDATE drafts SET payload = ?, summary = ?, reason = ?, updated_at = ? "

@@ -1,4 +1,7 @@
-"""Local history: requests submitted from here or seen at the desk, and values typed."""
+"""Local history: requests submitted from here or seen at the desk, and values typed.
+
+The history keeps what the desk keeps, with the known secrets masked (the PIN and root
+password lines of a ticket, and any secret this run knows, wherever it was typed)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 
 from ctlsupport.model import Request, TicketDraft
+from ctlsupport.secret import scrub_strings
 from ctlsupport.store.db import stamp
 
 
@@ -63,19 +67,24 @@ class History:
     ) -> None:
         self.conn.execute(
             """INSERT INTO requests (profile, id, subject, status, priority, type, created_at,
-                   updated_at, submitted_here, client_ref, seen_at, data)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT (profile, id) DO UPDATE SET
+                   updated_at, submitted_here, client_ref, seen_at, data, source)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'api')
+               ON CONFLICT (profile, id) DO UPDATE SET source = 'api',
                    subject = excluded.subject, status = excluded.status,
                    priority = excluded.priority, type = excluded.type,
                    created_at = excluded.created_at, updated_at = excluded.updated_at,
                    submitted_here = MAX(requests.submitted_here, excluded.submitted_here),
                    client_ref = COALESCE(excluded.client_ref, requests.client_ref),
-                   seen_at = excluded.seen_at, data = excluded.data""",
+                   seen_at = excluded.seen_at,
+                   -- the description never changes at the desk: the one kept stays
+                   data = CASE WHEN requests.data IS NULL THEN excluded.data
+                       ELSE json_set(excluded.data, '$.description', COALESCE(
+                           json_extract(requests.data, '$.description'),
+                           json_extract(excluded.data, '$.description'))) END""",
             (
                 profile,
                 request.id,
-                request.subject,
+                scrub_strings(request.subject),
                 request.status,
                 request.priority,
                 request.type,
@@ -84,7 +93,7 @@ class History:
                 int(submitted_here),
                 client_ref,
                 stamp(),
-                json.dumps(asdict(request)),
+                json.dumps(scrub_strings(asdict(request))),
             ),
         )
 

@@ -6,9 +6,9 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
-from ctlsupport.errors import AuthError
+from ctlsupport.errors import AuthError, BadAnswer
+from ctlsupport.model import printable
 from ctlsupport.transport.http import Credentials, DeskSession
 
 SEARCH_PATH = "/api/v2/help_center/articles/search.json"
@@ -42,16 +42,27 @@ class SearchPage:
     next_page: str | None
 
 
-def parse_article(data: dict[str, Any]) -> Article:
-    """An Article from a search result object."""
+def _text(value: object) -> str:
+    """Text from the help center, safe for a terminal (anything not text is empty)."""
+    return printable(value) if isinstance(value, str | int | float) else ""
+
+
+def parse_article(data: object) -> Article:
+    """An Article from a search result object; BadAnswer when it is not one."""
+    article_id = data.get("id") if isinstance(data, dict) else None
+    if isinstance(article_id, bool) or not isinstance(article_id, int):
+        raise BadAnswer("the help center sent an article without a valid id")
+    assert isinstance(data, dict)
+    section = data.get("section_id")
+    labels = data.get("label_names")
     return Article(
-        id=int(data["id"]),
-        title=data.get("title") or data.get("name") or "",
-        html_url=data.get("html_url") or "",
-        snippet=data.get("snippet") or "",
-        section_id=data.get("section_id"),
-        labels=list(data.get("label_names") or []),
-        updated_at=data.get("updated_at") or "",
+        id=article_id,
+        title=_text(data.get("title")) or _text(data.get("name")),
+        html_url=_text(data.get("html_url")),
+        snippet=_text(data.get("snippet")),
+        section_id=section if isinstance(section, int) and not isinstance(section, bool) else None,
+        labels=[_text(x) for x in labels] if isinstance(labels, list) else [],
+        updated_at=_text(data.get("updated_at")),
     )
 
 
@@ -68,11 +79,16 @@ def search(
     """Search articles; anonymous unless credentials are given (a sign-in-only center)."""
     session = DeskSession(base_url, credentials, debug=debug, quick=quick)
     params = {"query": query, "per_page": per_page, "page": page}
-    data = session.json("GET", SEARCH_PATH, params=params) or {}
+    data = session.object("GET", SEARCH_PATH, params=params)
+    results = data.get("results") or []
+    if not isinstance(results, list):
+        raise BadAnswer("the help center's answer has no list of results")
+    count = data.get("count")
+    following = data.get("next_page")
     return SearchPage(
-        articles=[parse_article(item) for item in data.get("results") or []],
-        count=int(data.get("count") or 0),
-        next_page=data.get("next_page"),
+        articles=[parse_article(item) for item in results],
+        count=count if isinstance(count, int) and count >= 0 else len(results),
+        next_page=following if isinstance(following, str) else None,
     )
 
 

@@ -142,16 +142,20 @@ def build_reply(
     in_reply_to: str,
     attachments: Iterable[str | Path] = (),
     date: float | None = None,
+    references: Iterable[str] = (),
 ) -> EmailMessage:
-    """A comment as mail: a reply to the message `in_reply_to` that opened the ticket.
-    The desk threads it by In-Reply-To/References alone; no `#id` in the subject (that
-    is only the old mail API's way, contract §8.2)."""
+    """A comment as mail: a reply to the message `in_reply_to` (the desk's latest
+    notification about the ticket, or the mail that opened it). The desk threads it by
+    In-Reply-To/References, or by the encoded id the body quotes; no `#id` in the
+    subject (that is only the old mail API's way, contract §8.2). `references`: the
+    thread before `in_reply_to`, oldest first."""
     message = build_ticket(
         alias=alias, to=to, subject=subject, body=body, message_id=message_id,
         attachments=attachments, date=date,
     )  # fmt: skip
     message["In-Reply-To"] = in_reply_to
-    message["References"] = in_reply_to
+    thread = [r for r in dict.fromkeys(references) if r != in_reply_to]
+    message["References"] = " ".join([*thread, in_reply_to])
     return message
 
 

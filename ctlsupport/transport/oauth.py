@@ -316,9 +316,11 @@ def _token_request(endpoints: Endpoints, form: dict[str, str | int]) -> TokenSet
     if body.get("error") == "invalid_client":
         raise unknown_client(endpoints)
     if response.status_code >= 400 or not body.get("access_token"):
-        reason = (
+        from ctlsupport.model import printable
+
+        reason = printable(
             body.get("error_description") or body.get("error") or f"HTTP {response.status_code}"
-        )
+        )[:200]
         raise AuthError(
             f"the desk refused to issue a token: {reason}",
             hint="Sign in again with `ctlsupport auth login`.",

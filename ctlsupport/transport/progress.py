@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+if TYPE_CHECKING:
+    from ctlsupport.transport.deadline import Deadline
 
 # Called with (bytes sent so far, total bytes).
 Progress = Callable[[int, int], None]
@@ -27,4 +30,28 @@ class ProgressReader:
         if data:
             self.sent += len(data)
             self.progress(self.sent, self.total)
+        return data
+
+
+class FlowingBody:
+    """A streamed request body (an upload): while it flows, the deadline is paused (the
+    time is progress, not waiting); it resumes when the body is sent."""
+
+    def __init__(self, inner: Any, deadline: Deadline) -> None:
+        self.inner = inner
+        self.deadline = deadline
+
+    def __len__(self) -> int:
+        try:
+            return len(self.inner)
+        except TypeError:  # an open file: what is left of it
+            import os
+
+            return os.fstat(self.inner.fileno()).st_size - self.inner.tell()
+
+    def read(self, size: int = -1) -> bytes:
+        self.deadline.pause()
+        data = self.inner.read(size)
+        if not data:
+            self.deadline.resume()
         return data

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ctlsupport.errors import DeskError, DeskUnreachable, NotFound
+from ctlsupport.errors import BadAnswer, DeskError, DeskUnreachable, NotFound
+from ctlsupport.model import printable
 from ctlsupport.transport.http import DeskSession
 
 SUMMARY_PATH = "/api/v2/summary.json"
@@ -87,51 +88,62 @@ class Summary:
         )
 
 
+def _text(value: object) -> str:
+    """Text from the status page, safe for a terminal (anything not text is empty)."""
+    return printable(value) if isinstance(value, str | int | float) else ""
+
+
+def _objects(value: object) -> list[dict[str, Any]]:
+    """The objects of a list from the page (anything else ignored)."""
+    return [x for x in value if isinstance(x, dict)] if isinstance(value, list) else []
+
+
 def _incident(data: dict[str, Any]) -> Incident:
     updates = sorted(
-        data.get("incident_updates") or [],
-        key=lambda u: (u.get("display_at") or u.get("created_at") or "", u.get("id") or ""),
+        _objects(data.get("incident_updates")),
+        key=lambda u: (_text(u.get("display_at") or u.get("created_at")), _text(u.get("id"))),
     )
     latest = None
     if updates:
         last = updates[-1]
         latest = Update(
-            status=str(last.get("status") or ""),
-            body=str(last.get("body") or ""),
-            at=str(last.get("display_at") or last.get("created_at") or ""),
+            status=_text(last.get("status")),
+            body=_text(last.get("body")),
+            at=_text(last.get("display_at") or last.get("created_at")),
         )
     return Incident(
-        id=str(data.get("id") or ""),
-        name=str(data.get("name") or ""),
-        status=str(data.get("status") or ""),
-        impact=str(data.get("impact") or ""),
-        components=[str(c.get("name") or "") for c in data.get("components") or []],
-        shortlink=str(data.get("shortlink") or ""),
-        started_at=str(data.get("started_at") or data.get("created_at") or ""),
+        id=_text(data.get("id")),
+        name=_text(data.get("name")),
+        status=_text(data.get("status")),
+        impact=_text(data.get("impact")),
+        components=[_text(c.get("name")) for c in _objects(data.get("components"))],
+        shortlink=_text(data.get("shortlink")),
+        started_at=_text(data.get("started_at") or data.get("created_at")),
         latest=latest,
-        scheduled_for=str(data.get("scheduled_for") or ""),
-        scheduled_until=str(data.get("scheduled_until") or ""),
+        scheduled_for=_text(data.get("scheduled_for")),
+        scheduled_until=_text(data.get("scheduled_until")),
     )
 
 
 def parse_summary(data: dict[str, Any]) -> Summary:
-    """A Summary from `/api/v2/summary.json`."""
-    status = data.get("status") or {}
+    """A Summary from `/api/v2/summary.json` (ill-formed parts are left out)."""
+    status = data.get("status") if isinstance(data.get("status"), dict) else {}
+    page = data.get("page") if isinstance(data.get("page"), dict) else {}
     return Summary(
-        page_name=str((data.get("page") or {}).get("name") or ""),
-        indicator=str(status.get("indicator") or "unknown"),
-        description=str(status.get("description") or ""),
+        page_name=_text(page.get("name")),
+        indicator=_text(status.get("indicator")) or "unknown",
+        description=_text(status.get("description")),
         components=[
-            Component(str(c.get("name") or ""), str(c.get("status") or ""))
-            for c in data.get("components") or []
+            Component(_text(c.get("name")), _text(c.get("status")))
+            for c in _objects(data.get("components"))
             if not c.get("group")
         ],
         incidents=[
-            _incident(i) for i in data.get("incidents") or [] if i.get("status") not in RESOLVED
+            _incident(i) for i in _objects(data.get("incidents")) if i.get("status") not in RESOLVED
         ],
         maintenances=[
             _incident(m)
-            for m in data.get("scheduled_maintenances") or []
+            for m in _objects(data.get("scheduled_maintenances"))
             if m.get("status") not in RESOLVED
         ],
     )
@@ -159,7 +171,7 @@ def fetch(
             hint="Set the profile's status_url to a Statuspage-style status page.",
         ) from None
     if not isinstance(data, dict):
-        raise DeskError(f"the status page at {session.base_url} did not answer with JSON")
+        raise BadAnswer(f"the status page at {session.base_url} did not answer with a JSON object")
     return parse_summary(data)
 
 

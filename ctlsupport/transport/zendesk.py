@@ -5,60 +5,121 @@ from __future__ import annotations
 import mimetypes
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from ctlsupport.errors import BadAnswer, NotFound
 from ctlsupport.model import Attachment, Comment, Request
 from ctlsupport.secret import mask_ticket_secrets
 from ctlsupport.transport.http import DeskSession
 from ctlsupport.transport.progress import Progress, ProgressReader
 
 PAGE_SIZE = 100
+T = TypeVar("T")
+
+
+def _id(value: object) -> int | None:
+    """A desk id: a positive integer within SQLite's and Zendesk's range, else None."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
+        return None
+    return value
+
+
+def _text(value: object) -> str:
+    """A text field: strings as sent, numbers as text, anything else empty."""
+    if isinstance(value, str):
+        return value
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else ""
+
+
+def _required_id(data: object, what: str) -> int:
+    """The id of an object the desk sent, or BadAnswer."""
+    found = _id(data.get("id")) if isinstance(data, dict) else None
+    if found is None:
+        raise BadAnswer(f"the desk sent {what} without a valid id")
+    return found
+
+
+def _custom_fields(value: object) -> list[dict[str, Any]]:
+    """`[{"id": N, "value": V}]` with numeric ids and plain values; anything else dropped."""
+    if not isinstance(value, list):
+        return []
+    fields = []
+    for entry in value[:200]:  # a desk's custom fields are few; never an unbounded list
+        if not isinstance(entry, dict) or _id(entry.get("id")) is None:
+            continue
+        plain = entry.get("value")
+        if isinstance(plain, str):
+            plain = _text(plain)
+        elif not isinstance(plain, bool | int | float | type(None)):
+            continue
+        fields.append({"id": entry["id"], "value": plain})
+    return fields
 
 
 def parse_request(data: dict[str, Any], web_base: str) -> Request:
-    """A Request from the desk's JSON object."""
+    """A Request from the desk's JSON object; BadAnswer when it is not one."""
+    request_id = _required_id(data, "a request")
+    via = data.get("via")
+    ccs = data.get("email_cc_ids")
+    collaborators = data.get("collaborator_ids")
     return Request(
-        id=int(data["id"]),
-        subject=data.get("subject") or "",
-        status=data.get("status") or "",
-        priority=data.get("priority"),
-        type=data.get("type"),
-        description=mask_ticket_secrets(data.get("description") or ""),
-        created_at=data.get("created_at") or "",
-        updated_at=data.get("updated_at") or "",
-        url=data.get("url") or "",
-        web_url=f"{web_base}/hc/requests/{data['id']}",
-        requester_id=data.get("requester_id"),
-        assignee_id=data.get("assignee_id"),
-        email_cc_ids=list(data.get("email_cc_ids") or []),
-        can_be_solved_by_me=bool(data.get("can_be_solved_by_me")),
-        followup_source_id=data.get("followup_source_id"),
-        via_channel=(data.get("via") or {}).get("channel"),
-        collaborator_ids=list(data.get("collaborator_ids") or []),
-        custom_fields=[dict(f) for f in data.get("custom_fields") or [] if isinstance(f, dict)],
-        group_id=data.get("group_id"),
+        id=request_id,
+        subject=_text(data.get("subject")),
+        status=_text(data.get("status")),
+        priority=_text(data.get("priority")) or None,
+        type=_text(data.get("type")) or None,
+        description=mask_ticket_secrets(_text(data.get("description"))),
+        created_at=_text(data.get("created_at")),
+        updated_at=_text(data.get("updated_at")),
+        url=_text(data.get("url")),
+        web_url=f"{web_base}/hc/requests/{request_id}",
+        requester_id=_id(data.get("requester_id")),
+        assignee_id=_id(data.get("assignee_id")),
+        email_cc_ids=[i for i in ccs if _id(i)] if isinstance(ccs, list) else [],
+        can_be_solved_by_me=data.get("can_be_solved_by_me") is True,
+        followup_source_id=_id(data.get("followup_source_id")),
+        via_channel=_text(via.get("channel")) or None if isinstance(via, dict) else None,
+        collaborator_ids=[i for i in collaborators if _id(i)]
+        if isinstance(collaborators, list)
+        else [],
+        custom_fields=_custom_fields(data.get("custom_fields")),
+        group_id=_id(data.get("group_id")),
     )
 
 
 def parse_comment(data: dict[str, Any], names: dict[int, str]) -> Comment:
-    author = int(data.get("author_id") or 0)
+    """A Comment from the desk's JSON object; BadAnswer when it is not one."""
+    comment_id = _required_id(data, "a comment")
+    author = _id(data.get("author_id")) or 0
+    files = data.get("attachments")
     return Comment(
-        id=int(data["id"]),
+        id=comment_id,
         author_id=author,
         author_name=names.get(author, f"user {author}"),
-        body=mask_ticket_secrets(data.get("plain_body") or data.get("body") or ""),
-        public=bool(data.get("public", True)),
-        created_at=data.get("created_at") or "",
+        body=mask_ticket_secrets(_text(data.get("plain_body")) or _text(data.get("body"))),
+        public=data.get("public", True) is not False,
+        created_at=_text(data.get("created_at")),
         attachments=[
             Attachment(
-                file_name=a.get("file_name", ""),
-                size=int(a.get("size") or 0),
-                content_type=a.get("content_type", ""),
-                content_url=a.get("content_url", ""),
+                file_name=_text(a.get("file_name")),
+                size=_id(a.get("size")) or 0,
+                content_type=_text(a.get("content_type")),
+                content_url=_text(a.get("content_url")),
             )
-            for a in data.get("attachments") or []
+            for a in (files if isinstance(files, list) else [])
+            if isinstance(a, dict)
         ],
     )
+
+
+def _names(page: dict[str, Any]) -> dict[int, str]:
+    """User names side-loaded with a page of comments (ill-formed entries skipped)."""
+    users = page.get("users")
+    return {
+        _id(u.get("id")) or 0: _text(u.get("name"))
+        for u in (users if isinstance(users, list) else [])
+        if isinstance(u, dict)
+    }
 
 
 class DeskClient:
@@ -71,28 +132,37 @@ class DeskClient:
         self.on_upload_progress: Callable[[str, int, int], None] | None = None
 
     def me(self) -> dict[str, Any]:
-        return self.http.json("GET", "/api/v2/users/me.json")["user"]
+        return self.http.object("GET", "/api/v2/users/me.json", "user")
 
     def create_request(self, payload: dict[str, Any]) -> Request:
-        data = self.http.json("POST", "/api/v2/requests.json", json=payload)
-        return parse_request(data["request"], self.web_base)
+        data = self.http.object("POST", "/api/v2/requests.json", "request", json=payload)
+        return self._made(parse_request, data)
 
     def get_request(self, request_id: int) -> Request:
-        data = self.http.json("GET", f"/api/v2/requests/{request_id}.json")
-        return parse_request(data["request"], self.web_base)
+        data = self.http.object("GET", f"/api/v2/requests/{request_id}.json", "request")
+        return parse_request(data, self.web_base)
 
     def iter_requests(
         self, *, sort_by: str = "updated_at", sort_order: str = "desc", page_size: int = PAGE_SIZE
     ) -> Iterator[Request]:
-        """Every request of the caller, page by page (cursor pagination, loop on has_more)."""
-        params: dict[str, Any] | None = {
-            "page[size]": page_size,
-            "sort_by": sort_by,
-            "sort_order": sort_order,
-        }
-        url = "/api/v2/requests.json"
-        for page in self._pages(url, params):
-            for item in page.get("requests", []):
+        """Every request of the caller in the order asked. Cursor pages may ignore the
+        sort (contract 13.3), so every page is read and the list is sorted here."""
+        pages = self.scan_requests(sort_by=sort_by, sort_order=sort_order, page_size=page_size)
+        found = sorted(
+            pages,
+            key=lambda r: (getattr(r, sort_by, "") or "", r.id),
+            reverse=sort_order == "desc",
+        )
+        yield from found
+
+    def scan_requests(
+        self, *, sort_by: str = "created_at", sort_order: str = "desc", page_size: int = PAGE_SIZE
+    ) -> Iterator[Request]:
+        """Every request of the caller, in the order the pages come (no order promised)."""
+        params: dict[str, Any] = {"page[size]": page_size, "sort_by": sort_by,
+                                  "sort_order": sort_order}  # fmt: skip
+        for page in self._pages("/api/v2/requests.json", params, "requests"):
+            for item in page["requests"]:
                 yield parse_request(item, self.web_base)
 
     def iter_comments(
@@ -111,9 +181,9 @@ class DeskClient:
             params["sort"] = "-created_at"
         if role:
             params["role"] = role
-        for page in self._pages(url, params):
-            names = {int(u["id"]): u.get("name", "") for u in page.get("users", []) or []}
-            for item in page.get("comments", []):
+        for page in self._pages(url, params, "comments"):
+            names = _names(page)
+            for item in page["comments"]:
                 yield parse_comment(item, names)
 
     def first_agent_comment(self, request_id: int) -> Comment | None:
@@ -122,8 +192,9 @@ class DeskClient:
 
     def update_request(self, request_id: int, payload: dict[str, Any]) -> Request:
         """`PUT /api/v2/requests/{id}` (comment, solved, CCs)."""
-        data = self.http.json("PUT", f"/api/v2/requests/{request_id}.json", json=payload)
-        return parse_request(data["request"], self.web_base)
+        path = f"/api/v2/requests/{request_id}.json"
+        data = self.http.object("PUT", path, "request", json=payload)
+        return self._made(parse_request, data)
 
     def add_comment(
         self, request_id: int, body: str, upload_tokens: list[str] | None = None
@@ -138,32 +209,37 @@ class DeskClient:
         """Mark a request solved (only allowed when `can_be_solved_by_me`)."""
         return self.update_request(request_id, {"request": {"solved": True}})
 
-    def find_comment(self, request_id: int, marker: str, *, newest: int = 200) -> Comment | None:
-        """The request's recent comment whose text carries `marker`, if any."""
-        for index, comment in enumerate(self.iter_comments(request_id, newest_first=True)):
+    def find_comment(self, request_id: int, marker: str) -> Comment | None:
+        """The request's comment whose text carries `marker`, if any: every comment is
+        read (not a window: a busy ticket has many), whatever order the pages come in."""
+        for comment in self.iter_comments(request_id, newest_first=True):
             if marker in comment.body:
                 return comment
-            if index + 1 >= newest:
-                break
         return None
 
     def find_commented(self, request_id: int, marker: str) -> Request | None:
-        """The request when a recent comment of it carries `marker` (the comment reached
-        the desk), else None: the look before sending a comment again."""
+        """The request when a comment of it carries `marker` (the comment reached the
+        desk), else None: the look before sending a comment again."""
         found = self.find_comment(request_id, marker)
         return None if found is None else self.get_request(request_id)
 
-    def find_by_reference(self, client_ref: str, *, newest: int = 300) -> Request | None:
-        """The caller's recent request whose body carries this client reference, if any.
+    def find_by_reference(self, client_ref: str) -> Request | None:
+        """The caller's request whose body carries this client reference, if any.
 
-        Reads the newest requests, not the search index: a just-created request is
-        listed at once, while search indexing lags.
+        Complete, not a window, and blind to page order (contract 13.3): the search
+        index first (one call when it is there), then, since indexing lags behind a
+        just-created request, every page of the caller's requests.
         """
-        for index, request in enumerate(self.iter_requests(sort_by="created_at")):
+        try:
+            hits = self.search_requests(f'"{client_ref}"')
+        except (BadAnswer, NotFound):
+            hits = []  # a desk without search: the scan below is complete on its own
+        for request in hits:
             if client_ref in request.description:
                 return request
-            if index + 1 >= newest:
-                break
+        for request in self.scan_requests():
+            if client_ref in request.description:
+                return request
         return None
 
     def search_requests(
@@ -173,17 +249,44 @@ class DeskClient:
         params: dict[str, Any] = {"query": query, "per_page": min(limit, PAGE_SIZE)}
         if status:
             params["status"] = status
-        data = self.http.json("GET", "/api/v2/requests/search.json", params=params) or {}
-        return [parse_request(item, self.web_base) for item in data.get("requests") or []]
+        data = self.http.object("GET", "/api/v2/requests/search.json", params=params)
+        items = data.get("requests")
+        if not isinstance(items, list):
+            raise BadAnswer("the desk's search answer has no list of requests")
+        return [parse_request(item, self.web_base) for item in items]
 
-    def _pages(self, url: str, params: dict[str, Any] | None) -> Iterator[dict[str, Any]]:
-        # links.next is present even on the last page: has_more is the only stop signal.
+    def _pages(self, url: str, params: dict[str, Any] | None, key: str) -> Iterator[dict[str, Any]]:
+        """Cursor pages, each with a list under `key`. links.next is present even on the
+        last page: has_more is the only stop signal. A page that makes no progress (empty,
+        or a next link already followed) while claiming more is a BadAnswer, not a loop;
+        a next link to another host is refused by the session."""
+        followed: set[str] = set()
         while True:
-            page = self.http.json("GET", url, params=params)
+            page = self.http.object("GET", url, params=params)
+            items = page.get(key)
+            if not isinstance(items, list):
+                raise BadAnswer(f"a page of the desk's answer has no list of {key}")
             yield page
-            if not (page.get("meta") or {}).get("has_more"):
+            meta = page.get("meta")
+            if not (isinstance(meta, dict) and meta.get("has_more") is True):
                 return
-            url, params = page["links"]["next"], None
+            links = page.get("links")
+            following = links.get("next") if isinstance(links, dict) else None
+            if not items or not isinstance(following, str) or following in followed:
+                raise BadAnswer(
+                    f"the desk's pages of {key} stopped making progress (more promised, "
+                    "none given); stopped reading"
+                )
+            followed.add(following)
+            url, params = following, None
+
+    def _made(self, parse: Callable[..., T], data: dict[str, Any]) -> T:
+        """Parse the answer to a write: a malformed one may still mean it was done."""
+        try:
+            return parse(data, self.web_base)
+        except BadAnswer as exc:
+            exc.maybe_sent = True
+            raise
 
     def upload(
         self, path: Path, *, token: str | None = None, progress: Progress | None = None
@@ -200,14 +303,18 @@ class DeskClient:
         report = progress or _named(self.on_upload_progress, path.name)
         with path.open("rb") as handle:
             body = handle if report is None else ProgressReader(handle, size, report)
-            data = self.http.json(
+            data = self.http.object(
                 "POST",
                 "/api/v2/uploads.json",
+                "upload",
                 params=params,
                 data=body,
                 headers={"Content-Type": content_type, "Content-Length": str(size)},
             )
-        return data["upload"]["token"]
+        token = data.get("token")
+        if not isinstance(token, str) or not token:
+            raise BadAnswer("the desk's answer to an upload has no token")
+        return token
 
     def upload_all(
         self, paths: Iterable[str | Path], on_upload: Callable[[str, int], None] | None = None

@@ -22,7 +22,7 @@ def old_desk(tmp_path):
 
 
 def test_token_login_from_stdin_warns_with_the_dates(cli, sandbox):
-    profile_on(cli, sandbox.url)
+    profile_on(cli, sandbox)
     result = cli("--json", "auth", "login", "--method", "token", stdin="sandbox-token\n")
     assert result.code == 0, result.stderr
     assert "no new tokens after 2026-10-27, none work after 2027-04-30" in result.stderr
@@ -38,7 +38,7 @@ def test_token_login_from_stdin_warns_with_the_dates(cli, sandbox):
 
 
 def test_password_login_warns_that_the_desk_removed_it(cli, old_desk):
-    profile_on(cli, old_desk.url)
+    profile_on(cli, old_desk)
     result = cli("auth", "login", "--method", "password", stdin="sandbox\n")
     assert result.code == 0, result.stderr
     assert "password access to the desk's API was removed by Zendesk in January 2026" in (
@@ -48,7 +48,7 @@ def test_password_login_warns_that_the_desk_removed_it(cli, old_desk):
 
 
 def test_wrong_secret_is_refused_and_nothing_stored(cli, sandbox):
-    profile_on(cli, sandbox.url)
+    profile_on(cli, sandbox)
     result = cli("auth", "login", "--method", "token", stdin="not-the-token\n")
     assert result.code == ExitCode.AUTH
     assert "refused the credentials" in result.stderr
@@ -56,7 +56,7 @@ def test_wrong_secret_is_refused_and_nothing_stored(cli, sandbox):
 
 
 def test_password_sign_in_is_refused_clearly_by_the_desk(cli, sandbox):
-    profile_on(cli, sandbox.url)
+    profile_on(cli, sandbox)
     result = cli("auth", "login", "--method", "password", stdin="sandbox\n")
     assert result.code == ExitCode.AUTH
     assert "password access to the desk's API is gone at Zendesk" in result.stderr
@@ -65,14 +65,14 @@ def test_password_sign_in_is_refused_clearly_by_the_desk(cli, sandbox):
 
 
 def test_switching_method_drops_the_old_secret(cli, old_desk):
-    profile_on(cli, old_desk.url)
+    profile_on(cli, old_desk)
     assert cli("auth", "login", "--method", "password", stdin="sandbox\n").code == 0
     assert cli("auth", "login", "--method", "token", stdin="sandbox-token\n").code == 0
     assert keyring_entries() == {"default/token": "sandbox-token"}
 
 
 def test_no_secret_on_stdin_is_one_line(cli, sandbox):
-    profile_on(cli, sandbox.url)
+    profile_on(cli, sandbox)
     result = cli("auth", "login", "--method", "token", stdin="")
     assert result.code == ExitCode.INVALID_INPUT
     assert result.stderr.count("ctlsupport: error:") == 1
@@ -86,7 +86,7 @@ def test_the_secret_is_never_an_argument(cli):
 
 
 def test_unknown_method_and_sandbox_are_refused(cli, sandbox):
-    profile_on(cli, sandbox.url)
+    profile_on(cli, sandbox)
     assert cli("auth", "login", "--method", "magic").code == ExitCode.USAGE
     refused = cli("--sandbox", "auth", "login")
     assert refused.code == ExitCode.USAGE and "signs you in by itself" in refused.stderr
@@ -98,7 +98,7 @@ def test_insecure_storage_is_a_0600_file_and_every_command_warns(cli, sandbox):
 
     from ctlsupport.config import secrets
 
-    profile_on(cli, sandbox.url)
+    profile_on(cli, sandbox)
     result = cli(
         "auth", "login", "--method", "token", "--insecure-storage", stdin="sandbox-token\n"
     )

@@ -1,4 +1,5 @@
-"""A small reliability run: parallel submissions against a desk with 30 % faults."""
+"""A small reliability run: parallel submissions against a desk with 30 % faults, late
+commits and uploads slower than the outbox lease among them."""
 
 from __future__ import annotations
 
@@ -16,4 +17,5 @@ def test_no_ticket_lost_or_duplicated_under_faults(tmp_path):
     assert report["duplicates"] == 0
     assert report["lost"] == 0
     assert report["incomplete"] == 0
+    assert report["without_attachment"] == 0
     assert sum(report["faults_injected"].values()) > 0

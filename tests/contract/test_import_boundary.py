@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -89,3 +90,51 @@ def test_the_slow_path_still_works_for_what_the_fast_path_declines():
     out, modules = imported(["--version", "list"], {})
     assert "typer" in modules  # not only global flags: Typer decides
     assert out.startswith("ctlsupport ")
+
+
+def _typer_says(args: list[str], env: dict[str, str]) -> tuple[str, int]:
+    """What the Typer app itself prints for `args` (no light path), and its exit code."""
+    code = "import sys; from ctlsupport.cli.app import main; sys.exit(main(sys.argv[1:]))"
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args], env={**os.environ, **env},
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    return proc.stdout, proc.returncode
+
+
+LIGHT = [
+    ["open", "--help"],
+    ["config", "set", "-h"],
+    ["--sandbox", "sandbox", "reply", "--help"],
+    ["list", "--offline"],
+    ["list", "--offline", "--json", "--status", "all", "-n", "2"],
+    ["outbox", "list", "--sent"],
+    ["--json", "drafts", "list"],
+    ["config", "show", "--profile", "lab"],
+]
+
+
+@pytest.mark.parametrize("args", LIGHT, ids=lambda a: " ".join(a))
+def test_command_help_and_local_commands_skip_typer_and_match_it(args):
+    _seed()
+    env = {"COLUMNS": "100"}
+    out, modules = imported(args, env)
+    assert "typer" not in modules, "the light path loaded Typer"
+    assert not modules & set(HEAVY), sorted(modules & set(HEAVY))
+    expected, code = _typer_says(args, env)
+    assert code == 0
+    # word for word what Typer's command prints (ages tick on between the two runs)
+    age = re.compile(r'"age_seconds": \d+')
+    assert age.sub("", out) == age.sub("", expected)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["list", "--offline", "-n", "0"], ["list"], ["outbox", "list", "--bogus"],
+     ["config", "show", "extra"], ["open", "--help"]],
+    ids=lambda a: " ".join(a),
+)  # fmt: skip
+def test_what_the_light_path_declines_goes_to_typer(args):
+    env = {"COLUMNS": "60"} if "--help" in args else {}  # narrow: Typer wraps help
+    _, modules = imported(args, env)
+    assert "typer" in modules

@@ -54,7 +54,7 @@ def test_no_secret_leaks_anywhere(cli, desk, isolated_home):
         outputs.append(result.stdout + result.stderr)
         remember_tokens()
 
-    profile_on(cli, desk.url)
+    profile_on(cli, desk)
     run("--no-input", "setup", "--pin-stdin", stdin=f"{PIN}\n")
     for debug in ((), ("--debug",)):
         # OAuth, for real through the browser redirect, then a ticket and reads.

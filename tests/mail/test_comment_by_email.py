@@ -99,12 +99,14 @@ def test_a_ticket_opened_through_the_api_is_refused_in_one_line(cli, mail_desk, 
     assert refused.stdout == ""
     line, hint = refused.stderr.strip().splitlines()
     assert line.startswith(
-        f"ctlsupport: error: no message from here is known to have opened #{ticket},"
+        f"ctlsupport: error: no notification about #{ticket} was read from the alias's "
+        "mailbox, and no message from here is known to have opened it"
     )
     assert "threads an emailed comment only as a reply" in line
     assert hint == (
-        f"hint: Reply to the desk's notification about #{ticket} from your mail client, "
-        "or use `--via api`."
+        "hint: Read the desk's notifications with `ctlsupport sync` (see docs/email.md), "
+        f"reply to the notification about #{ticket} from your mail client, or use "
+        "`--via api`."
     )
     assert _items(cli) == []
     assert len(_public_comments(cli, ticket)) == 1

@@ -63,7 +63,9 @@ def test_the_receiving_address_sets_the_priority(mail_desk):
 def test_mail_from_another_address_is_suspended(mail_desk, cli):
     _mail(mail_desk, _message(sender="jdoe@partner.example"))
     assert mail_desk.state.list_requests() == []
-    listed = requests.get(mail_desk.url + "/sandbox/suspended", timeout=10).json()
+    listed = requests.get(
+        mail_desk.url + "/sandbox/suspended", headers=mail_desk.admin_headers, timeout=10
+    ).json()
     [row] = listed["suspended_emails"]
     assert (row["cause"], row["sender"]) == ("unknown_author", "jdoe@partner.example")
     shown = cli("--json", "sandbox", "suspended", "--data", str(mail_desk.config.data_dir))
@@ -80,7 +82,8 @@ def test_automated_and_blank_mail_is_suspended(mail_desk):
     _mail(mail_desk, _message(subject="three", body="\n"))
     _mail(mail_desk, _message(sender="mailer-daemon@partner.example", subject="four"))
     causes = [row["cause"] for row in requests.get(
-        mail_desk.url + "/sandbox/suspended", timeout=10).json()["suspended_emails"]]  # fmt: skip
+        mail_desk.url + "/sandbox/suspended", headers=mail_desk.admin_headers,
+        timeout=10).json()["suspended_emails"]]  # fmt: skip
     assert causes == ["system_user", "blank", "auto_mailer", "auto_mailer"]
     assert mail_desk.state.list_requests() == []
 

@@ -73,9 +73,12 @@ def test_errors_are_never_tracebacks(client, sandbox):
 
 def test_injected_faults(client, sandbox):
     faults = f"{sandbox.url}/sandbox/faults"
-    planned = requests.post(faults, json={"status": 503, "retry_after": 7, "count": 2}, timeout=5)
+    admin = sandbox.admin_headers
+    planned = requests.post(
+        faults, json={"status": 503, "retry_after": 7, "count": 2}, headers=admin, timeout=5
+    )
     assert planned.json() == {"pending": 2}
-    requests.post(faults, json={"status": 409}, timeout=5)
+    requests.post(faults, json={"status": 409}, headers=admin, timeout=5)
     first, second = client.get("/api/v2/users/me"), client.get("/api/v2/users/me")
     assert (first.status_code, second.status_code) == (503, 503)
     assert first.headers["Retry-After"] == "7"
@@ -83,16 +86,16 @@ def test_injected_faults(client, sandbox):
     assert client.get("/api/v2/requests").status_code == 409
     assert client.get("/api/v2/users/me").status_code == 200
 
-    requests.post(faults, json={"status": 429}, timeout=5)
+    requests.post(faults, json={"status": 429}, headers=admin, timeout=5)
     limited = client.get("/api/v2/users/me")
     assert limited.status_code == 429 and limited.headers["x-rate-limit-remaining"] == "0"
 
-    requests.post(faults, json={"delay_seconds": 0.3}, timeout=5)
+    requests.post(faults, json={"delay_seconds": 0.3}, headers=admin, timeout=5)
     with pytest.raises(requests.exceptions.ReadTimeout):
         client.session.get(f"{sandbox.url}/api/v2/users/me", timeout=0.1)
 
-    requests.post(faults, json={"status": 500, "count": 5}, timeout=5)
-    assert requests.delete(faults, timeout=5).json() == {"pending": 0}
+    requests.post(faults, json={"status": 500, "count": 5}, headers=admin, timeout=5)
+    assert requests.delete(faults, headers=admin, timeout=5).json() == {"pending": 0}
     assert client.get("/api/v2/users/me").status_code == 200
-    refused = requests.post(faults, json={"status": 418}, timeout=5)
+    refused = requests.post(faults, json={"status": 418}, headers=admin, timeout=5)
     assert refused.status_code == 422

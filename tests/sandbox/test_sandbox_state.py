@@ -97,30 +97,39 @@ def test_close_due_runs_lazily_on_api_calls(make_server):
 
 def test_admin_endpoints(client, sandbox):
     created = client.create(type="question")
+    admin = sandbox.admin_headers
     base = f"{sandbox.url}/sandbox/requests/{created['id']}"
-    assert requests.get(f"{sandbox.url}/sandbox/health", timeout=5).json() == {"ok": True}
-    reply = requests.post(f"{base}/reply", json={"body": "Hello", "public": True}, timeout=5)
+    assert requests.get(f"{sandbox.url}/sandbox/health", headers=admin, timeout=5).json() == {
+        "ok": True
+    }
+    reply = requests.post(
+        f"{base}/reply", json={"body": "Hello", "public": True}, headers=admin, timeout=5
+    )
     assert reply.status_code == 200 and reply.json()["request"]["status"] == "open"
-    assign = requests.post(f"{base}/assign", json={"agent": "agent@provider.example"}, timeout=5)
+    assign = requests.post(
+        f"{base}/assign", json={"agent": "agent@provider.example"}, headers=admin, timeout=5
+    )
     assert assign.json()["request"]["assignee_id"] is not None
-    status = requests.post(f"{base}/status", json={"status": "pending"}, timeout=5)
+    status = requests.post(f"{base}/status", json={"status": "pending"}, headers=admin, timeout=5)
     assert status.json()["request"]["status"] == "pending"
-    priority = requests.post(f"{base}/priority", json={"priority": "low"}, timeout=5)
+    priority = requests.post(f"{base}/priority", json={"priority": "low"}, headers=admin, timeout=5)
     assert priority.json()["request"]["priority"] == "low"
-    assert requests.get(base, timeout=5).json()["request"]["id"] == created["id"]
-    listed = requests.get(f"{sandbox.url}/sandbox/requests", timeout=5).json()
+    assert requests.get(base, headers=admin, timeout=5).json()["request"]["id"] == created["id"]
+    listed = requests.get(f"{sandbox.url}/sandbox/requests", headers=admin, timeout=5).json()
     assert [r["id"] for r in listed["requests"]] == [created["id"]]
-    bad = requests.post(f"{base}/status", json={"status": "nope"}, timeout=5)
+    bad = requests.post(f"{base}/status", json={"status": "nope"}, headers=admin, timeout=5)
     assert bad.status_code == 422 and "unknown status" in bad.json()["description"]
     missing = requests.post(
-        f"{sandbox.url}/sandbox/requests/9/reply", json={"body": "x"}, timeout=5
+        f"{sandbox.url}/sandbox/requests/9/reply", json={"body": "x"}, headers=admin, timeout=5
     )
     assert missing.status_code == 404
-    broken = requests.post(f"{base}/reply", data=b"{", timeout=5)
+    broken = requests.post(f"{base}/reply", data=b"{", headers=admin, timeout=5)
     assert broken.status_code == 400
     later = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    requests.post(f"{base}/status", json={"status": "solved"}, timeout=5)
-    closed = requests.post(f"{sandbox.url}/sandbox/close-due", json={"now": later}, timeout=5)
+    requests.post(f"{base}/status", json={"status": "solved"}, headers=admin, timeout=5)
+    closed = requests.post(
+        f"{sandbox.url}/sandbox/close-due", json={"now": later}, headers=admin, timeout=5
+    )
     assert closed.json() == {"closed": 1}
 
 

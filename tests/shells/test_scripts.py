@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from shellsupport import COMPLETIONS, shell_env_for
 
-from ctlsupport.cli.completion_scripts import FILES
+from ctlsupport.cli.completion.scripts import FILES
 
 
 @pytest.fixture

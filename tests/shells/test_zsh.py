@@ -42,10 +42,21 @@ def tab(child: pexpect.spawn, line: str) -> str:
     """What zsh shows after one TAB at the end of `line` (then the line is abandoned)."""
     child.send(line + "\t")
     child.expect_exact(line)
+    shown = _settled(child)
     child.send("\x07")  # nothing bound: a no-op key whose bell marks the end of the output
     child.send("\x03")  # Ctrl-C: drop the line
     child.expect_exact(PROMPT)
-    return re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", child.before)
+    return re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", shown + child.before)
+
+
+def _settled(child: pexpect.spawn, quiet: float = 0.5, wait: float = 15) -> str:
+    """What the completion prints, once it has printed something and then gone quiet
+    (a Ctrl-C sent while the completion still runs would kill it on a busy machine)."""
+    child.expect(r"[\s\S]", timeout=wait)
+    seen = child.before + child.after
+    while child.expect([r"[\s\S]+", pexpect.TIMEOUT], timeout=quiet) == 0:
+        seen += child.before + child.after
+    return seen + (child.before or "")
 
 
 def test_first_tab_lists_ticket_ids_with_subjects(zsh):

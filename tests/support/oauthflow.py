@@ -20,31 +20,31 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def register_client(url: str, port: int, kind: str = "public") -> str | None:
-    """Register an OAuth client for a redirect on `port` with the desk's admin endpoint,
-    as the provider's admin would; None when no desk answers there."""
+def register_client(server, port: int, kind: str = "public") -> str:
+    """Register an OAuth client for a redirect on `port` through the desk's admin
+    endpoint, as the provider's admin would."""
     import requests
 
     identifier = f"ctlsupport-test-{port}"
     body = {"identifier": identifier, "kind": kind,
             "redirect_urls": [f"http://127.0.0.1:{port}/callback"]}  # fmt: skip
-    try:
-        answer = requests.post(f"{url}/sandbox/oauth-clients", json=body, timeout=10)
-    except requests.RequestException:
-        return None
+    answer = requests.post(f"{server.url}/sandbox/oauth-clients", json=body,
+                           headers=server.admin_headers, timeout=10)  # fmt: skip
     assert answer.status_code == 201, answer.text
     return identifier
 
 
-def profile_on(cli, url: str, name: str = "default", alias: str = ALIAS) -> None:
-    """Create a profile pointing at a running sandbox desk, with an OAuth client of its
-    own registered there (a free redirect port: tests may run side by side)."""
+def profile_on(cli, desk, name: str = "default", alias: str = ALIAS) -> None:
+    """Create a profile pointing at a desk (a running sandbox server, or just an address).
+    A sandbox gets an OAuth client of the profile's own registered (on a free redirect
+    port: tests may run side by side)."""
     prefix = ("--profile", name) if name != "default" else ()
+    url = desk if isinstance(desk, str) else desk.url
     values = [("desk_url", url), ("alias", alias)]
-    port = free_port()
-    client_id = register_client(url, port)
-    if client_id:
-        values += [("oauth_client_id", client_id), ("oauth_redirect_port", str(port))]
+    if not isinstance(desk, str):
+        port = free_port()
+        values += [("oauth_client_id", register_client(desk, port)),
+                   ("oauth_redirect_port", str(port))]  # fmt: skip
     for key, value in values:
         result = cli(*prefix, "config", "set", key, value)
         assert result.code == 0, result.stderr

@@ -12,7 +12,7 @@ from ctlsupport.secret import Secret
 from ctlsupport.transport.http import Credentials, DeskSession
 from ctlsupport.transport.zendesk import DeskClient
 
-FAST = RetryPolicy(attempts=6, total_seconds=20, base_delay=0.01, max_delay=0.05)
+FAST = RetryPolicy(attempts=6, total_seconds=20, base_delay=0.01, max_delay=0.05, settle_seconds=0)
 
 
 def _client(url: str, read_timeout: float = 5) -> DeskClient:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from shellsupport import seed_history
 
-from ctlsupport.cli.completion_engine import candidates
+from ctlsupport.cli.completion.engine import candidates
 
 
 def offered(line: str) -> list[str]:

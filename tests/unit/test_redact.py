@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ctlsupport.core.redact import MASK, Redactor
@@ -76,3 +78,52 @@ def test_pin_never_survives_as_a_whole_number(text, pin):
 
     out = Redactor(known=[pin]).text(text)
     assert not re.search(rf"(?<!\d){pin}(?!\d)", out.replace("\r", "\n"))
+
+
+# Units that made a pattern backtrack, repeated into lines of 20-25 KB, and base64 blobs.
+ADVERSARIAL_UNITS = st.sampled_from(
+    ["a-", "a.", "key", "token-", "a=", "pwd ", "://a:", "ghp_a", "xoxb--", "'", '"k', " ", "-"]
+) | st.text(alphabet="aA0-_.=:'\" /@+", min_size=1, max_size=6)
+BASE64_LINE = (
+    st.binary(min_size=8_000, max_size=15_000)
+    .flatmap(lambda raw: st.sampled_from([base64.b64encode(raw), base64.urlsafe_b64encode(raw)]))
+    .map(bytes.decode)
+)
+
+
+@pytest.mark.timeout(120, method="thread")  # the old patterns: minutes; these: seconds
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    st.one_of(
+        st.tuples(ADVERSARIAL_UNITS, st.integers(5_000, 40_000)).map(lambda t: t[0] * t[1]),
+        BASE64_LINE,
+    )
+)
+def test_long_adversarial_lines_take_linear_time_and_still_redact(filler):
+    # The old patterns took half a minute on each such line; a regex cannot be
+    # interrupted, so each call must end for the timeout to fire.
+    filler = filler[:20_000]
+    line = f"{filler} password=hunter2x Bearer abcdefghijklmnop {filler[-5_000:]}\n"
+    out = Redactor().line(line)
+    assert "hunter2x" not in out
+    assert "abcdefghijklmnop" not in out
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "'a-' * 20_000 + ' key'",  # a word that may start a secret: the patterns look
+        "__import__('base64').urlsafe_b64encode(__import__('random').Random(1)"
+        ".randbytes(120_000)).decode()",
+    ],
+    ids=["40KB-of-a-dash", "160KB-of-base64"],
+)
+def test_the_lines_that_took_minutes_end_in_a_real_process(line):
+    """The issue's two lines, each in a child process: a regex stuck in C cannot be
+    interrupted by the test's own timeout, a process can (60 s: 100 times what they take)."""
+    import subprocess
+    import sys
+
+    code = f"from ctlsupport.core.redact import Redactor; print(len(Redactor().line({line})))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr

@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from ctlsupport.cli import complete
+from ctlsupport.cli.completion import complete
 from ctlsupport.cli.context import AppState
 from ctlsupport.config import secrets, settings
-from ctlsupport.errors import KeyringUnavailable, UsageError
+from ctlsupport.errors import UsageError
 
 app = typer.Typer(
     help="Sign in to the desk (OAuth, or the legacy password or API token), check, sign out.",
@@ -55,7 +55,7 @@ def login(
     ] = False,
 ) -> None:
     """Sign in to the desk as the profile's support alias and store the sign-in."""
-    from ctlsupport.cli import signin
+    from ctlsupport.actions import signin
 
     state: AppState = ctx.obj
     if state.sandbox:
@@ -76,51 +76,6 @@ def login(
     state.out.result(result.as_data(), human)
 
 
-def profile_status(profile: settings.Profile) -> dict[str, Any]:
-    """How one profile is signed in: method, identity, storage, expiry, warnings."""
-    from ctlsupport.cli import signin
-
-    method = profile.auth
-    kind = "oauth-access" if method == "oauth" else method
-    entry: dict[str, Any] = {
-        "profile": profile.name,
-        "desk_url": profile.desk_url,
-        "method": method,
-        "identity": None,
-        "stored_in": None,
-        "expires_at": None,
-        "expired": None,
-        "renewable": None,
-        "pin_stored_in": None,
-        "warnings": [],
-    }
-    warnings: list[str] = entry["warnings"]
-    try:
-        access, entry["stored_in"] = secrets.lookup(profile.name, kind)
-        entry["pin_stored_in"] = secrets.source(profile.name, "pin", profile.alias)
-        if method == "oauth" and entry["stored_in"] not in (None, "env"):
-            tokens = signin.load_tokens(profile, access)
-            if tokens is not None and tokens.expires_at is not None:
-                entry["expires_at"] = signin.iso_time(tokens.expires_at)
-                entry["expired"] = tokens.expired()
-            entry["renewable"] = bool(tokens and tokens.refresh)
-            if entry["expired"] and not entry["renewable"]:
-                warnings.append("the access token has expired: sign in again")
-    except KeyringUnavailable as exc:
-        entry["stored_in"] = "keyring unavailable"
-        warnings.append(f"{exc.message}; hint: {exc.hint}")
-    if entry["stored_in"] not in (None, "keyring unavailable"):
-        entry["identity"] = profile.alias
-    else:
-        warnings.append("not signed in: run `ctlsupport auth login`")
-    if "insecure file" in (entry["stored_in"], entry["pin_stored_in"]):
-        warnings.append(f"secrets in a plain file: {secrets.insecure_path()}")
-    legacy = signin.legacy_warning(method)
-    if legacy:
-        warnings.append(legacy)
-    return entry
-
-
 @app.command("status")
 def status(ctx: typer.Context) -> None:
     """Show how each profile is signed in: method, identity, where the secret is, expiry."""
@@ -130,6 +85,8 @@ def status(ctx: typer.Context) -> None:
         chosen = [state.profile()]
     else:
         chosen = [config.profiles[name] for name in sorted(config.profiles)]
+    from ctlsupport.actions.auth_status import profile_status
+
     entries = [profile_status(p) for p in chosen]
     for entry in entries:
         entry["default"] = entry["profile"] == config.default_profile
@@ -170,7 +127,7 @@ def status(ctx: typer.Context) -> None:
 def logout(
     ctx: typer.Context,
     everything: Annotated[
-        bool, typer.Option("--all", help="Also remove the PIN and the SMTP password.")
+        bool, typer.Option("--all", help="Also remove the PIN and the SMTP and IMAP passwords.")
     ] = False,
 ) -> None:
     """Remove the profile's stored desk sign-in (with --all, its PIN too)."""
@@ -178,7 +135,7 @@ def logout(
     if state.sandbox:
         raise UsageError(SANDBOX_REFUSAL)
     profile = state.profile()
-    kinds = secrets.DESK_KINDS + (("pin", "smtp-password") if everything else ())
+    kinds = secrets.DESK_KINDS + (("pin", "smtp-password", "imap-password") if everything else ())
     removed = [kind for kind in kinds if secrets.delete(profile.name, kind, profile.alias)]
     still = [var for kind, var in secrets.ENV_VARS.items() if kind in kinds and os.environ.get(var)]
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ctlsupport.cli import complete
+from ctlsupport.cli.completion import complete
 
 HELP = "Print the TAB-completion script for bash, zsh, fish or powershell."
 EPILOG = (
@@ -29,7 +29,7 @@ def completion(
         ),
     ],
 ) -> None:
-    from ctlsupport.cli.completion_scripts import SCRIPTS, script
+    from ctlsupport.cli.completion.scripts import SCRIPTS, script
 
     name = "powershell" if shell.lower() == "pwsh" else shell.lower()
     if name not in SCRIPTS:

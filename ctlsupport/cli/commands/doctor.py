@@ -60,18 +60,24 @@ class _Run:
 
 def _config(run: _Run) -> None:
     from ctlsupport.config import paths
+    from ctlsupport.core import validate
 
     profile = run.state.profile()
     if not profile.alias:
         run.add("config", "fail", f"profile {profile.name!r} has no support alias", ExitCode.CONFIG)
         return
-    if not profile.desk_url.startswith(("https://", "http://")):
-        text = f"desk URL {profile.desk_url!r} is not an address"
-        run.add("config", "fail", text, ExitCode.CONFIG)
+    try:
+        validate.check_desk_url(profile.desk_url)
+    except validate.FieldInvalid as exc:
+        run.add("config", "fail", f"desk URL {exc}", ExitCode.CONFIG)
         return
     run.profile = profile
     where = "--sandbox" if run.state.sandbox else str(paths.config_file())
-    run.add("config", "ok", f"profile {profile.name!r} from {where}")
+    warning = None if run.state.sandbox else validate.plain_http_warning(profile.desk_url)
+    if warning:
+        run.add("config", "warn", f"profile {profile.name!r} from {where}: desk URL {warning}")
+    else:
+        run.add("config", "ok", f"profile {profile.name!r} from {where}")
 
 
 def _keyring(run: _Run) -> None:
@@ -123,7 +129,7 @@ def _credentials(run: _Run) -> None:
 
 
 def _identity(run: _Run) -> None:
-    from ctlsupport.cli.signin import IDENTITY_REASON
+    from ctlsupport.actions.signin import IDENTITY_REASON
 
     assert run.profile is not None and run.me is not None
     email = str(run.me.get("email") or "")
@@ -155,7 +161,8 @@ def _clock(run: _Run) -> None:
 
 
 def _method(run: _Run) -> None:
-    from ctlsupport.cli import signin
+    from ctlsupport.actions import signin
+    from ctlsupport.actions import tokens as stored
     from ctlsupport.config import secrets
 
     assert run.profile is not None
@@ -170,7 +177,7 @@ def _method(run: _Run) -> None:
     if secrets.from_env("oauth-access") is not None:
         run.add("sign-in method", "ok", "oauth, from CTLSUPPORT_OAUTH_TOKEN")
         return
-    tokens = signin.load_tokens(profile)
+    tokens = stored.load_tokens(profile)
     if tokens is None:
         run.add("sign-in method", "fail", "oauth, not signed in", ExitCode.AUTH)
     elif tokens.expires_at is None:
@@ -180,7 +187,7 @@ def _method(run: _Run) -> None:
     else:
         renew = ", renewed automatically" if tokens.refresh else ""
         run.add(
-            "sign-in method", "ok", f"oauth, expires {signin.iso_time(tokens.expires_at)}{renew}"
+            "sign-in method", "ok", f"oauth, expires {stored.iso_time(tokens.expires_at)}{renew}"
         )
 
 

@@ -8,40 +8,13 @@ from typing import Annotated
 
 import typer
 
+from ctlsupport.actions import lookups
 from ctlsupport.cli.context import AppState
 
 app = typer.Typer(
     help="Search the provider's knowledge base before opening a ticket.", no_args_is_help=True
 )
 SEARCH_EPILOG = "Examples:\n\n  ctlsupport kb search 'reset PIN'\n\n  ctlsupport kb search vpn -n 3"
-
-
-def desk_profile(state: AppState):
-    """The profile, or the defaults when there is none (the knowledge base is public)."""
-    from ctlsupport.config.settings import Profile
-    from ctlsupport.errors import NotFound
-
-    try:
-        return state.profile()
-    except NotFound:
-        return Profile()
-
-
-def find_articles(state: AppState, query: str, *, limit: int, page: int = 1, quick: bool = False):
-    """Search the desk's help center: anonymous, then signed in if it insists (`quick`: a
-    suggestion's short look)."""
-    from ctlsupport.transport import helpcenter
-
-    profile = desk_profile(state)
-    return helpcenter.search_any(
-        profile.desk_url,
-        query,
-        per_page=limit,
-        page=page,
-        credentials=(lambda: state.credentials(profile)) if profile.alias else None,
-        debug=state.debug_sink,
-        quick=quick,
-    )
 
 
 @app.command("search", epilog=SEARCH_EPILOG)
@@ -60,7 +33,7 @@ def search(
         from ctlsupport.errors import UsageError
 
         raise UsageError("give at least one word to search for")
-    result = find_articles(state, text, limit=limit, page=page)
+    result = lookups.find_articles(state, text, limit=limit, page=page)
 
     def human() -> None:
         out = sys.stdout

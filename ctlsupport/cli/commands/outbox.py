@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import asdict
 from typing import Annotated
 
 import typer
@@ -20,13 +19,6 @@ drafts_app = typer.Typer(
 )
 
 
-def _outbox():
-    from ctlsupport.store import db
-    from ctlsupport.store.outbox import Outbox
-
-    return Outbox(db.connect())
-
-
 @app.command("list")
 def list_items(
     ctx: typer.Context,
@@ -35,28 +27,9 @@ def list_items(
     ] = False,
 ) -> None:
     """List queued (and with --sent, delivered) submissions."""
-    state: AppState = ctx.obj
-    items = _outbox().items(include_sent=include_sent)
+    from ctlsupport.cli.local_views import outbox_list
 
-    def human() -> None:
-        if not items:
-            state.out.note("The outbox is empty: everything typed has reached the desk.")
-            return
-        for item in items:
-            subject = item.payload.get("subject", "")
-            where = f"#{item.desk_id}" if item.desk_id else (item.last_error or "-")
-            row = [str(item.id), item.state, item.kind, item.route, str(item.attempts),
-                   item.created_at, subject, where]  # fmt: skip
-            sys.stdout.write("\t".join(row) + "\n")
-
-    state.out.result({"items": [_public(i) for i in items]}, human)
-
-
-def _public(item) -> dict:
-    data = asdict(item)
-    data["subject"] = item.payload.get("subject", "")
-    data.pop("payload")
-    return data
+    outbox_list(ctx.obj, include_sent=include_sent)
 
 
 @app.command("send")
@@ -65,7 +38,7 @@ def send_items(
     item_id: Annotated[int | None, typer.Argument(help="One item (default: all queued).")] = None,
 ) -> None:
     """Send queued submissions again (each exactly once)."""
-    from ctlsupport.cli.delivery import send_pending
+    from ctlsupport.actions.delivery import send_pending
 
     state: AppState = ctx.obj
     report = send_pending(state, item_id=item_id)
@@ -76,14 +49,19 @@ def send_items(
         if not report.lines:
             state.out.note("Nothing to send.")
 
-    state.out.result(report.as_data(), human)
-    if report.failed:
+    if report.failed:  # one error (the report in its details), not a result and an error
         from ctlsupport.errors import Queued
 
+        if not state.json:
+            human()
+        first = report.failed[0]
         raise Queued(
-            f"{report.failed} item(s) not delivered",
+            f"{len(report.failed)} item(s) not delivered (item {first['outbox_id']}: "
+            f"{first['error']})",
             hint="See `ctlsupport outbox list`; they stay queued.",
+            details=report.as_data(),
         )
+    state.out.result(report.as_data(), human)
 
 
 @app.command("drop")
@@ -93,7 +71,9 @@ def drop_item(
 ) -> None:
     """Forget a queued submission for good."""
     state: AppState = ctx.obj
-    item = _outbox().drop(item_id)
+    from ctlsupport.cli.local_views import open_outbox
+
+    item = open_outbox().drop(item_id)
     state.out.result(
         {"dropped": item.id},
         lambda: sys.stdout.write(
@@ -105,23 +85,9 @@ def drop_item(
 @drafts_app.command("list")
 def list_drafts(ctx: typer.Context) -> None:
     """List saved drafts."""
-    from ctlsupport.store import db
-    from ctlsupport.store.drafts import Drafts
+    from ctlsupport.cli.local_views import drafts_list
 
-    state: AppState = ctx.obj
-    drafts = Drafts(db.connect()).list()
-
-    def human() -> None:
-        if not drafts:
-            state.out.note("No drafts.")
-        for draft in drafts:
-            row = [str(draft.id), draft.kind, draft.updated_at, draft.summary, draft.reason]
-            sys.stdout.write("\t".join(row) + "\n")
-
-    state.out.result(
-        {"drafts": [{k: v for k, v in asdict(d).items() if k != "payload"} for d in drafts]},
-        human,
-    )
+    drafts_list(ctx.obj)
 
 
 @drafts_app.command("drop")

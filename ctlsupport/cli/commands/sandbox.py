@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ctlsupport.cli import complete
+from ctlsupport.cli.completion import complete
 from ctlsupport.cli.context import AppState
 from ctlsupport.cli.options import RequestId
 
@@ -75,10 +75,13 @@ def serve(
         list[str] | None,
         typer.Option(
             metavar="KIND=RATE",
-            help="One kind of fault at its own rate (429, 500, 503, slow, reset, drop).",
+            help="One kind of fault at its own rate "
+            "(429, 500, 503, slow, reset, drop, late, slowupload).",
         ),
     ] = None,
-    slow_seconds: Annotated[float, typer.Option(help="How late a `slow` fault answers.")] = 35.0,
+    slow_seconds: Annotated[
+        float, typer.Option(help="How late a `slow` fault answers (a `late` one commits).")
+    ] = 35.0,
     smtp_port: Annotated[
         int | None,
         typer.Option(
@@ -103,6 +106,15 @@ def serve(
             help="Change a desk setting first (see `sandbox settings`); repeat for several.",
         ),
     ] = None,
+    notify_smtp: Annotated[
+        str | None,
+        typer.Option(
+            "--notify-smtp",
+            metavar="HOST:PORT",
+            help="Mail the desk's notifications to this SMTP server instead of into a "
+            "Maildir per user under the state directory.",
+        ),
+    ] = None,
 ) -> None:
     """Run the sandbox desk in the foreground until Ctrl-C."""
     from ctlsupport.config import paths
@@ -122,6 +134,7 @@ def serve(
         smtp_port=smtp_port,
         password_access=allow_password,
         desk_settings=desk_settings,
+        notify_smtp=notify_smtp,
     )
     server = SandboxServer(config, log=True)
     out = sys.stdout
@@ -131,6 +144,11 @@ def serve(
     chosen = server.state.settings()
     out.write("  settings: " + ", ".join(f"{k}={v}" for k, v in chosen.items()) + "\n")
     out.write(f"  state:    {folder}\n")
+    where = f"smtp://{notify_smtp}" if notify_smtp else f"{folder / 'mailboxes'}/ADDRESS/"
+    out.write(f"  notices:  {where} (what the desk mails requesters and CCs)\n")
+    out.write(
+        f'  admin:    /sandbox/... calls need -H "X-Sandbox-Admin: $(cat {folder}/admin-secret)"\n'
+    )
     out.write(
         f"  use it:   ctlsupport setup --profile sandbox-serve --desk-url {server.url} "
         f"--alias {email} --auth token\n"
@@ -316,6 +334,48 @@ def resolve(
     store = _state(data)
     resolved = _guard(lambda: statuspage.resolve_incident(store, incident_id, body))
     _incident_result(ctx, resolved, "resolved")
+
+
+# -- a history to report on ------------------------------------------------------------------
+
+
+@app.command("seed")
+def seed(
+    ctx: typer.Context,
+    tickets: Annotated[
+        int,
+        typer.Option("--tickets", min=1, max=100_000, metavar="N", help="How many tickets to add."),
+    ] = 120,
+    days: Annotated[
+        int,
+        typer.Option("--days", min=1, max=3650, metavar="D", help="Spread over the last D days."),
+    ] = 60,
+    random_seed: Annotated[
+        int | None,
+        typer.Option("--random-seed", metavar="N", help="The same N gives the same history."),
+    ] = None,
+    data: DataDir = None,
+) -> None:
+    """Fill the sandbox desk with a realistic past: tickets, answers, breaches, escalations."""
+    from ctlsupport.actions.session import SANDBOX_ALIAS
+    from ctlsupport.sandbox.seed import seed as seed_history
+
+    state: AppState = ctx.obj
+    store = _state(data)
+    if store.user_by_email(SANDBOX_ALIAS) is None:  # a desk never started: its end user
+        store.ensure_end_user(SANDBOX_ALIAS, "Partner Support", "sandbox")
+    summary = _guard(
+        lambda: seed_history(store, tickets=tickets, days=days, random_seed=random_seed)
+    )
+
+    def human() -> None:
+        sys.stdout.write(
+            f"Added {summary.tickets} tickets (#{summary.first_id}-#{summary.last_id}) over "
+            f"the last {days} days, {summary.escalations} of them escalated.\n"
+        )
+        state.out.note("See them: ctlsupport --sandbox report")
+
+    state.out.result(summary.as_data(), human)
 
 
 # -- the desk admin's side: settings and OAuth clients (sandbox_desk.py) ------------------

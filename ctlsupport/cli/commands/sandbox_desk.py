@@ -26,15 +26,22 @@ DataDir = Annotated[
 
 
 def _state(data: Path | None):
-    from ctlsupport.cli.commands.sandbox import _state as state_of
+    from ctlsupport.config import paths
+    from ctlsupport.sandbox import SandboxState
 
-    return state_of(data)
+    folder = paths.ensure_private_dir(data or paths.sandbox_dir())
+    return SandboxState(folder / "sandbox.sqlite3")
 
 
 def _guard(fn):
-    from ctlsupport.cli.commands.sandbox import _guard as guard
+    """The sandbox's refusals as the CLI's one-line errors."""
+    from ctlsupport.errors import InvalidInput
+    from ctlsupport.sandbox import SandboxError
 
-    return guard(fn)
+    try:
+        return fn()
+    except SandboxError as exc:
+        raise InvalidInput(str(exc)) from None
 
 
 def settings(

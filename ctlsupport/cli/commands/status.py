@@ -8,19 +8,12 @@ from typing import Annotated
 
 import typer
 
-from ctlsupport.cli import complete
+from ctlsupport.actions import lookups
+from ctlsupport.cli.completion import complete
 from ctlsupport.cli.context import AppState
 
 HELP = "Show the platform status: data centers, services, incidents and maintenance."
 EPILOG = "Examples:\n\n  ctlsupport status\n\n  ctlsupport status --datacenter VA1"
-
-
-def read_status(state: AppState, *, quick: bool = False):
-    """The status page summary from the profile's status_url (`quick`: a banner's wait)."""
-    from ctlsupport.cli.commands.kb import desk_profile
-    from ctlsupport.transport import statuspage
-
-    return statuspage.fetch(desk_profile(state).status_url, debug=state.debug_sink, quick=quick)
 
 
 def status(
@@ -36,7 +29,7 @@ def status(
     ] = None,
 ) -> None:
     state: AppState = ctx.obj
-    summary = read_status(state)
+    summary = lookups.read_status(state)
     if datacenter:
         from ctlsupport.core import validate
 

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-import time
-from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ctlsupport.cli import complete
+from ctlsupport.cli.completion import complete
 from ctlsupport.cli.context import AppState
-from ctlsupport.errors import DeskError, DeskUnreachable, RateLimited, UsageError
-from ctlsupport.exitcodes import ExitCode
 
 if TYPE_CHECKING:
     from ctlsupport.core import tracking
@@ -28,9 +24,6 @@ EPILOG = (
     "  ctlsupport watch 1042 1043 --interval 60\n\n"
     "  ctlsupport --json watch 1042 --until comment | jq .comment.body"
 )
-UNTIL = ("change", "status", "priority", "comment")
-# Polls never use more than this many desk calls per minute (plans allow 200-2500).
-CALLS_PER_MINUTE = 120
 
 
 def watch(
@@ -58,111 +51,12 @@ def watch(
         ),
     ] = None,
 ) -> int:
-    from ctlsupport.core import tracking
+    from ctlsupport.actions.watch import WatchOptions
+    from ctlsupport.actions.watch import watch as run_watch
 
     state: AppState = ctx.obj
-    if until is not None and until not in UNTIL:
-        raise UsageError(f"--until must be one of {', '.join(UNTIL)}")
-    client = state.client()
-    watcher = Watcher(client, request_ids or None)
-    backoff = tracking.Backoff(interval)
-    if not state.json:
-        what = f"{len(request_ids)} request(s)" if request_ids else "your requests"
-        state.out.note(f"Watching {what} every {interval:g} s; Ctrl-C to stop.")
-    looks = 0
-    try:
-        while True:
-            calls_before = watcher.calls
-            try:
-                for change in watcher.poll():
-                    _emit(state, change)
-                    if until in ("change", change.kind):
-                        return ExitCode.OK
-                wait = backoff.after_success()
-            except RateLimited as exc:
-                wait = backoff.after_failure(exc.retry_after)
-                state.out.note(f"the desk's rate limit is reached; next look in {wait:.0f} s")
-            except (DeskUnreachable, DeskError) as exc:
-                wait = backoff.after_failure(getattr(exc, "retry_after", None))
-                state.out.note(f"{exc.message}; next look in {wait:.0f} s")
-            looks += 1
-            if count is not None and looks >= count:
-                return ExitCode.OK
-            # Stay within the rate budget however short the interval and long the list.
-            wait = max(wait, (watcher.calls - calls_before) * 60 / CALLS_PER_MINUTE)
-            time.sleep(wait)
-    except KeyboardInterrupt:
-        if not state.json:
-            state.out.note("Stopped watching.")
-        return ExitCode.INTERRUPTED
-
-
-class Watcher:
-    """Remembers the last look at each request and reports what changed since."""
-
-    def __init__(self, client, request_ids: list[int] | None) -> None:
-        self.client = client
-        self.ids = request_ids
-        self.seen: dict[int, tracking.Seen] = {}
-        self.high_water = ""  # newest updated_at seen (watching everything)
-        self.calls = 0
-        self.first = True
-
-    def poll(self) -> Iterator[tracking.Change]:
-        """One look: the changes since the previous one (none on the first)."""
-        from ctlsupport.core import tracking
-
-        for request in self._requests():
-            before = self.seen.get(request.id)
-            if before is None:
-                if request.status == "closed" and self.ids is None:
-                    continue
-                # The comments made since its last update: later looks check only those
-                # (from `updated_at` on), so only ones not among these count as new.
-                known = {c.id for c in self._comments_since(request.id, request.updated_at)}
-                self.seen[request.id] = tracking.Seen(
-                    request.status, request.priority, request.updated_at, known
-                )
-                if not self.first:
-                    yield tracking.Change("new", request.id, request.subject, after=request.status)
-                continue
-            yield from tracking.changes(before, request)
-            if request.updated_at != before.updated_at:
-                yield from tracking.new_comments(
-                    before, request, self._comments_since(request.id, before.updated_at)
-                )
-            before.status, before.priority = request.status, request.priority
-            before.updated_at = request.updated_at
-        self.first = False
-
-    def _requests(self):
-        if self.ids is not None:
-            for request_id in self.ids:
-                self.calls += 1
-                yield self.client.get_request(request_id)
-            return
-        # Newest updates first: after the first look, stop at the first request not
-        # updated since the previous look, so a quiet desk costs one call.
-        newest = self.high_water
-        self.calls += 1
-        for index, request in enumerate(self.client.iter_requests(sort_by="updated_at")):
-            if index and index % 100 == 0:
-                self.calls += 1
-            newest = max(newest, request.updated_at)
-            if not self.first and request.updated_at < self.high_water:
-                break
-            yield request
-        self.high_water = newest
-
-    def _comments_since(self, request_id: int, since: str):
-        """Public comments made since `since` (the desk gives newest first), oldest first."""
-        found = []
-        self.calls += 1
-        for comment in self.client.iter_comments(request_id, newest_first=True):
-            if comment.created_at < since:  # same second: kept, told apart by id
-                break
-            found.append(comment)
-        return reversed(found)
+    opts = WatchOptions(list(request_ids or []), interval, count, until, quiet=state.json)
+    return run_watch(opts, state, lambda change: _emit(state, change))
 
 
 def _emit(state: AppState, change: tracking.Change) -> None:

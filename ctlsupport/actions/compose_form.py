@@ -1,0 +1,261 @@
+"""The form of `open`: ask for what is missing, preview, then decide (through an Asker)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ctlsupport.core import compose, validate
+from ctlsupport.core.fields import BY_NAME, FIELDS, Field
+from ctlsupport.errors import Cancelled
+from ctlsupport.secret import MASK, SCRUBBER, Secret
+
+if TYPE_CHECKING:
+    from ctlsupport.actions.asker import Asker
+    from ctlsupport.actions.open_checks import ProcessQuestions
+    from ctlsupport.actions.session import Session
+    from ctlsupport.core.redact import Redactor
+    from ctlsupport.model import TicketDraft
+
+PRIORITY_CHOICES = [
+    ("urgent", "urgent - critical platform element down, most servers down, security breach"),
+    ("high", "high   - non-critical element down, < half of servers down, degradation"),
+    ("normal", "normal - a time-sensitive service request (default)"),
+    ("low", "low    - any other service request"),
+]
+
+
+def ask_field(
+    ask: Asker, spec: Field, values: compose.Values, process: ProcessQuestions | None = None
+) -> None:
+    """Ask for one field, re-asking until the value is valid."""
+    current = values.get(spec.name)
+    label = spec.label
+    if spec.name == "priority":
+        if process is not None:  # the matrix for this tier, right where the choice is made
+            process.show_matrix(ask)
+        values.set(spec.name, ask.select(label, PRIORITY_CHOICES, str(current or "normal")))
+    elif spec.name == "datacenter":
+        from ctlsupport.core.datacenters import datacenters
+
+        values.set(
+            spec.name,
+            ask.autocomplete(
+                label + " (Tab lists codes)",
+                list(datacenters()),
+                default=str(current or ""),
+                check=spec.check,
+            ),
+        )
+    elif spec.kind == "secret":
+        pin = ask.secret(label, check=spec.check)
+        SCRUBBER.add(pin)
+        values.set(spec.name, Secret(pin))
+    elif spec.name == "error_text":
+        values.set(spec.name, ask.multiline(label, check=spec.check))
+    elif spec.kind == "paths":
+        values.set(spec.name, _ask_files(ask))
+    elif spec.kind == "list":
+        values.set(spec.name, _ask_list(ask, spec))
+    elif not spec.required:
+        values.set(spec.name, ask.optional(label, check=spec.check, help=spec.help))
+    else:
+        values.set(
+            spec.name,
+            ask.text(label, default=str(current or ""), check=spec.check),
+        )
+    _warn_now(ask, spec.name, values)
+
+
+def _ask_files(ask: Asker) -> list[str]:
+    files: list[str] = []
+    while True:
+        path = ask.optional(
+            f"Attachment {len(files) + 1}: screenshot or log path",
+            check=validate.attachment,
+            help="(Enter when done)",
+        )
+        if not path:
+            return files
+        files.append(path)
+
+
+def _ask_list(ask: Asker, spec: Field) -> list[str]:
+    def check(text: str) -> str:
+        for item in _split(text):
+            spec.check(item)
+        return text
+
+    text = ask.optional(
+        f"{spec.label} (comma-separated emails)", check=check, help="(Enter to skip)"
+    )
+    return [spec.check(item) for item in _split(text)]
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+def _warn_now(ask: Asker, name: str, values: compose.Values) -> None:
+    """Show a warning right after the answer it is about."""
+    note = None
+    if name == "ip" and values.get("ip"):
+        note = validate.ip_warning(str(values.get("ip")))
+    if name == "server" and values.get("server"):
+        note = validate.server_warning(
+            str(values.get("server")),
+            str(values.get("datacenter") or ""),
+            str(values.get("customer_alias") or ""),
+        )
+    if note:
+        ask.say(f"  ! {note}")
+
+
+def collect(
+    ask: Asker,
+    values: compose.Values,
+    state: Session,
+    *,
+    yes: bool,
+    redactor: Redactor | None = None,
+    mail_to: Callable[[TicketDraft], str] | None = None,
+    check: ProcessQuestions | None = None,
+) -> TicketDraft | None:
+    """Ask for every missing or invalid field and the optional ones, then preview.
+
+    `mail_to`: the email route's address for a draft (the preview names it).
+    `check`: the provider's process, run on each draft before its preview (it may ask
+    more, and change the priority); when it returns False, no ticket is wanted: None.
+    """
+    problems = compose.check_all(values)
+    for spec in FIELDS:
+        value = values.get(spec.name)
+        if spec.name in problems:
+            ask.say(f"  ! {spec.flag}: {problems[spec.name]}")
+        elif value not in (None, "", []):
+            continue
+        ask_field(ask, spec, values, check)
+    if values.root_password is None:
+        values.login_required = values.login_required or ask.confirm(
+            "Must the provider log in to the server (you give the root/admin password)?",
+            default=False,
+        )
+        if values.login_required:
+            _ask_root_password(ask, values)
+    while True:
+        draft = compose.to_draft(values)
+        if check is not None:
+            if not check(ask, draft):
+                return None
+            values.set("priority", draft.priority)  # triage may have changed it
+        if redactor is not None:
+            redactor.found.clear()
+            draft.error_text = redactor.text(draft.error_text)
+        _preview(ask, draft, state, redactor, mail_to)
+        if yes:
+            return draft
+        choice = ask.select(
+            "Submit this ticket?",
+            [("submit", "Submit"), ("edit", "Edit a field"), ("cancel", "Cancel")],
+            "submit",
+        )
+        if choice == "submit":
+            return draft
+        if choice == "cancel":
+            raise Cancelled("cancelled; nothing was sent")
+        _edit_one(ask, values, check)
+
+
+def _edit_one(ask: Asker, values: compose.Values, check: ProcessQuestions | None) -> None:
+    """ "Edit a field" at the preview: the field chosen is asked again."""
+    name = ask.select(
+        "Which field?",
+        [(f.name, f.label) for f in FIELDS] + [("login", "Root/admin password")],
+        FIELDS[0].name,
+    )
+    if name == "login":
+        values.login_required = ask.confirm("Must the provider log in?", default=True)
+        values.root_password = None
+        if values.login_required:
+            _ask_root_password(ask, values)
+    else:
+        values.set(name, None)
+        ask_field(ask, BY_NAME[name], values, check)
+
+
+def _ask_root_password(ask: Asker, values: compose.Values) -> None:
+    def check(value: str) -> str:
+        if not value:
+            raise validate.FieldInvalid("the password must not be empty")
+        return value
+
+    password = ask.secret("Root/admin password (never stored)", check=check)
+    SCRUBBER.add(password)
+    values.root_password = Secret(password)
+
+
+def _preview(
+    ask: Asker,
+    draft: TicketDraft,
+    state: Session,
+    redactor: Redactor | None,
+    mail_to: Callable[[TicketDraft], str] | None = None,
+) -> None:
+    from ctlsupport.actions.asker import PreviewRow
+    from ctlsupport.core.tickets import cc_list
+
+    profile = state.profile()
+    rows = [
+        ("Subject", draft.subject),
+        ("Priority", draft.priority),
+        ("Partner ticket", draft.partner_ticket or "-"),
+        ("Customer", f"{draft.customer_name} ({draft.customer_alias})"),
+        ("Data center", draft.datacenter),
+        ("Server", draft.server),
+        ("External IP", draft.ip),
+        ("Portal user / PIN", f"{draft.portal_username} / {MASK}"),
+        ("Root password", MASK if draft.root_password else "not given"),
+        ("Signed", draft.full_name),
+        ("CC", ", ".join(cc_list(draft, profile.account_rep)) or "-"),
+        ("Attachments", ", ".join(draft.attachments) or "-"),
+        ("Description", draft.description),
+        ("Steps taken", draft.steps),
+        ("Error output", _shorten(draft.error_text)),
+    ]
+    if draft.priority_justification:  # urgent and high say why, as the matrix asks
+        rows[2:2] = [
+            (f"Why {draft.priority}", draft.priority_justification),
+            ("Business impact", draft.business_impact),
+        ]
+    if mail_to is not None:
+        title = f"New ticket by email from {profile.alias} to {mail_to(draft)}"
+    else:
+        title = f"New ticket for {profile.desk_url}"
+    notes = [("yellow", f"! {note}") for note in compose.warnings(draft)]
+    if redactor is None:
+        notes.append(("yellow", "! Redaction is off (--no-redact): text is sent as it is."))
+    else:
+        for path in draft.attachments:
+            _scan_attachment(redactor, path)
+        if redactor.found:
+            notes.append(("cyan", f"Redacted before sending: {redactor.summary()}"))
+    ask.preview(title, [PreviewRow(label, value) for label, value in rows], notes)
+
+
+def _scan_attachment(redactor: Redactor, path: str) -> None:
+    """Count what redaction will remove from a text attachment (output discarded)."""
+    from pathlib import Path
+
+    from ctlsupport.core.redact import looks_like_text
+
+    if looks_like_text(Path(path)):
+        with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+            for _ in redactor.lines(handle):
+                pass
+
+
+def _shorten(text: str, lines: int = 8) -> str:
+    parts = text.splitlines()
+    if len(parts) <= lines:
+        return text
+    return "\n".join([*parts[:lines], f"... ({len(parts) - lines} more lines)"])
