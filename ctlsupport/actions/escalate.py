@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from ctlsupport.actions.results import Done
 from ctlsupport.actions.session import Session
-from ctlsupport.errors import InvalidInput, MissingFields
+from ctlsupport.errors import MissingFields
 
 
 @dataclass
@@ -19,7 +19,7 @@ class EscalateOptions:
     request_id: int
     reason: str | None = None
     full_name: str | None = None
-    route: str = "api"
+    route: str = "auto"  # auto: email, or a hand-off without a mail server
     yes: bool = False
     redact: bool = True  # False: --no-redact (known secrets are masked all the same)
 
@@ -43,25 +43,23 @@ def escalate(opts: EscalateOptions, state: Session) -> Done:
                 hint="Pass them as flags, or run in a terminal without --no-input to be asked.",
                 details={"missing": absent},
             )
-    client, request = _read_ticket(state, profile, opts.request_id, opts.route)
+    route = _route(opts, profile, state)
+    client, request = _read_ticket(state, profile, opts.request_id, route)
     escalation.check_allowed(profile.tier, request.status if request else "", opts.request_id)
     notes, early = _timing(opts.request_id, request, profile.tier)
     for note in notes:
         state.notes.warn(note)
+    # "Early" only warns: the process sets no waiting time before an escalation.
+    asking = [n for n in notes if not (early and n.startswith("escalation is early"))]
     if ask.interactive:
         if not name:
             name = ask.text("Your full name", check=_required("your full name"))
         if not reason:
             reason = ask.text("Why does it need escalation?", check=_required("the reason"))
-        if (notes and not opts.yes) and not ask.confirm("Escalate anyway?", default=False):
+        if (asking and not opts.yes) and not ask.confirm("Escalate anyway?", default=False):
             from ctlsupport.errors import Cancelled
 
             raise Cancelled("cancelled; nothing was sent")
-    elif early and not opts.yes:
-        raise InvalidInput(
-            f"escalation of #{opts.request_id} is early ({early})",
-            hint="Pass --yes to escalate all the same.",
-        )
     from ctlsupport.core.outbound import Gate
 
     gate = Gate.for_profile(profile.name, profile.alias, redact=opts.redact)
@@ -77,9 +75,44 @@ def escalate(opts: EscalateOptions, state: Session) -> Done:
         created_at=request.created_at if request else "",
     )
     text.subject, text.body = gate.text(text.subject), gate.text(text.body)
-    if opts.route == "email":
+    if route == "email":
         return _done(_send_email(state, profile, opts.request_id, text, reason))
+    if route == "handoff":
+        return _handoff(profile, opts.request_id, text)
     return _done(_send_api(state, client, profile, request, text, reason))
+
+
+def _route(opts: EscalateOptions, profile, state: Session) -> str:
+    """email by default; written for a person without a mail server; api only when asked,
+    and then said to be an ordinary request (core/routing.py)."""
+    from ctlsupport.core import routing
+
+    explicit = None if opts.route == "auto" else opts.route
+    can_mail = routing.can_send_mail(profile.smtp_host, profile.alias)
+    choice = routing.escalation_route(explicit=explicit, can_mail=can_mail or explicit == "email")
+    if choice.route in ("api", "handoff"):
+        state.notes.warn(choice.reason)
+    return choice.route
+
+
+def _handoff(profile, request_id: int, text) -> Done:
+    """The exact message as an .eml file and a mailto: link, for a person to send."""
+    from ctlsupport.config import paths
+    from ctlsupport.core import handoff, mailroutes
+
+    to = mailroutes.resolve(profile.routes, kind="escalation").address
+    folder = paths.ensure_private_dir(paths.data_dir() / "escalations")
+    made = handoff.write(folder, alias=profile.alias, to=to, subject=text.subject,
+                         body=text.body, name=f"escalation-{request_id}")  # fmt: skip
+    data = {"route": "handoff", "original_id": request_id, "sent": False, **made.as_data()}
+    lines = [
+        f"Escalation of #{request_id} NOT sent (no mail server): written to {made.path}",
+        f"  To: {made.to}  Subject: {made.subject}",
+        f"  Next: {made.instructions()}",
+    ]
+    if made.mailto:
+        lines.append(f"  {made.mailto}")
+    return Done(data, lines)
 
 
 def _timing(request_id: int, request, tier: str) -> tuple[list[str], str]:
@@ -165,7 +198,7 @@ def _read_ticket(state: Session, profile, request_id: int, route: str):
         client = state.client(profile)
         return client, client.get_request(request_id)
     except (AuthError, ConfigError, DeskUnreachable, KeyringUnavailable) as exc:
-        if route != "email":
+        if route == "api":
             raise
         state.notes.warn(
             f"#{request_id} was not read from the desk ({exc.message}); escalating by email "
