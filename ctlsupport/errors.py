@@ -108,3 +108,13 @@ class Cancelled(CtlError):
 class Interrupted(CtlError):
     code = "interrupted"
     exit_code = ExitCode.INTERRUPTED
+
+
+class UnknownOAuthClient(AuthError):
+    """The desk does not know the OAuth client: only its admin can register it."""
+
+    code = "oauth_client_unknown"
+    hint = (
+        "Ask the provider's desk admin to register it (docs/provider-setup.md says exactly "
+        "what); meanwhile use the email route: `ctlsupport config set via email`."
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from ctlsupport.secret import Secret
 
@@ -112,6 +113,12 @@ class Request:
     can_be_solved_by_me: bool = False
     followup_source_id: int | None = None
     via_channel: str | None = None
+    # The legacy CCs (desks without CCs and followers), to check which CCs were kept.
+    collaborator_ids: list[int] = field(default_factory=list)
+    # The desk's custom fields as it answered them: the provider's automation marks an
+    # escalation and its ticket there (docs/sandbox.md, "Escalations").
+    custom_fields: list[dict[str, Any]] = field(default_factory=list)
+    group_id: int | None = None
 
     def __post_init__(self) -> None:
         # Whatever the desk sends is shown in a terminal: no escape sequences reach it.

@@ -98,6 +98,17 @@ def sandbox(tmp_path: Path):
     server.stop()
 
 
+@pytest.fixture
+def lenient_priority(isolated_home: Path) -> None:
+    """The embedded desk with end users allowed to set priority (a desk setting that is
+    off by default): for tests of flows that are not about the kept priority."""
+    from ctlsupport.config import paths
+    from ctlsupport.sandbox import SandboxState
+
+    folder = paths.ensure_private_dir(paths.sandbox_dir())
+    SandboxState(folder / "sandbox.sqlite3").change_settings({"end_user_priority": "on"})
+
+
 def desk_session(server, email: str = SANDBOX_EMAIL, token: str = SANDBOX_TOKEN):
     """A requests.Session authenticated as the sandbox's end user."""
     import requests

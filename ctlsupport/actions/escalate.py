@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from ctlsupport.actions.results import Done
 from ctlsupport.actions.session import Session
-from ctlsupport.errors import InvalidInput, MissingFields
+from ctlsupport.errors import MissingFields
 
 
 @dataclass
@@ -19,7 +19,7 @@ class EscalateOptions:
     request_id: int
     reason: str | None = None
     full_name: str | None = None
-    route: str = "api"
+    route: str = "auto"  # auto: email, or a hand-off without a mail server
     yes: bool = False
     redact: bool = True  # False: --no-redact (known secrets are masked all the same)
     unchecked: list[str] = field(default_factory=list)  # ITEM=REASON, checklist items not done
@@ -47,25 +47,23 @@ def escalate(opts: EscalateOptions, state: Session) -> Done:
                 + (f" {signer_hint(state)}" if not name else ""),
                 details={"missing": absent},
             )
-    client, request = _read_ticket(state, profile, opts.request_id, opts.route)
+    route = _route(opts, profile, state)
+    client, request = _read_ticket(state, profile, opts.request_id, route)
     escalation.check_allowed(profile.tier, request.status if request else "", opts.request_id)
-    notes, early = _timing(opts.request_id, request, profile.tier)
+    notes = _timing(opts.request_id, request, profile.tier, client)
     for note in notes:
         state.notes.warn(note)
+    # "Early" only warns: the process sets no waiting time before an escalation.
+    asking = [n for n in notes if not n.startswith("escalation may be early")]
     if ask.interactive:
         if not name:
             name = ask.text("Your full name", check=_required("your full name"))
         if not reason:
             reason = ask.text("Why does it need escalation?", check=_required("the reason"))
-        if (notes and not opts.yes) and not ask.confirm("Escalate anyway?", default=False):
+        if (asking and not opts.yes) and not ask.confirm("Escalate anyway?", default=False):
             from ctlsupport.errors import Cancelled
 
             raise Cancelled("cancelled; nothing was sent")
-    elif early and not opts.yes:
-        raise InvalidInput(
-            f"escalation of #{opts.request_id} is early ({early})",
-            hint="Pass --yes to escalate all the same.",
-        )
     # The ticket's checklist items not done and not explained: each needs its reason now.
     from ctlsupport.actions.prefill import escalation_reasons
 
@@ -86,31 +84,83 @@ def escalate(opts: EscalateOptions, state: Session) -> Done:
         created_at=request.created_at if request else "",
     )
     text.subject, text.body = gate.text(text.subject), gate.text(text.body)
-    if opts.route == "email":
+    if route == "email":
         return _done(_send_email(state, profile, opts.request_id, text, reason), state)
+    if route == "handoff":
+        return _handoff(profile, opts.request_id, text)
     return _done(_send_api(state, client, profile, request, text, reason), state)
 
 
-def _timing(request_id: int, request, tier: str) -> tuple[list[str], str]:
-    """The warnings about when this escalation is sent, and why it is early ("" if not)."""
-    from ctlsupport.core import escalation
-    from ctlsupport.core.sla import first_response_due
+def _route(opts: EscalateOptions, profile, state: Session) -> str:
+    """email by default; written for a person without a mail server; api only when asked,
+    and then said to be an ordinary request (core/routing.py)."""
+    from ctlsupport.core import routing
+
+    explicit = None if opts.route == "auto" else opts.route
+    can_mail = routing.can_send_mail(profile.smtp_host, profile.alias)
+    choice = routing.escalation_route(explicit=explicit, can_mail=can_mail or explicit == "email")
+    if choice.route in ("api", "handoff"):
+        state.notes.warn(choice.reason)
+    return choice.route
+
+
+def _handoff(profile, request_id: int, text) -> Done:
+    """The exact message as an .eml file and a mailto: link, for a person to send."""
+    from ctlsupport.config import paths
+    from ctlsupport.core import handoff, mailroutes
+
+    to = mailroutes.resolve(profile.routes, kind="escalation").address
+    folder = paths.ensure_private_dir(paths.data_dir() / "escalations")
+    made = handoff.write(folder, alias=profile.alias, to=to, subject=text.subject,
+                         body=text.body, name=f"escalation-{request_id}")  # fmt: skip
+    data = {"route": "handoff", "original_id": request_id, "sent": False, **made.as_data()}
+    lines = [
+        f"Escalation of #{request_id} NOT sent (no mail server): written to {made.path}",
+        f"  To: {made.to}  Subject: {made.subject}",
+        f"  Next: {made.instructions()}",
+    ]
+    if made.mailto:
+        lines.append(f"  {made.mailto}")
+    return Done(data, lines)
+
+
+def _timing(request_id: int, request, tier: str, client=None) -> list[str]:
+    """The warnings about when this escalation is sent. The response target counts
+    from the provider's last answer (or the ticket's creation when it has not answered):
+    never a refusal, the process sets no wait."""
+    from ctlsupport.core import escalation, routing
+    from ctlsupport.core.sla import first_response_due_at
 
     now = datetime.now(UTC)
-    due = first_response_due(request, tier) if request else None
-    notes, early = [], ""
-    if escalation.is_early(now, due):
-        early = f"first response due {_local(due)}"
-        notes.append(
-            f"escalation is early: the first-response target of #{request_id} "
-            f"({request.priority or 'normal'}, {tier}) is {_local(due)}"
+    notes = []
+    if request is not None and request.created_at:
+        last = _last_answer(client, request_id)
+        since = escalation.parse_time(last.created_at if last else request.created_at)
+        due = first_response_due_at(since, tier, request.priority, request.type)
+        note = routing.early_note(
+            now, ticket_id=request_id, since=since, due=due, answered=last is not None
         )
+        if note:
+            notes.append(note)
     if request and request.type == "task" and not escalation.in_task_ack_window(now):
         notes.append(
             "service-task escalations are acknowledged only 7:00-19:00 Pacific; this one "
             f"will be acknowledged from {escalation.next_task_ack(now):%a %Y-%m-%d %H:%M %Z}"
         )
-    return notes, early
+    return notes
+
+
+def _last_answer(client, request_id: int):
+    """The provider's newest public answer on the ticket, or None (or unknown)."""
+    if client is None:
+        return None
+    from ctlsupport.errors import CtlError
+
+    try:
+        found = client.iter_comments(request_id, newest_first=True, role="agent", page_size=1)
+        return next(iter(found), None)
+    except CtlError:
+        return None
 
 
 def _done(sent: dict, state: Session) -> Done:
@@ -177,7 +227,7 @@ def _read_ticket(state: Session, profile, request_id: int, route: str):
         client = state.client(profile)
         return client, client.get_request(request_id)
     except (AuthError, ConfigError, DeskUnreachable, KeyringUnavailable) as exc:
-        if route != "email":
+        if route == "api":
             raise
         state.notes.warn(
             f"#{request_id} was not read from the desk ({exc.message}); escalating by email "

@@ -24,10 +24,12 @@ def desk_profile(state: Session) -> Profile:
 
 
 def read_status(state: Session, *, quick: bool = False):
-    """The status page summary from the profile's status_url (`quick`: a banner's wait)."""
+    """The status page summary from the profile's status_url (`quick`: a banner's wait);
+    no status page, or one that does not answer: a summary that says "not known"."""
     from ctlsupport.transport import statuspage
 
-    return statuspage.fetch(desk_profile(state).status_url, debug=state.debug_sink, quick=quick)
+    url = desk_profile(state).status_url
+    return statuspage.fetch_or_unknown(url, debug=state.debug_sink, quick=quick)
 
 
 def find_articles(state: Session, query: str, *, limit: int, page: int = 1, quick: bool = False):

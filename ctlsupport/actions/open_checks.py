@@ -265,6 +265,8 @@ def _incident_banner(state: Session, datacenter: str) -> str | None:
     except CtlError as exc:
         state.notes.debug_line(f"status page not read: {exc.message}")
         return None
+    if not summary.known:  # said once, never an error
+        return f"platform status of {datacenter.upper()}: not known ({summary.reason})"
     if not summary.incidents:
         return None
     parts = []

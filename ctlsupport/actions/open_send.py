@@ -114,10 +114,26 @@ def _submit_api(session: Session, draft: TicketDraft, redactor: Redactor | None)
     }
     lines = [
         f"Opened request #{request.id}: {request.subject}",
-        f"  priority {request.priority}, status {request.status}",
+        f"  priority {request.priority or 'none'}, status {request.status}",
         f"  {look(session, request.id, request.web_url)}",
     ]
+    kept = _kept(draft, request, profile.account_rep)
+    data["kept"] = kept.as_data()
+    lines += [f"  NOT KEPT: {line}" for line in kept.lines()]
     return Done(data, lines)
+
+
+def _kept(draft: TicketDraft, request, account_rep: str):
+    """What the desk kept of the asked priority and CCs (it drops what an end user may not
+    set and still answers 201): said plainly, with the fix."""
+    from ctlsupport.core import kept
+    from ctlsupport.core.tickets import cc_list
+
+    answer = {"priority": request.priority, "email_cc_ids": request.email_cc_ids,
+              "collaborator_ids": request.collaborator_ids}  # fmt: skip
+    return kept.compare(
+        asked_priority=draft.priority, asked_ccs=cc_list(draft, account_rep), answer=answer
+    )
 
 
 def queued_hint(item_id: int) -> str:

@@ -196,7 +196,15 @@ def _oauth_tokens(state: Session, profile: Profile, no_browser: bool) -> TokenSe
     ends = endpoints(profile)
     pkce = oauth.Pkce.new()
     expected = random.token_urlsafe(16)
-    listener = oauth.LoopbackListener(expected).start()
+    # The desk matches the redirect URL exactly: listen on the registered port, and
+    # learn of an unknown client before sending a person to an error page.
+    listener = oauth.LoopbackListener(expected, ends.redirect_port)
+    try:
+        oauth.check_client(ends, listener.redirect_uri)
+    except BaseException:
+        listener.stop()
+        raise
+    listener.start()
     try:
         url = oauth.authorization_url(ends, listener.redirect_uri, expected, pkce)
         opened = False

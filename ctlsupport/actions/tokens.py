@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ctlsupport.config import secrets
-from ctlsupport.errors import AuthError, KeyringUnavailable
+from ctlsupport.errors import AuthError, KeyringUnavailable, UnknownOAuthClient
 from ctlsupport.secret import Secret
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ def endpoints(profile: Profile) -> Endpoints:
         client_id=profile.oauth_client_id,
         authorize_url=profile.oauth_authorize_url,
         token_url=profile.oauth_token_url,
+        redirect_port=profile.oauth_redirect_port,
     )
 
 
@@ -78,6 +79,8 @@ def refresh_stored(profile: Profile, tokens: TokenSet | None = None) -> TokenSet
     insecure = secrets.stored_in_file(profile.name, "oauth-access")
     try:
         fresh = oauth.refresh(endpoints(profile), tokens.refresh)
+    except UnknownOAuthClient:
+        raise  # renewing cannot help: the client itself is gone
     except AuthError:
         raise AuthError(
             f"the desk sign-in of profile {profile.name!r} has expired and could not be renewed",

@@ -438,7 +438,9 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
              '\n'
              'Options:\n'
              '  -r, --reason TEXT        Why the ticket needs escalation (asked if missing).\n'
-             '  --via ROUTE              api (a new request) or email (a new message).\n'
+             '  --via ROUTE              email (a new message, the default) or api (an\n'
+             '                           ordinary request, not an escalation at the\n'
+             '                           provider).\n'
              "  --full-name TEXT         Your full name (default: the profile's).\n"
              '  -y, --yes                Do not ask for confirmation.\n'
              '  --no-redact              Send the reason without redacting secret-looking\n'
@@ -512,15 +514,17 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
             '  -h, --help  Show this message and exit.\n'
             '\n'
             'Commands:\n'
-            '  serve      Run the sandbox desk in the foreground until Ctrl-C.\n'
-            '  suspended  List mail the desk suspended instead of turning it into a...\n'
-            "  reply      Reply to a request as the provider's agent.\n"
-            '  assign     Assign a request to an agent (lets the requester solve it).\n'
-            "  status     Set a request's status as the provider would.\n"
-            "  priority   Change a request's priority as the provider's triage would.\n"
-            "  incident   Raise an incident on the sandbox's status page.\n"
-            "  resolve    Resolve an incident on the sandbox's status page.\n"
-            '  seed       Fill the sandbox desk with a realistic past: tickets,...\n',
+            '  serve         Run the sandbox desk in the foreground until Ctrl-C.\n'
+            '  suspended     List mail the desk suspended instead of turning it into a...\n'
+            "  reply         Reply to a request as the provider's agent.\n"
+            '  assign        Assign a request to an agent (lets the requester solve it).\n'
+            "  status        Set a request's status as the provider would.\n"
+            "  priority      Change a request's priority as the provider's triage would.\n"
+            "  incident      Raise an incident on the sandbox's status page.\n"
+            "  resolve       Resolve an incident on the sandbox's status page.\n"
+            '  seed          Fill the sandbox desk with a realistic past: tickets,...\n'
+            "  settings      Show or change the desk's settings (end-user priority, CCs).\n"
+            "  oauth-client  The desk's registered OAuth clients, as its admin keeps...\n",
  'sandbox serve': 'Usage: ctlsupport sandbox serve [OPTIONS]\n'
                   '\n'
                   '  Run the sandbox desk in the foreground until Ctrl-C.\n'
@@ -542,6 +546,10 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
                   '                           commits).  [default: 35.0]\n'
                   '  --smtp-port N            Also take mail on this port of 127.0.0.1 (0: a free\n'
                   "                           one), as the desk's email channel.\n"
+                  '  --allow-password         Accept email:password on the API, as older desks\n'
+                  "                           did (off: Zendesk's 401).\n"
+                  '  --setting NAME=VALUE     Change a desk setting first (see `sandbox\n'
+                  '                           settings`); repeat for several.\n'
                   "  --notify-smtp HOST:PORT  Mail the desk's notifications to this SMTP server\n"
                   '                           instead of into a Maildir per user under the state\n'
                   '                           directory.\n'
@@ -643,6 +651,73 @@ HELP = {'': 'Usage: ctlsupport [OPTIONS] COMMAND [ARGS]...\n'
                  "  --data FILE      State directory (default: the embedded desk's, as\n"
                  '                   --sandbox).\n'
                  '  -h, --help       Show this message and exit.\n',
+ 'sandbox settings': 'Usage: ctlsupport sandbox settings [OPTIONS] [NAME=VALUE]......]\n'
+                     '\n'
+                     "  Show or change the desk's settings (end-user priority, CCs).\n"
+                     '\n'
+                     'Arguments:\n'
+                     '  [NAME=VALUE]......]  Settings to change; none: list them.\n'
+                     '\n'
+                     'Options:\n'
+                     "  --data FILE  State directory (default: the embedded desk's, as "
+                     '--sandbox).\n'
+                     '  -h, --help   Show this message and exit.\n',
+ 'sandbox oauth-client': 'Usage: ctlsupport sandbox oauth-client [OPTIONS] COMMAND [ARGS]...\n'
+                         '\n'
+                         "  The desk's registered OAuth clients, as its admin keeps them.\n"
+                         '\n'
+                         'Options:\n'
+                         '  -h, --help  Show this message and exit.\n'
+                         '\n'
+                         'Commands:\n'
+                         "  add     Register an OAuth client; a confidential one's secret is "
+                         'shown...\n'
+                         '  list    List the registered OAuth clients.\n'
+                         '  remove  Unregister an OAuth client (its refresh tokens stop '
+                         'working).\n',
+ 'sandbox oauth-client add': 'Usage: ctlsupport sandbox oauth-client add [OPTIONS] IDENTIFIER\n'
+                             '\n'
+                             "  Register an OAuth client; a confidential one's secret is shown "
+                             'once.\n'
+                             '\n'
+                             'Arguments:\n'
+                             "  IDENTIFIER  The client's unique identifier (client_id).  "
+                             '[required]\n'
+                             '\n'
+                             'Options:\n'
+                             '  --redirect TEXT  A redirect URL, exactly as the client sends it '
+                             '(port\n'
+                             '                   included); repeat.  [required]\n'
+                             '  --kind TEXT      public (must use PKCE) or confidential (a '
+                             'secret).\n'
+                             '                   [default: public]\n'
+                             '  --scope TEXT     A scope it may ask for (default: read and write); '
+                             'repeat.\n'
+                             '  --name TEXT      The name people see.\n'
+                             "  --data FILE      State directory (default: the embedded desk's, "
+                             'as\n'
+                             '                   --sandbox).\n'
+                             '  -h, --help       Show this message and exit.\n',
+ 'sandbox oauth-client list': 'Usage: ctlsupport sandbox oauth-client list [OPTIONS]\n'
+                              '\n'
+                              '  List the registered OAuth clients.\n'
+                              '\n'
+                              'Options:\n'
+                              "  --data FILE  State directory (default: the embedded desk's, as "
+                              '--sandbox).\n'
+                              '  -h, --help   Show this message and exit.\n',
+ 'sandbox oauth-client remove': 'Usage: ctlsupport sandbox oauth-client remove [OPTIONS] '
+                                'IDENTIFIER\n'
+                                '\n'
+                                '  Unregister an OAuth client (its refresh tokens stop working).\n'
+                                '\n'
+                                'Arguments:\n'
+                                "  IDENTIFIER  The client's identifier.  [required]\n"
+                                '\n'
+                                'Options:\n'
+                                "  --data FILE  State directory (default: the embedded desk's, as "
+                                '--sandbox).\n'
+                                '  -h, --help   Show this message and exit.\n',
  'outbox': 'Usage: ctlsupport outbox [OPTIONS] COMMAND [ARGS]...\n'
            '\n'
            '  Submissions kept until the desk confirms them: list, send again, drop.\n'

@@ -103,6 +103,8 @@ def resolved(state: AppState) -> list[dict[str, str]]:
             value = derived.token_url
         elif not value and key == "oauth_client_id":
             value = derived.client_id
+        elif not value and key == "oauth_redirect_port":
+            value = str(derived.redirect_port)
         rows.append({"key": key, "value": str(value), "source": source})
     from ctlsupport.core import mailroutes
 

@@ -34,10 +34,13 @@ class Profile:
     account_rep: str = ""
     datacenter: str = ""
     auth: str = "password"  # password | token | oauth | none
-    # OAuth sign-in (empty: derived from desk_url, see the auth docs).
+    # OAuth sign-in (empty: derived from desk_url, see the auth docs). The client id and
+    # the redirect port must be what the provider's desk admin registered (empty: the
+    # defaults `ctlsupport` and 47613, docs/provider-setup.md).
     oauth_client_id: str = ""
     oauth_authorize_url: str = ""
     oauth_token_url: str = ""
+    oauth_redirect_port: str = ""
     # The email route.
     via: str = "api"  # api | email
     smtp_host: str = ""

@@ -122,6 +122,8 @@ def _route(state: SandboxState, method: str, path: str, body: RequestBody) -> Re
         except ValueError:
             raise SandboxError("now must be an ISO 8601 time") from None
         return json_response(200, {"closed": state.close_due(now)})
+    if path.startswith("/sandbox/oauth-clients"):
+        return _oauth_clients(state, method, path, body)
     found = _REQUEST.fullmatch(path)
     if method == "GET" and found:
         request = state.get_request(int(found.group(1)))
@@ -131,6 +133,35 @@ def _route(state: SandboxState, method: str, path: str, body: RequestBody) -> Re
     found = _REQUEST_ACTION.fullmatch(path)
     if method == "POST" and found:
         return json_response(200, {"request": _act(state, int(found.group(1)), found[2], body)})
+    return _error(404, "InvalidEndpoint", "Not found")
+
+
+def _oauth_clients(state: SandboxState, method: str, path: str, body: RequestBody) -> Response:
+    """The desk admin's client registry: list, register, remove."""
+    from . import oauth_clients
+
+    identifier = path.removeprefix("/sandbox/oauth-clients").strip("/")
+    if method == "GET" and not identifier:
+        with state.reading() as conn:
+            clients = [c.as_json() for c in oauth_clients.all_clients(conn)]
+        return json_response(200, {"clients": clients})
+    if method == "POST" and not identifier:
+        data = _json(body)
+        urls, scopes = data.get("redirect_urls"), data.get("scopes")
+        if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
+            raise SandboxError('a client needs "redirect_urls": ["..."]')
+        with state.writing() as conn:
+            client, secret = oauth_clients.add(
+                conn, identifier=str(data.get("identifier") or ""),
+                kind=str(data.get("kind") or "public"), redirect_urls=urls,
+                scopes=[str(s) for s in scopes] if isinstance(scopes, list) else None,
+                name=str(data.get("name") or ""),
+            )  # fmt: skip
+        return json_response(201, {"client": client.as_json(), "secret": secret})
+    if method == "DELETE" and identifier:
+        with state.writing() as conn:
+            oauth_clients.remove(conn, identifier)
+        return json_response(200, {"removed": identifier})
     return _error(404, "InvalidEndpoint", "Not found")
 
 

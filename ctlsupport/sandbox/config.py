@@ -17,9 +17,15 @@ class SandboxConfig:
     password: str = "sandbox"
     token: str = "sandbox-token"  # account-wide API token (Basic email/token:TOKEN)
     name: str = "Partner Support"
-    password_access: bool = True
+    # Basic email:password on the API: gone at Zendesk (contract §2.3); `sandbox serve
+    # --allow-password` turns it on to test older desks.
+    password_access: bool = False
     rate_limit_per_minute: int = 700
-    oauth_token_seconds: float = 7200.0  # lifetime of access tokens from /oauth/tokens
+    # Access tokens from /oauth/tokens expire only when `expires_in` is asked for, as
+    # on the real desk; a number here forces that lifetime on every token (tests).
+    oauth_token_seconds: float | None = None
+    # The desk admin's settings (desk_settings.py), stored in the file when given.
+    desk_settings: dict[str, str] | None = None
     close_after_hours: float = 72.0  # solved -> closed automation (the provider says 72 h)
     max_upload_bytes: int = 50 * 1024 * 1024
     public_url: str | None = None  # base of "url" fields; default: the server's own address

@@ -173,6 +173,26 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         ],
     ),
     (
+        4,
+        "oauth_clients",
+        [
+            # The desk admin's registry (oauth_clients.py); redirect_urls is a JSON list.
+            """CREATE TABLE oauth_clients (
+                identifier TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL,
+                redirect_urls TEXT NOT NULL, scopes TEXT NOT NULL, secret_hash TEXT,
+                created_at TEXT NOT NULL)""",
+            # The public client of the tool itself, at its default redirect port; an
+            # admin may remove it (then sign-in meets the "No such client" page).
+            """INSERT INTO oauth_clients (identifier, name, kind, redirect_urls, scopes,
+                   secret_hash, created_at)
+               VALUES ('ctlsupport', 'ctlsupport', 'public',
+                       '["http://127.0.0.1:47613/callback"]', 'read write', NULL,
+                       strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))""",
+            # Refresh tokens expire only when refresh_token_expires_in was asked for.
+            """ALTER TABLE oauth_refresh_tokens ADD COLUMN expires_at TEXT""",
+        ],
+    ),
+    (
         5,
         "notifications",
         [

@@ -300,6 +300,10 @@ def _new_request(
                 continue
             _link(conn, request_id, users.find_or_create_end_user(conn, address, None), "email_cc")
             added += 1
+        if route == "escalation" and followup_of is None:
+            from .escalations import mark
+
+            mark(conn, request_id, user["id"], subject)
         _remember(conn, message_id, request_id, comment_id, user["email"])
     from . import notify
 

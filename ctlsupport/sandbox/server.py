@@ -152,6 +152,8 @@ class SandboxServer:
             self.state.ensure_end_user(config.email, config.name, config.password, verified=True)
             self.state.ensure_agent()
             self.state.ensure_api_token(config.token)
+            if config.desk_settings:
+                self.state.change_settings(config.desk_settings)
             # The email channel listens from the start, so its port is known at once.
             self._mail = None
             if config.smtp_port is not None:

@@ -141,6 +141,23 @@ class SandboxState:
         with self.writing() as conn:
             conn.execute("UPDATE bearer_tokens SET revoked = 1 WHERE token = ?", (token,))
 
+    # -- the desk admin's settings -------------------------------------------------
+
+    def settings(self) -> dict[str, str]:
+        """Every desk setting's value (docs/sandbox.md lists them and their defaults)."""
+        from . import desk_settings
+
+        with self.reading() as conn:
+            return desk_settings.read(conn)
+
+    def change_settings(self, values: dict[str, str]) -> dict[str, str]:
+        """Set desk settings (checked; SandboxError for an unknown name or value)."""
+        from . import desk_settings
+
+        with self.writing() as conn:
+            desk_settings.write(conn, values)
+            return desk_settings.read(conn)
+
     # -- credential lookups (used by the HTTP layer) -----------------------------
 
     def user_by_email(self, email: str) -> sqlite3.Row | None:

@@ -88,11 +88,28 @@ def _custom_fields(value: Any, errors: list[dict[str, str]]) -> list[dict[str, A
     return fields
 
 
+def _desk_rules(
+    state: SandboxState, fields: dict[str, Any], dropped: list[str], *, cc_key: str
+) -> None:
+    """Drop what the desk's settings do not let an end user write (docs/sandbox.md)."""
+    settings = state.settings()
+    refused = []
+    if settings["end_user_priority"] == "off":
+        refused.append("priority")
+    # With CCs and followers on, CCs are `email_ccs`; without, the legacy collaborators.
+    refused.append(cc_key if settings["ccs"] == "email_ccs" else "email_ccs")
+    for key in refused:
+        if key in fields:
+            del fields[key]
+            dropped.append(f"request.{key}")
+
+
 def create_request(
     state: SandboxState, user: sqlite3.Row, payload: Any
 ) -> tuple[dict[str, Any], list[str]]:
     """`POST /api/v2/requests`; raises ApiError(422) on validation failures."""
     fields, dropped = _unwrap(payload, CREATE_KEYS)
+    _desk_rules(state, fields, dropped, cc_key="collaborators")
     errors: list[dict[str, str]] = []
     subject = fields.get("subject")
     if not isinstance(subject, str) or not subject.strip():
@@ -155,6 +172,7 @@ def update_request(
 ) -> tuple[dict[str, Any], list[str]]:
     """`PUT /api/v2/requests/{id}`: comment, solve, CCs; everything else is dropped."""
     fields, dropped = _unwrap(payload, UPDATE_KEYS)
+    _desk_rules(state, fields, dropped, cc_key="additional_collaborators")
     with state.writing() as conn:
         row = _visible_row(conn, user["id"], request_id)
         if row["status"] == "closed":

@@ -350,6 +350,15 @@ class DeskSession:
                     "the desk says the access token is expired or invalid",
                     hint="Sign in again with `ctlsupport auth login`.",
                 )
+            if self.credentials is not None and self.credentials.method == "password":
+                # Zendesk removed password access to the API (2026): say so, not "typo?".
+                return AuthError(
+                    f"the desk refused password sign-in for {who}: password access to the "
+                    "desk's API is gone at Zendesk",
+                    hint="Sign in with OAuth (`ctlsupport auth login --method oauth`; needs a "
+                    "client the provider registered) or use the email route "
+                    "(`ctlsupport config set via email`).",
+                )
             return AuthError(
                 f"the desk refused the credentials of {who} ({text})",
                 hint="Check the password or token (`ctlsupport setup`), or the env variables.",

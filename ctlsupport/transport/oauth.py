@@ -1,8 +1,11 @@
 """OAuth 2 sign-in at the desk: PKCE, a loopback redirect listener, token exchange and refresh.
 
-The desk (Zendesk) issues tokens through the authorization-code grant; ctlsupport is
-a public client, so PKCE (S256) stands in for a client secret. The browser is sent
-back to `http://127.0.0.1:<port>/callback`, where a one-shot listener takes the code.
+The desk (Zendesk) issues tokens through the authorization-code grant to clients its
+admin registered (docs/provider-setup.md); ctlsupport is a public client, so PKCE
+(S256) stands in for a client secret. The browser is sent back to
+`http://127.0.0.1:<port>/callback`, the port fixed by the profile, because the desk
+matches a redirect URL exactly, port included. The token request is a JSON body, as
+Zendesk documents it.
 """
 
 from __future__ import annotations
@@ -17,11 +20,16 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from ctlsupport.errors import AuthError, DeskUnreachable
+from ctlsupport.errors import AuthError, DeskUnreachable, UnknownOAuthClient
 from ctlsupport.secret import SCRUBBER, Secret
 
 DEFAULT_CLIENT_ID = "ctlsupport"
 DEFAULT_SCOPE = "read write"
+# Access tokens are asked to expire (Zendesk issues tokens that never expire unless
+# `expires_in` is sent); 2 days is the longest it allows, refresh renews them after.
+ACCESS_TOKEN_SECONDS = 172_800
+# The loopback port the desk admin registers in the redirect URL (docs/provider-setup.md).
+DEFAULT_REDIRECT_PORT = 47613
 CALLBACK_PATH = "/callback"
 # Refresh a little before the desk would refuse the token: clocks drift, calls take time.
 EXPIRY_MARGIN_SECONDS = 60
@@ -45,10 +53,26 @@ class Endpoints:
     token_url: str
     client_id: str = DEFAULT_CLIENT_ID
     scope: str = DEFAULT_SCOPE
+    redirect_port: int = DEFAULT_REDIRECT_PORT
+
+    @property
+    def redirect_uri(self) -> str:
+        """The redirect URL the desk must have registered for the client, exactly."""
+        return redirect_uri(self.redirect_port)
+
+
+def redirect_uri(port: int) -> str:
+    """The loopback redirect URL for a port."""
+    return f"http://127.0.0.1:{port}{CALLBACK_PATH}"
 
 
 def endpoints_for(
-    desk_url: str, *, client_id: str = "", authorize_url: str = "", token_url: str = ""
+    desk_url: str,
+    *,
+    client_id: str = "",
+    authorize_url: str = "",
+    token_url: str = "",
+    redirect_port: str | int = "",
 ) -> Endpoints:
     """The desk's OAuth endpoints: the given ones, else Zendesk's paths under the desk URL."""
     base = desk_url.rstrip("/")
@@ -56,6 +80,7 @@ def endpoints_for(
         authorize_url=authorize_url or f"{base}/oauth/authorizations/new",
         token_url=token_url or f"{base}/oauth/tokens",
         client_id=client_id or DEFAULT_CLIENT_ID,
+        redirect_port=int(redirect_port or DEFAULT_REDIRECT_PORT),
     )
 
 
@@ -141,12 +166,19 @@ def code_from_query(params: dict[str, list[str]], expected_state: str) -> str:
 class LoopbackListener:
     """A one-shot HTTP listener on 127.0.0.1 that receives the browser's redirect."""
 
-    def __init__(self, expected_state: str) -> None:
+    def __init__(self, expected_state: str, port: int = 0) -> None:
         self.expected_state = expected_state
         self.done = threading.Event()
         self.code: str | None = None
         self.error: AuthError | None = None
-        self._server = HTTPServer(("127.0.0.1", 0), self._handler())
+        try:
+            self._server = HTTPServer(("127.0.0.1", port), self._handler())
+        except OSError as exc:
+            raise AuthError(
+                f"cannot listen on 127.0.0.1:{port} for the desk's answer: {exc.strerror}",
+                hint="Close what uses that port (another sign-in?) and try again; the port "
+                "is the profile's oauth_redirect_port and must match the desk's registration.",
+            ) from None
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.1},
@@ -157,7 +189,7 @@ class LoopbackListener:
     @property
     def redirect_uri(self) -> str:
         """Where the desk sends the browser back to."""
-        return f"http://127.0.0.1:{self._server.server_address[1]}{CALLBACK_PATH}"
+        return redirect_uri(self._server.server_address[1])
 
     def start(self) -> LoopbackListener:
         """Listen in a daemon thread."""
@@ -166,7 +198,8 @@ class LoopbackListener:
 
     def stop(self) -> None:
         """Stop listening and free the port."""
-        self._server.shutdown()
+        if self._thread.is_alive():  # shutdown() waits for a serve loop that must exist
+            self._server.shutdown()
         self._server.server_close()
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -208,6 +241,7 @@ def exchange_code(endpoints: Endpoints, code: str, redirect_uri: str, verifier: 
             "client_id": endpoints.client_id,
             "redirect_uri": redirect_uri,
             "code_verifier": verifier,
+            "expires_in": ACCESS_TOKEN_SECONDS,
         },
     )
 
@@ -220,21 +254,57 @@ def refresh(endpoints: Endpoints, refresh_token: Secret) -> TokenSet:
             "grant_type": "refresh_token",
             "refresh_token": refresh_token.reveal(),
             "client_id": endpoints.client_id,
+            "expires_in": ACCESS_TOKEN_SECONDS,
         },
     )
     # Desks that do not rotate refresh tokens answer without one: keep the old.
     return tokens if tokens.refresh else TokenSet(tokens.access, refresh_token, tokens.expires_at)
 
 
-def _token_request(endpoints: Endpoints, form: dict[str, str]) -> TokenSet:
+def check_client(endpoints: Endpoints, redirect: str) -> None:
+    """Ask the desk's authorization page whether it knows the client and the redirect URL,
+    before a person is sent there: an unknown client gets an error page, not a sign-in."""
+    import requests
+
+    probe = authorization_url(endpoints, redirect, "probe", Pkce.new())
+    try:
+        page = requests.get(probe, allow_redirects=False, timeout=TIMEOUT)
+    except requests.RequestException:
+        raise DeskUnreachable(
+            f"cannot reach the desk's sign-in page {endpoints.authorize_url}"
+        ) from None
+    if page.status_code < 400:
+        return  # a sign-in page or a redirect: the desk knows the client
+    text = page.text.lower()
+    if "no such client" in text or "invalid_client" in text:
+        raise unknown_client(endpoints)
+    if "redirect" in text:
+        raise UnknownOAuthClient(
+            f"the desk does not accept the redirect URL {redirect} for OAuth client "
+            f"{endpoints.client_id!r}",
+            hint=f"Ask the provider's desk admin to add exactly {redirect} to the client "
+            "(docs/provider-setup.md), or set oauth_redirect_port to the registered port.",
+        )
+
+
+def unknown_client(endpoints: Endpoints) -> UnknownOAuthClient:
+    """The one-line error for a client the desk does not know."""
+    return UnknownOAuthClient(
+        f"the desk does not know the OAuth client {endpoints.client_id!r}: sign-in through "
+        "the API needs a client registered by the provider's desk admin"
+    )
+
+
+def _token_request(endpoints: Endpoints, form: dict[str, str | int]) -> TokenSet:
     import requests
 
     from ctlsupport.transport.http import json_object
 
     try:
+        # A JSON body: the form Zendesk documents for /oauth/tokens (contract §13.1).
         response = requests.post(
             endpoints.token_url,
-            data=form,
+            json=form,
             headers={"Accept": "application/json"},
             timeout=TIMEOUT,
         )
@@ -243,6 +313,8 @@ def _token_request(endpoints: Endpoints, form: dict[str, str]) -> TokenSet:
             f"cannot reach the desk's token endpoint {endpoints.token_url}"
         ) from None
     body = json_object(response)
+    if body.get("error") == "invalid_client":
+        raise unknown_client(endpoints)
     if response.status_code >= 400 or not body.get("access_token"):
         from ctlsupport.model import printable
 

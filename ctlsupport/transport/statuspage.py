@@ -62,6 +62,16 @@ class Summary:
     components: list[Component] = field(default_factory=list)
     incidents: list[Incident] = field(default_factory=list)
     maintenances: list[Incident] = field(default_factory=list)
+    known: bool = True  # False: no status page, or it did not answer (`reason` says which)
+    reason: str = ""
+
+    @classmethod
+    def not_known(cls, reason: str) -> Summary:
+        """The platform status is not known: said once, never an error."""
+        return cls(
+            page_name="", indicator="unknown", description="not known", known=False,
+            reason=reason,
+        )  # fmt: skip
 
     def for_datacenter(self, datacenter: str) -> Summary:
         """Only what concerns one data center (its component, incidents, maintenance)."""
@@ -73,6 +83,8 @@ class Summary:
             components=[c for c in self.components if c.name.upper() == code],
             incidents=[i for i in self.incidents if i.affects(code)],
             maintenances=[m for m in self.maintenances if m.affects(code)],
+            known=self.known,
+            reason=self.reason,
         )
 
 
@@ -175,3 +187,19 @@ def served_by(desk_url: str) -> bool:
     except (BadAnswer, DeskError, DeskUnreachable, NotFound):
         return False
     return True
+
+
+def fetch_or_unknown(
+    base_url: str,
+    *,
+    debug: Callable[[str], None] | None = None,
+    quick: bool = False,
+) -> Summary:
+    """Like fetch(), but a profile with no status page, or a page that does not answer,
+    gets a Summary that says "not known" (with the reason) instead of an error."""
+    if not base_url.strip():
+        return Summary.not_known("the profile has no status page (status_url)")
+    try:
+        return fetch(base_url, debug=debug, quick=quick)
+    except (BadAnswer, DeskUnreachable, NotFound, DeskError) as exc:
+        return Summary.not_known(exc.message)

@@ -39,11 +39,29 @@ def _required_id(data: object, what: str) -> int:
     return found
 
 
+def _custom_fields(value: object) -> list[dict[str, Any]]:
+    """`[{"id": N, "value": V}]` with numeric ids and plain values; anything else dropped."""
+    if not isinstance(value, list):
+        return []
+    fields = []
+    for entry in value[:200]:  # a desk's custom fields are few; never an unbounded list
+        if not isinstance(entry, dict) or _id(entry.get("id")) is None:
+            continue
+        plain = entry.get("value")
+        if isinstance(plain, str):
+            plain = _text(plain)
+        elif not isinstance(plain, bool | int | float | type(None)):
+            continue
+        fields.append({"id": entry["id"], "value": plain})
+    return fields
+
+
 def parse_request(data: dict[str, Any], web_base: str) -> Request:
     """A Request from the desk's JSON object; BadAnswer when it is not one."""
     request_id = _required_id(data, "a request")
     via = data.get("via")
     ccs = data.get("email_cc_ids")
+    collaborators = data.get("collaborator_ids")
     return Request(
         id=request_id,
         subject=_text(data.get("subject")),
@@ -61,6 +79,11 @@ def parse_request(data: dict[str, Any], web_base: str) -> Request:
         can_be_solved_by_me=data.get("can_be_solved_by_me") is True,
         followup_source_id=_id(data.get("followup_source_id")),
         via_channel=_text(via.get("channel")) or None if isinstance(via, dict) else None,
+        collaborator_ids=[i for i in collaborators if _id(i)]
+        if isinstance(collaborators, list)
+        else [],
+        custom_fields=_custom_fields(data.get("custom_fields")),
+        group_id=_id(data.get("group_id")),
     )
 
 

@@ -111,7 +111,9 @@ def test_escalate_by_api_sends_the_exact_message(session_with):
 
     session, ask = session_with([*FORM, ("Escalate anyway?", True)])
     opened = open_ticket(OpenOptions(process=_quiet_process()), session, ask)
-    opts = EscalateOptions(opened.data["id"], reason="Store down for 3 hours", full_name="Jo Doe")
+    opts = EscalateOptions(
+        opened.data["id"], reason="Store down for 3 hours", full_name="Jo Doe", route="api"
+    )
     done = escalate(opts, session)
     assert done.data["route"] == "api" and done.data["original_id"] == opened.data["id"]
     assert (

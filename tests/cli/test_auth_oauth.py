@@ -40,7 +40,7 @@ def make_desk(tmp_path):
 
 
 def test_login_by_visiting_the_printed_address(cli, sandbox):
-    profile_on(cli, sandbox.url)
+    profile_on(cli, sandbox)
     code, out, err = oauth_login("--json")
     assert code == 0, err
     data = __import__("json").loads(out)["data"]
@@ -61,7 +61,7 @@ def test_login_by_visiting_the_printed_address(cli, sandbox):
 
 
 def test_pasting_the_redirect_address_also_works(cli, sandbox):
-    profile_on(cli, sandbox.url)
+    profile_on(cli, sandbox)
     login = LoginProcess(stdin=subprocess.PIPE)
     answer = requests.get(login.url(), allow_redirects=False, timeout=10)
     assert answer.status_code == 302
@@ -75,7 +75,7 @@ def test_pasting_the_redirect_address_also_works(cli, sandbox):
 
 
 def test_expired_token_is_refreshed_once_then_sign_in_again(cli, sandbox):
-    profile_on(cli, sandbox.url)
+    profile_on(cli, sandbox)
     assert oauth_login()[0] == 0
     first = keyring_entries()
 
@@ -97,7 +97,9 @@ def test_expired_token_is_refreshed_once_then_sign_in_again(cli, sandbox):
     from ctlsupport.secret import Secret
     from ctlsupport.transport import oauth
 
-    oauth.refresh(oauth.endpoints_for(sandbox.url), Secret(third["default/oauth-refresh"]))
+    profile = tomllib.loads(paths.config_file().read_text())["profiles"]["default"]
+    ends = oauth.endpoints_for(sandbox.url, client_id=profile["oauth_client_id"])
+    oauth.refresh(ends, Secret(third["default/oauth-refresh"]))
     sandbox.state.revoke_bearer(third["default/oauth-access"])
     failed = cli("list")
     assert failed.code == ExitCode.AUTH
@@ -107,7 +109,7 @@ def test_expired_token_is_refreshed_once_then_sign_in_again(cli, sandbox):
 
 
 def test_logout_removes_the_sign_in_and_keeps_the_pin(cli, sandbox):
-    profile_on(cli, sandbox.url)
+    profile_on(cli, sandbox)
     assert cli("--no-input", "setup", "--pin-stdin", stdin="2468\n").code == 0
     assert oauth_login()[0] == 0
     result = cli("--json", "auth", "logout")
@@ -127,7 +129,7 @@ def test_logout_removes_the_sign_in_and_keeps_the_pin(cli, sandbox):
 
 
 def test_status_shows_method_identity_storage_and_expiry(cli, sandbox):
-    profile_on(cli, sandbox.url)
+    profile_on(cli, sandbox)
     assert oauth_login()[0] == 0
     entry = cli("--json", "auth", "status").json()["data"]["profiles"][0]
     assert entry["method"] == "oauth" and entry["identity"] == ALIAS
@@ -140,7 +142,7 @@ def test_status_shows_method_identity_storage_and_expiry(cli, sandbox):
 
 def test_wrong_identity_is_refused_and_nothing_stored(cli, make_desk):
     other = make_desk(email="someone@else.example")
-    profile_on(cli, other.url)
+    profile_on(cli, other)
     code, _, err = oauth_login()
     assert code == ExitCode.AUTH
     assert "signed you in as someone@else.example, not as the support alias" in err
@@ -149,7 +151,7 @@ def test_wrong_identity_is_refused_and_nothing_stored(cli, make_desk):
 
 
 def test_login_refuses_while_a_desk_secret_is_in_the_environment(cli, sandbox, monkeypatch):
-    profile_on(cli, sandbox.url)
+    profile_on(cli, sandbox)
     monkeypatch.setenv("CTLSUPPORT_OAUTH_TOKEN", "from-env")
     result = cli("auth", "login", "--no-browser")
     assert result.code == ExitCode.USAGE
@@ -158,10 +160,45 @@ def test_login_refuses_while_a_desk_secret_is_in_the_environment(cli, sandbox, m
 
 
 def test_env_token_beats_the_keyring(cli, sandbox, monkeypatch):
-    profile_on(cli, sandbox.url)
+    profile_on(cli, sandbox)
     assert cli("config", "set", "auth", "oauth").code == 0
     token = sandbox.state.issue_bearer(ALIAS)
     monkeypatch.setenv("CTLSUPPORT_OAUTH_TOKEN", token)
     assert cli("--json", "list").code == 0
     entry = cli("--json", "auth", "status").json()["data"]["profiles"][0]
     assert entry["stored_in"] == "env"
+
+
+def test_an_unregistered_client_is_refused_then_works_once_registered(cli, sandbox):
+    """The desk admin registers clients (contract §13.1): until then, one clear line."""
+    from oauthflow import free_port
+
+    profile_on(cli, sandbox)
+    port = free_port()
+    for key, value in (("oauth_client_id", "partner-tool"), ("oauth_redirect_port", str(port))):
+        assert cli("config", "set", key, value).code == 0
+    refused = cli("auth", "login", "--no-browser")
+    assert refused.code == ExitCode.AUTH
+    assert "the desk does not know the OAuth client 'partner-tool'" in refused.stderr
+    assert "docs/provider-setup.md" in refused.stderr and "via email" in refused.stderr
+    assert refused.stderr.count("ctlsupport: error:") == 1 and "Traceback" not in refused.stderr
+    data = str(sandbox.config.data_dir)
+    added = cli("sandbox", "oauth-client", "add", "partner-tool", "--data", data,
+                "--redirect", f"http://127.0.0.1:{port}/callback")  # fmt: skip
+    assert added.code == 0, added.stderr
+    code, _out, err = oauth_login()
+    assert code == 0, err
+
+
+def test_a_client_removed_at_the_desk_is_said_plainly(cli, sandbox):
+    profile_on(cli, sandbox)
+    assert oauth_login()[0] == 0
+    profile = tomllib.loads(paths.config_file().read_text())["profiles"]["default"]
+    data = str(sandbox.config.data_dir)
+    assert cli("sandbox", "oauth-client", "remove", profile["oauth_client_id"],
+               "--data", data).code == 0  # fmt: skip
+    set_keyring_entry("default/oauth-expiry", "1000")  # due: the refresh meets the desk
+    failed = cli("list")
+    assert failed.code == ExitCode.AUTH
+    assert "does not know the OAuth client" in failed.stderr
+    assert "docs/provider-setup.md" in failed.stderr

@@ -16,7 +16,7 @@ def _checks(result) -> dict[str, dict]:
 
 
 def test_all_good_after_oauth_login(cli, sandbox):
-    profile_on(cli, sandbox.url)
+    profile_on(cli, sandbox)
     assert oauth_login()[0] == 0
     result = cli("--json", "doctor")
     assert result.code == 0, result.stdout
@@ -32,7 +32,7 @@ def test_all_good_after_oauth_login(cli, sandbox):
 
 
 def test_legacy_method_is_a_warning_not_a_failure(cli, sandbox):
-    profile_on(cli, sandbox.url)
+    profile_on(cli, sandbox)
     assert cli("auth", "login", "--method", "token", stdin="sandbox-token\n").code == 0
     result = cli("--json", "doctor")
     assert result.code == 0
@@ -41,7 +41,7 @@ def test_legacy_method_is_a_warning_not_a_failure(cli, sandbox):
 
 
 def test_not_signed_in_fails_with_the_auth_exit_code(cli, sandbox):
-    profile_on(cli, sandbox.url)
+    profile_on(cli, sandbox)
     assert cli("config", "set", "auth", "oauth").code == 0
     result = cli("--json", "doctor")
     assert result.code == ExitCode.AUTH

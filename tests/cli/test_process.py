@@ -10,6 +10,9 @@ PIN = "4711"
 ERROR = "curl: (7) Failed to connect\n"
 QUIET = ["--no-duplicate-check", "--impact", "Shop is down"]
 
+# These flows are not about the kept priority: the embedded desk lets it be set.
+pytestmark = pytest.mark.usefixtures("lenient_priority")
+
 
 @pytest.fixture(autouse=True)
 def pin(monkeypatch):
@@ -109,20 +112,14 @@ def test_duplicates_ignore_solved_requests(cli):
 
 
 def test_escalation_by_the_api_route(cli):
+    """Only when asked for, said to be an ordinary request; "early" only warns."""
     original = _open(cli, *QUIET).json()["data"]["id"]
-    early = cli(
-        "--sandbox", "--no-input", "escalate", str(original),
-        "--reason", "Down for 3 hours", "--full-name", "Jo Doe",
-    )  # fmt: skip
-    assert early.code == 3
-    assert "--yes" in early.stderr and "early" in early.stderr
-
-    _age(original, "2020-01-01T00:00:00Z")
     result = cli(
-        "--sandbox", "--json", "--no-input", "escalate", str(original),
+        "--sandbox", "--json", "--no-input", "escalate", str(original), "--via", "api",
         "--reason", "Down for 3 hours", "--full-name", "Jo Doe",
     )  # fmt: skip
     assert result.code == 0, result.stderr
+    assert "early" in result.stderr and "ordinary request" in result.stderr
     data = result.json()["data"]
     assert data["subject"] == f"ESCALATION: Ticket - {original}"
     new = _desk().get_request(data["escalation_id"])
@@ -140,14 +137,18 @@ def test_escalation_by_the_api_route(cli):
     assert f"as request #{data['escalation_id']}: Down for 3 hours" in human.stdout
 
 
-def test_early_escalation_goes_with_yes(cli):
+def test_early_escalation_only_warns_and_counts_from_the_last_answer(cli):
     original = _open(cli, *QUIET).json()["data"]["id"]
-    result = cli(
-        "--sandbox", "--no-input", "escalate", str(original), "--reason", "r",
-        "--full-name", "Jo Doe", "--yes",
-    )  # fmt: skip
-    assert result.code == 0, result.stderr
-    assert "escalation is early" in result.stderr
+    flags = ["--reason", "r", "--full-name", "Jo Doe", "--via", "email"]
+    result = cli("--sandbox", "--no-input", "escalate", str(original), *flags)
+    assert result.code == 0, result.stderr  # no --yes needed: early is never a refusal
+    assert "escalation may be early" in result.stderr
+    assert "since the ticket was opened" in result.stderr
+    answered = cli("sandbox", "reply", str(original), "--body", "Looking into it")
+    assert answered.code == 0, answered.stderr
+    again = cli("--sandbox", "--no-input", "escalate", str(original), *flags)
+    assert again.code == 0, again.stderr
+    assert "since the provider's last answer" in again.stderr
 
 
 def test_service_task_escalation_warns_about_the_window(cli):

@@ -7,10 +7,14 @@ import signal
 import subprocess
 import sys
 
+import pytest
 import requests
 from ticketdata import FULL_FLAGS
 
 from ctlsupport.exitcodes import ExitCode
+
+# These flows are not about the kept priority: the embedded desk lets it be set.
+pytestmark = pytest.mark.usefixtures("lenient_priority")
 
 
 def _open(cli, monkeypatch) -> int:
@@ -49,6 +53,34 @@ def test_agent_errors_are_one_line(cli, monkeypatch):
     bad = cli("sandbox", "status", request_id, "exploded")
     assert bad.code == ExitCode.INVALID_INPUT
     assert bad.stderr.startswith("ctlsupport: error: ") and "Traceback" not in bad.stderr
+
+
+def _serve(tmp_path, *flags: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "ctlsupport", "sandbox", "serve", "--data", str(tmp_path / "d"),
+         *flags],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ,
+    )  # fmt: skip
+
+
+def test_serve_flags_set_password_access_and_desk_settings(tmp_path):
+    """No flags: strict (password refused); --allow-password and --setting loosen it."""
+    for flags, status, shown in (
+        ((), 401, "end_user_priority=off"),
+        (("--allow-password", "--setting", "end_user_priority=on"), 200, "end_user_priority=on"),
+    ):
+        proc = _serve(tmp_path, *flags)
+        try:
+            url = proc.stdout.readline().rsplit(" ", 1)[1].strip()
+            creds, settings = proc.stdout.readline(), proc.stdout.readline()
+            assert ("refused" in creds) == (status == 401)
+            assert shown in settings
+            me = requests.get(f"{url}/api/v2/users/me.json",
+                              auth=("support@partner.example", "sandbox"), timeout=5)  # fmt: skip
+            assert me.status_code == status
+        finally:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=10)
 
 
 def test_serve_prints_url_and_credentials_and_answers(tmp_path):

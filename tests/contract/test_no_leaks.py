@@ -24,7 +24,9 @@ def desk(tmp_path: Path, isolated_home: Path):
 
     data = tmp_path / "desk-outside-home"
     assert not data.is_relative_to(isolated_home)
-    server = SandboxServer(SandboxConfig(data_dir=data, password=PASSWORD, token=TOKEN)).start()
+    # Password access on (an older desk): the password's path must not leak either.
+    config = SandboxConfig(data_dir=data, password=PASSWORD, token=TOKEN, password_access=True)
+    server = SandboxServer(config).start()
     yield server
     server.stop()
 
@@ -52,7 +54,7 @@ def test_no_secret_leaks_anywhere(cli, desk, isolated_home):
         outputs.append(result.stdout + result.stderr)
         remember_tokens()
 
-    profile_on(cli, desk.url)
+    profile_on(cli, desk)
     run("--no-input", "setup", "--pin-stdin", stdin=f"{PIN}\n")
     for debug in ((), ("--debug",)):
         # OAuth, for real through the browser redirect, then a ticket and reads.

@@ -16,6 +16,9 @@ DOWN = "\x1b[B"
 CLEAR_LINE = "\x15"  # Ctrl-U
 FINISH_MULTILINE = "\x1b\r"  # Esc then Enter
 
+# These flows are not about the kept priority: the embedded desk lets it be set.
+pytestmark = pytest.mark.usefixtures("lenient_priority")
+
 
 @pytest.fixture
 def spawn():

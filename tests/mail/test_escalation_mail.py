@@ -88,6 +88,20 @@ def test_the_sandbox_desk_takes_the_escalation(cli):
     listed = cli("--sandbox", "--json", "list").json()["data"]["requests"]
     subjects = {r["id"]: r["subject"] for r in listed}
     assert subjects[data["escalation_id"]] == f"ESCALATION: Ticket - {ticket}"
+    # The desk's automation marked it escalated and linked both ways; `show` has it.
+    from ctlsupport.sandbox.escalations import (
+        ESCALATED_FIELD,
+        ESCALATED_IN_FIELD,
+        ESCALATION_OF_FIELD,
+    )
+
+    def fields(request_id: int) -> dict:
+        shown = cli("--sandbox", "--json", "show", str(request_id)).json()["data"]["request"]
+        return {f["id"]: f["value"] for f in shown["custom_fields"]}
+
+    escalation = fields(data["escalation_id"])
+    assert escalation[ESCALATED_FIELD] is True and escalation[ESCALATION_OF_FIELD] == ticket
+    assert fields(ticket)[ESCALATED_IN_FIELD] == data["escalation_id"]
 
 
 def test_config_show_lists_every_route_with_its_source(cli):
@@ -99,3 +113,30 @@ def test_config_show_lists_every_route_with_its_source(cli):
     assert rows["routes.escalation"] == ("escalation@ctl.io", "default")
     assert rows["routes.enterprise"] == ("acme@provider.example", "file")
     assert rows["smtp_port"] == ("2525", "file")
+
+
+def test_without_a_mail_server_the_escalation_is_written_never_sent_as_a_request(
+    cli, sandbox, monkeypatch
+):
+    """No --via: by email; with no mail server, the exact .eml and a mailto: link."""
+    from email import policy
+    from email.parser import BytesParser
+    from pathlib import Path
+
+    monkeypatch.setenv("CTLSUPPORT_TOKEN", "sandbox-token")
+    write_profile(sandbox.url, 2525, smtp_host="")
+    ticket = _ticket(cli)
+    before = len(sandbox.state.list_requests())
+    done = cli("--json", "--no-input", "escalate", str(ticket), "--reason", REASON, "--yes")
+    assert done.code == 0, done.stderr
+    data = done.json()["data"]
+    assert (data["route"], data["sent"]) == ("handoff", False)
+    assert data["mailto"].startswith("mailto:escalation@ctl.io?")
+    raw = Path(data["eml"]).read_bytes()
+    message = BytesParser(policy=policy.default).parsebytes(raw)
+    assert message["Subject"] == f"ESCALATION: Ticket - {ticket}"
+    assert message["To"] == "escalation@ctl.io"
+    assert "never goes as an ordinary request" in done.stderr
+    assert len(sandbox.state.list_requests()) == before  # nothing quietly created by API
+    plain = cli("--no-input", "escalate", str(ticket), "--reason", REASON, "--yes")
+    assert "NOT sent (no mail server)" in plain.stdout and ".eml" in plain.stdout

@@ -128,3 +128,50 @@ def test_a_reply_to_a_closed_request_opens_a_follow_up(mail_desk):
     follow = mail_desk.state.list_requests()[-1]
     assert follow["id"] != request["id"]
     assert follow["priority"] == "normal"
+
+
+def test_mail_to_the_escalation_address_is_an_escalation_linked_to_its_ticket(mail_desk):
+    """The provider's automation: an escalated ticket for operations, linked both ways."""
+    from ctlsupport.sandbox.escalations import (
+        ESCALATED_FIELD,
+        ESCALATED_IN_FIELD,
+        ESCALATION_OF_FIELD,
+        OPERATIONS_GROUP_ID,
+    )
+
+    _mail(mail_desk, _message(to="high@ctl.io", subject="VA1ACMEWEB01 down"))
+    [ticket] = _api(mail_desk, "/api/v2/requests.json")["requests"]
+    escalation = _message(to="escalation@ctl.io", subject=f"ESCALATION: Ticket - {ticket['id']}",
+                          body="No answer for two hours.\n")  # fmt: skip
+    _mail(mail_desk, escalation)
+    found = {r["id"]: r for r in _api(mail_desk, "/api/v2/requests.json")["requests"]}
+    [new_id] = set(found) - {ticket["id"]}
+    fields = {f["id"]: f["value"] for f in found[new_id]["custom_fields"]}
+    assert fields == {ESCALATED_FIELD: True, ESCALATION_OF_FIELD: ticket["id"]}
+    assert found[new_id]["group_id"] == OPERATIONS_GROUP_ID
+    shown = _api(mail_desk, f"/api/v2/requests/{ticket['id']}.json")["request"]
+    assert {f["id"]: f["value"] for f in shown["custom_fields"]} == {ESCALATED_IN_FIELD: new_id}
+    assert shown["updated_at"] >= ticket["updated_at"]
+
+
+def test_an_escalation_naming_someone_elses_ticket_is_not_linked(mail_desk):
+    from ctlsupport.sandbox.escalations import ESCALATED_FIELD
+
+    mail_desk.state.ensure_end_user("other@else.example", "Other", verified=True)
+    _mail(mail_desk, _message(sender="other@else.example", to="help@ctl.io", subject="theirs"))
+    [theirs] = mail_desk.state.list_requests()
+    _mail(
+        mail_desk, _message(to="escalation@ctl.io", subject=f"ESCALATION: Ticket - {theirs['id']}")
+    )
+    mine = [r for r in mail_desk.state.list_requests() if r["id"] != theirs["id"]]
+    assert [{f["id"]: f["value"] for f in r["custom_fields"]} for r in mine] == [
+        {ESCALATED_FIELD: True}
+    ]
+    assert mail_desk.state.get_request(theirs["id"])["custom_fields"] == []
+
+
+def test_mail_priority_ignores_the_end_user_priority_setting(mail_desk):
+    """Priority by address is the admin's trigger, not the end user's field."""
+    assert mail_desk.state.settings()["end_user_priority"] == "off"
+    _mail(mail_desk, _message(to="urgent@ctl.io", subject="urgent one"))
+    assert mail_desk.state.list_requests()[0]["priority"] == "urgent"

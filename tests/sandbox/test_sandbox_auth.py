@@ -44,17 +44,23 @@ def test_api_token_is_account_wide(client_factory):
     assert agent.get("/api/v2/users/me").json()["user"]["role"] == "agent"
 
 
-def test_password_auth(client_factory):
-    response = client_factory((EMAIL, PASSWORD)).get("/api/v2/users/me")
-    assert response.status_code == 200
-
-
-def test_password_auth_can_be_switched_off(make_server):
-    server = make_server(password_access=False)
-    response = requests.get(f"{server.url}/api/v2/users/me", auth=(EMAIL, PASSWORD), timeout=5)
+def test_password_auth_is_refused_by_default(sandbox):
+    """Password access to the API is gone at Zendesk (contract §2.3): the 401 body."""
+    response = requests.get(f"{sandbox.url}/api/v2/users/me", auth=(EMAIL, PASSWORD), timeout=5)
     _assert_auth_failed(response)
-    token = requests.get(f"{server.url}/api/v2/users/me", auth=(f"{EMAIL}/token", TOKEN), timeout=5)
+    token = requests.get(
+        f"{sandbox.url}/api/v2/users/me", auth=(f"{EMAIL}/token", TOKEN), timeout=5
+    )
     assert token.status_code == 200
+
+
+def test_password_auth_for_older_desks(make_server):
+    server = make_server(password_access=True)
+    response = requests.get(f"{server.url}/api/v2/users/me", auth=(EMAIL, PASSWORD), timeout=5)
+    assert response.status_code == 200
+    _assert_auth_failed(
+        requests.get(f"{server.url}/api/v2/users/me", auth=(EMAIL, "wrong"), timeout=5)
+    )
 
 
 def test_wrong_credentials(client_factory):

@@ -58,7 +58,7 @@ def test_rate_limit_429(make_server):
     assert limited.headers["x-rate-limit-remaining"] == "0"
     assert limited.headers["x-rate-limit"] == "3"
     # Another credential has its own bucket; the admin side is never limited.
-    other = requests.get(url, auth=("support@partner.example", "sandbox"), timeout=5)
+    other = requests.get(url, auth=("agent@provider.example/token", "sandbox-token"), timeout=5)
     assert other.status_code == 200
     assert requests.get(f"{server.url}/sandbox/health", timeout=5).status_code == 200
     session.close()

@@ -21,6 +21,7 @@ WARN = re.compile(
 
 
 def test_create_returns_the_full_object(client, sandbox):
+    sandbox.state.change_settings({"end_user_priority": "on"})
     response = client.post(
         "/api/v2/requests",
         json={
@@ -81,7 +82,8 @@ def test_json_suffix_and_bare_paths(client):
         ({"request": {"subject": "s", "comment": {"body": "x"}, "due_at": "soon"}}, ["due_at"]),
     ],
 )
-def test_create_validation_422(client, payload, field_keys):
+def test_create_validation_422(client, sandbox, payload, field_keys):
+    sandbox.state.change_settings({"end_user_priority": "on"})  # else priority is dropped
     response = client.post("/api/v2/requests", json=payload)
     assert response.status_code == 422
     body = response.json()
@@ -143,6 +145,7 @@ def test_malformed_json_is_400(client):
 
 
 def test_email_ccs_and_collaborators(client, sandbox, client_factory):
+    """CCs and followers on (the default): `email_ccs` kept, `collaborators` dropped."""
     sandbox.state.ensure_end_user("colleague@partner.example", "Colleague", "pw")
     colleague_id = (
         client_factory(("colleague@partner.example/token", TOKEN))
@@ -158,12 +161,21 @@ def test_email_ccs_and_collaborators(client, sandbox, client_factory):
         collaborators=["third@partner.example", {"name": "Fourth", "email": "4@p.example"}],
     )
     assert len(created["email_cc_ids"]) == 2 and created["email_cc_ids"][1] == colleague_id
-    assert len(created["collaborator_ids"]) == 2
+    assert created["collaborator_ids"] == []
     shown = client.get(f"/api/v2/requests/{created['id']}?include=users").json()
     users = {user["email"]: user for user in shown["users"]}
     assert users["rep@provider.example"]["name"] == "Account Rep"
     assert users["rep@provider.example"]["verified"] is False
-    assert {"support@partner.example", "4@p.example"} <= set(users)
+    assert "support@partner.example" in users and "4@p.example" not in users
+
+
+def test_collaborators_on_a_desk_without_ccs_and_followers(client, sandbox):
+    sandbox.state.change_settings({"ccs": "collaborators"})
+    created = client.create(
+        email_ccs=[{"user_email": "rep@provider.example"}],
+        collaborators=["third@partner.example", {"name": "Fourth", "email": "4@p.example"}],
+    )
+    assert created["email_cc_ids"] == [] and len(created["collaborator_ids"]) == 2
 
 
 def test_lists_are_scoped_to_the_caller(client, sandbox, client_factory):
@@ -265,7 +277,8 @@ def test_update_adds_and_removes_ccs(client):
             }
         },
     ).json()["request"]
-    assert len(added["email_cc_ids"]) == 1 and len(added["collaborator_ids"]) == 1
+    # CCs and followers on: additional_collaborators is dropped.
+    assert len(added["email_cc_ids"]) == 1 and added["collaborator_ids"] == []
     removed = client.put(
         path,
         json={

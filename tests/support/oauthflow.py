@@ -11,10 +11,41 @@ from pathlib import Path
 ALIAS = "support@partner.example"
 
 
-def profile_on(cli, url: str, name: str = "default", alias: str = ALIAS) -> None:
-    """Create a profile pointing at a running sandbox desk."""
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def register_client(server, port: int, kind: str = "public") -> str:
+    """Register an OAuth client for a redirect on `port` through the desk's admin
+    endpoint, as the provider's admin would."""
+    import requests
+
+    identifier = f"ctlsupport-test-{port}"
+    body = {"identifier": identifier, "kind": kind,
+            "redirect_urls": [f"http://127.0.0.1:{port}/callback"]}  # fmt: skip
+    answer = requests.post(f"{server.url}/sandbox/oauth-clients", json=body,
+                           headers=server.admin_headers, timeout=10)  # fmt: skip
+    assert answer.status_code == 201, answer.text
+    return identifier
+
+
+def profile_on(cli, desk, name: str = "default", alias: str = ALIAS) -> None:
+    """Create a profile pointing at a desk (a running sandbox server, or just an address).
+    A sandbox gets an OAuth client of the profile's own registered (on a free redirect
+    port: tests may run side by side)."""
     prefix = ("--profile", name) if name != "default" else ()
-    for key, value in (("desk_url", url), ("alias", alias)):
+    url = desk if isinstance(desk, str) else desk.url
+    values = [("desk_url", url), ("alias", alias)]
+    if not isinstance(desk, str):
+        port = free_port()
+        values += [("oauth_client_id", register_client(desk, port)),
+                   ("oauth_redirect_port", str(port))]  # fmt: skip
+    for key, value in values:
         result = cli(*prefix, "config", "set", key, value)
         assert result.code == 0, result.stderr
 

@@ -27,7 +27,11 @@ def escalate(
         typer.Option("--reason", "-r", help="Why the ticket needs escalation (asked if missing)."),
     ] = None,
     via: Annotated[
-        str | None, options.via_option("api (a new request) or email (a new message).")
+        str | None,
+        options.via_option(
+            "email (a new message, the default) or api (an ordinary request, not an "
+            "escalation at the provider)."
+        ),
     ] = None,
     full_name: Annotated[
         str | None, typer.Option("--full-name", help="Your full name (default: the profile's).")
@@ -58,7 +62,9 @@ def escalate(
         request_id=request_id,
         reason=reason,
         full_name=full_name,
-        route=options.route(via, state.profile().via),
+        # No --via: by email (a new message is what the provider escalates), or
+        # written for a person to send when no mail server is set up.
+        route=options.route(via, "api") if via else "auto",
         yes=yes,
         redact=not no_redact,
         unchecked=unchecked or [],

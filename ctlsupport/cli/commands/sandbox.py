@@ -91,6 +91,21 @@ def serve(
             "email channel.",
         ),
     ] = None,
+    allow_password: Annotated[
+        bool,
+        typer.Option(
+            "--allow-password",
+            help="Accept email:password on the API, as older desks did (off: Zendesk's 401).",
+        ),
+    ] = False,
+    setting: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--setting",
+            metavar="NAME=VALUE",
+            help="Change a desk setting first (see `sandbox settings`); repeat for several.",
+        ),
+    ] = None,
     notify_smtp: Annotated[
         str | None,
         typer.Option(
@@ -104,8 +119,10 @@ def serve(
     """Run the sandbox desk in the foreground until Ctrl-C."""
     from ctlsupport.config import paths
     from ctlsupport.sandbox import SandboxConfig, SandboxServer
+    from ctlsupport.sandbox.desk_settings import parse_pairs
 
     folder = paths.ensure_private_dir(data or paths.sandbox_dir())
+    desk_settings = _guard(lambda: parse_pairs(setting or []))
     config = SandboxConfig(
         data_dir=folder,
         port=port,
@@ -115,12 +132,17 @@ def serve(
         fault_rates=_fault_rates(faults, fault or []),
         slow_seconds=slow_seconds,
         smtp_port=smtp_port,
+        password_access=allow_password,
+        desk_settings=desk_settings,
         notify_smtp=notify_smtp,
     )
     server = SandboxServer(config, log=True)
     out = sys.stdout
     out.write(f"Sandbox desk listening at {server.url}\n")
-    out.write(f"  end user: {email}  password: {password}  API token: {token}\n")
+    shown = f"password: {password}" if allow_password else "password: refused (API)"
+    out.write(f"  end user: {email}  {shown}  API token: {token}\n")
+    chosen = server.state.settings()
+    out.write("  settings: " + ", ".join(f"{k}={v}" for k, v in chosen.items()) + "\n")
     out.write(f"  state:    {folder}\n")
     where = f"smtp://{notify_smtp}" if notify_smtp else f"{folder / 'mailboxes'}/ADDRESS/"
     out.write(f"  notices:  {where} (what the desk mails requesters and CCs)\n")
@@ -354,3 +376,11 @@ def seed(
         state.out.note("See them: ctlsupport --sandbox report")
 
     state.out.result(summary.as_data(), human)
+
+
+# -- the desk admin's side: settings and OAuth clients (sandbox_desk.py) ------------------
+
+from ctlsupport.cli.commands import sandbox_desk  # noqa: E402 - registered after the app exists
+
+app.command("settings")(sandbox_desk.settings)
+app.add_typer(sandbox_desk.oauth_app, name="oauth-client")

@@ -43,6 +43,9 @@ def status(
 
     def human() -> None:
         out = sys.stdout
+        if not summary.known:  # no status page, or it did not answer: not an error
+            out.write(f"Platform status: not known ({summary.reason})\n")
+            return
         if not out.isatty():
             for c in summary.components:
                 out.write(f"component\t{c.name}\t{c.status}\n")
