@@ -59,7 +59,7 @@ SETTINGS = {
     ),
     "datacenter": ("--datacenter", "Default data center", validate.optional(validate.datacenter)),
     # The exact word here; `config set auth` also takes it in any case.
-    "auth": ("--auth", "Desk sign-in method", validate.one_of(*settings.AUTH_METHODS)),
+    "auth": ("--auth", "Desk sign-in method", validate.one_of(*settings.PROFILE_AUTH)),
 }
 
 
@@ -236,7 +236,9 @@ def _apply_given(
         # The embedded desk fixes these; its URL changes with every run.
         from ctlsupport.actions.session import SANDBOX_ALIAS
 
-        profile.desk_url, profile.alias, profile.auth = "", SANDBOX_ALIAS, "token"
+        # `--auth none` plays a partner with no API access on it (email and mailbox).
+        auth = "none" if given["auth"] == "none" else "token"
+        profile.desk_url, profile.alias, profile.auth = "", SANDBOX_ALIAS, auth
     if opts.secret_stdin and profile.auth == "oauth":
         raise InvalidInput(
             "--secret-stdin is for the legacy password or token sign-in",
@@ -256,6 +258,7 @@ def _ask_profile(ask: Asker, profile, given: dict, *, sandbox: bool, new_profile
                 ("oauth", "oauth (sign in in the browser)"),
                 ("password", "password (legacy: the desk stopped accepting it in 2026)"),
                 ("token", "token (legacy: API tokens stop working on 2027-04-30)"),
+                ("none", "none (no API access: email, and the alias's mailbox to follow)"),
             ]
             profile.auth = ask.select(label, choices, "oauth" if new_profile else profile.auth)
         else:

@@ -113,7 +113,7 @@ def _insert(
         id=ticket,
         subject=notice.title,
         status=status,
-        priority=None,
+        priority=_priority_mailed(conn, client_ref),
         type=None,
         description=mask_ticket_secrets(notice.text) if notice.kind == "received" else "",
         created_at=notice.sent_at,
@@ -123,12 +123,30 @@ def _insert(
         via_channel="email",
     )
     conn.execute(
-        "INSERT INTO requests (profile, id, subject, status, created_at, updated_at, "
-        "submitted_here, client_ref, seen_at, data, source, mail_updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'mail', ?)",
-        (profile, ticket, request.subject, status, notice.sent_at, notice.sent_at, int(mine),
-         client_ref, stamp(), json.dumps(asdict(request)), notice.sent_at),
+        "INSERT INTO requests (profile, id, subject, status, priority, created_at, "
+        "updated_at, submitted_here, client_ref, seen_at, data, source, mail_updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'mail', ?)",
+        (profile, ticket, request.subject, status, request.priority, notice.sent_at,
+         notice.sent_at, int(mine), client_ref, stamp(), json.dumps(asdict(request)),
+         notice.sent_at),
     )  # fmt: skip
+
+
+# The desk sets a mailed ticket's priority from the address it was sent to: urgent@ and
+# high@ give theirs, every other address (the shared queue) gives normal.
+_ADDRESS_PRIORITY = {"urgent": "urgent", "high": "high"}
+
+
+def _priority_mailed(conn: sqlite3.Connection, client_ref: str | None) -> str | None:
+    """The priority of a ticket mailed from here, from the route it was mailed by."""
+    if client_ref is None:
+        return None
+    from ctlsupport.store.mail_log import MailLog
+
+    record = MailLog(conn).get(client_ref)
+    if record is None or record.kind != "request":
+        return None
+    return _ADDRESS_PRIORITY.get(record.route, "normal")
 
 
 def _update(

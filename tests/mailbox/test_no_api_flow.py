@@ -106,3 +106,23 @@ def test_without_api_and_without_a_mailbox_list_says_how(cli):
     refused = cli("list")
     assert refused.code == ExitCode.AUTH
     assert "has no API access (auth = none)" in refused.stderr and "mailbox" in refused.stderr
+
+
+def test_the_report_of_a_mail_only_team_comes_from_the_synced_mailbox(cli):
+    assert cli("--sandbox", "--no-input", "setup", "--auth", "none").code == 0
+    opened = cli("--sandbox", "--json", "--no-input", "open", "--via", "email", *FULL_FLAGS,
+                 "--no-duplicate-check", stdin="curl: (7) Failed to connect\n")  # fmt: skip
+    assert opened.code == 0, opened.stderr
+    assert cli("--sandbox", "sync").code == 0
+    [request] = _desk().list_requests()
+    _desk().agent_reply(request["id"], "We rebooted the host; please check.")
+    assert cli("--sandbox", "sync").code == 0
+    report = cli("--sandbox", "--json", "report", "--since", "1d")
+    assert report.code == 0, report.stderr
+    assert "No API access" in report.stderr and "ctlsupport sync" in report.stderr
+    data = report.json()["data"]
+    assert data["offline"] is True and data["requests_read"] == 0  # the desk's API untouched
+    counted = [row for row in data["first_response"] if row["tickets"]]
+    assert [(r["key"], r["tickets"], r["met"], r["missed"]) for r in counted] == [
+        (request["priority"], 1, 1, 0)
+    ]

@@ -72,10 +72,17 @@ def report(
     options = ReportOptions(since, first_day, last_day, tz, by.strip().lower(), offline)
     now = datetime.now(UTC)
     options.period(now)  # bad options fail here, before a profile or the desk is needed
+    connect = state.client
+    if _mail_only(state):  # no API access: the mailbox's notifications, synced locally
+        connect = None
+        state.out.note(
+            "No API access: the report reads the local history that `ctlsupport sync` "
+            "fills from the alias's mailbox (run it first for fresh figures)."
+        )
     with _history(state) as conn:
         result = run_report(
             options, conn=conn, profile=_profile_name(state), tier=_tier(state),
-            now=now, connect=state.client, progress=_progress(state),
+            now=now, connect=connect, progress=_progress(state),
         )  # fmt: skip
     _render(state, result, html, as_csv)
 
@@ -112,6 +119,16 @@ def _write_page(state: AppState, figures, path: Path) -> None:
     except OSError as exc:
         raise UsageError(f"--html: cannot write {path}: {exc.strerror or exc}") from None
     state.out.note(f"Report written to {path} (open it in a browser).")
+
+
+def _mail_only(state: AppState) -> bool:
+    """Whether the profile reaches the desk by email only (`auth = none`)."""
+    from ctlsupport.errors import CtlError
+
+    try:
+        return state.profile().auth == "none"
+    except CtlError:
+        return False
 
 
 def _history(state: AppState):
