@@ -93,15 +93,23 @@ def commands(exe: str) -> dict[str, tuple[list[str], dict[str, str]]]:
     return table
 
 
+def _env(extra: dict[str, str]) -> dict[str, str]:
+    """The environment of a measured run: bytecode is written and read, as in an
+    installed copy (pip compiles it), whatever this shell says."""
+    env = {**os.environ, **extra}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def wall(argv: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
-    subprocess.run(argv, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+    subprocess.run(argv, env=_env(env), stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL, check=False)  # fmt: skip
     return time.perf_counter() - started
 
 
 def peak_kb(argv: list[str], env: dict[str, str]) -> int:
-    result = subprocess.run(["/usr/bin/time", "-v", *argv], env={**os.environ, **env},
+    result = subprocess.run(["/usr/bin/time", "-v", *argv], env=_env(env),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             check=False)  # fmt: skip
     match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)

@@ -21,7 +21,7 @@ LOGIN_HINT = "Sign in again with `ctlsupport auth login`."
 
 def endpoints(profile: Profile) -> Endpoints:
     """The profile's OAuth endpoints and client id (defaults derived from the desk URL)."""
-    from ctlsupport.transport.oauth import endpoints_for
+    from ctlsupport.transport.oauth_endpoints import endpoints_for
 
     return endpoints_for(
         profile.desk_url,

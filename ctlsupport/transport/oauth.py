@@ -22,15 +22,19 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from ctlsupport.errors import AuthError, DeskUnreachable, UnknownOAuthClient
 from ctlsupport.secret import SCRUBBER, Secret
+from ctlsupport.transport.oauth_endpoints import (  # noqa: F401 - the module's own names
+    CALLBACK_PATH,
+    DEFAULT_CLIENT_ID,
+    DEFAULT_REDIRECT_PORT,
+    DEFAULT_SCOPE,
+    Endpoints,
+    endpoints_for,
+    redirect_uri,
+)
 
-DEFAULT_CLIENT_ID = "ctlsupport"
-DEFAULT_SCOPE = "read write"
 # Access tokens are asked to expire (Zendesk issues tokens that never expire unless
 # `expires_in` is sent); 2 days is the longest it allows, refresh renews them after.
 ACCESS_TOKEN_SECONDS = 172_800
-# The loopback port the desk admin registers in the redirect URL (docs/provider-setup.md).
-DEFAULT_REDIRECT_PORT = 47613
-CALLBACK_PATH = "/callback"
 # Refresh a little before the desk would refuse the token: clocks drift, calls take time.
 EXPIRY_MARGIN_SECONDS = 60
 TIMEOUT = (5.0, 30.0)
@@ -43,45 +47,6 @@ _FAILED_PAGE = (
     b"<!doctype html><meta charset=utf-8><title>ctlsupport</title>"
     b"<p>Sign-in failed; the terminal says why.</p>"
 )
-
-
-@dataclass(frozen=True)
-class Endpoints:
-    """Where and as whom to ask the desk for tokens."""
-
-    authorize_url: str
-    token_url: str
-    client_id: str = DEFAULT_CLIENT_ID
-    scope: str = DEFAULT_SCOPE
-    redirect_port: int = DEFAULT_REDIRECT_PORT
-
-    @property
-    def redirect_uri(self) -> str:
-        """The redirect URL the desk must have registered for the client, exactly."""
-        return redirect_uri(self.redirect_port)
-
-
-def redirect_uri(port: int) -> str:
-    """The loopback redirect URL for a port."""
-    return f"http://127.0.0.1:{port}{CALLBACK_PATH}"
-
-
-def endpoints_for(
-    desk_url: str,
-    *,
-    client_id: str = "",
-    authorize_url: str = "",
-    token_url: str = "",
-    redirect_port: str | int = "",
-) -> Endpoints:
-    """The desk's OAuth endpoints: the given ones, else Zendesk's paths under the desk URL."""
-    base = desk_url.rstrip("/")
-    return Endpoints(
-        authorize_url=authorize_url or f"{base}/oauth/authorizations/new",
-        token_url=token_url or f"{base}/oauth/tokens",
-        client_id=client_id or DEFAULT_CLIENT_ID,
-        redirect_port=int(redirect_port or DEFAULT_REDIRECT_PORT),
-    )
 
 
 @dataclass(frozen=True)
