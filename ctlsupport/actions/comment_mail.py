@@ -104,7 +104,7 @@ def post(
     else:
         item = mailout.queue_comment(
             outbox, log, profile.name, alias=profile.alias, ticket_id=request_id,
-            opening=opening, body=body, reference=reference, attachments=files,
+            opening=opening, body=body, reference=reference, attachments=gate.files(files),
             follow_up=target.follow_up,
         )  # fmt: skip
         replied_to = opening.message_id

@@ -31,6 +31,7 @@ def test_a_whole_ticket_with_plain_prompts(cli, how):
         child.send(text + ENTER)
 
     try:
+        answer("(Enter for 1): ", "")  # the problem template: 1, none (a blank ticket)
         answer("Subject: ", "ACME: web server down")
         answer("(Enter for 3): ", "")  # the priority, by number: normal
         answer("Partner ticket number: ", "")

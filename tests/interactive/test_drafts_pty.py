@@ -47,6 +47,7 @@ def answer(child: pexpect.spawn, prompt: str, text: str) -> None:
 
 def _start_and_interrupt(spawn, key: str, *flags: str) -> str:
     child = spawn("--sandbox", "open", *flags, stdin_cmd="printf 'boom: the piped error\\n'")
+    answer(child, "Problem template", "")  # none: a blank ticket
     answer(child, "Subject", "ACME: website down")
     child.expect("Priority")
     child.send(ENTER)
@@ -114,6 +115,7 @@ def test_ctrl_d_keeps_a_draft_as_ctrl_c_does(spawn, cli):
 
 def test_ctrl_c_on_an_empty_form_keeps_nothing(spawn, cli):
     child = spawn("--sandbox", "open")
+    answer(child, "Problem template", "")  # none: a blank ticket
     child.expect("Subject")
     child.send("\x03")
     child.expect("nothing is kept")

@@ -17,6 +17,8 @@ def test_the_matrix_fits_a_narrow_terminal():
         env=env, encoding="utf-8", timeout=20, dimensions=(50, 60),
     )  # fmt: skip
     try:
+        child.expect("Problem template")
+        child.send("\r")  # none: a blank ticket
         child.expect("Subject")
         child.send("ACME: web server down\r")
         child.expect("Priority matrix")
