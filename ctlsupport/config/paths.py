@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import IO, Any
@@ -71,7 +72,26 @@ def insecure_secrets_file() -> Path:
 
 def private_file(path: Path) -> Path:
     """Create `path` empty if missing, readable by the owner only whatever the folder's
-    mode or the umask (SQLite gives its -wal and -shm files the mode of the database)."""
+    mode or the umask (SQLite gives its -wal and -shm files the mode of the database).
+
+    A file that exists is never opened here, only its mode tightened: closing any
+    descriptor of a SQLite database drops the locks this process holds on it through
+    another connection, and two processes may then write it at once (and damage it)."""
+    import stat
+
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        found = None
+    except OSError as exc:
+        raise _unusable(path, exc.strerror or str(exc)) from None
+    if found is not None:
+        if stat.S_ISDIR(found.st_mode):
+            raise _unusable(path, "it is a folder, not a file")
+        if found.st_mode & 0o077:
+            with contextlib.suppress(PermissionError):  # another user's file is theirs
+                os.chmod(path, 0o600)
+        return path
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
     except IsADirectoryError:

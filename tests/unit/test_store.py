@@ -85,3 +85,29 @@ def test_history_mine_seen_and_values(tmp_path):
     assert rows[0]["server"] == "VA1ACMEWEB01"
     assert history.values("customer_alias") == ["ACME"]
     assert history.known("other") == []
+
+
+def test_a_second_connection_keeps_the_first_ones_locks():
+    """Opening the database again in the same process must not drop the locks of the
+    connection already open (a close() of any descriptor of the file would). Without
+    them another process believes it is alone: it may leave WAL mode, or check the WAL
+    into the file and delete it, under the first connection, and damage the database."""
+    import subprocess
+    import sys
+
+    from ctlsupport.store import db
+
+    first = db.connect()
+    first.execute("SELECT COUNT(*) FROM outbox").fetchone()
+    second = db.connect()  # e.g. the history, then the outbox, in one command
+    other = subprocess.run(
+        [sys.executable, "-c", (
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1], timeout=0)\n"
+            "try:\n    print(c.execute('PRAGMA journal_mode = DELETE').fetchone()[0])\n"
+            "except sqlite3.OperationalError as e:\n    print(e)"
+        ), str(db.db_path())],
+        capture_output=True, text=True, timeout=30, check=False,
+    )  # fmt: skip
+    second.close()
+    first.close()
+    assert "locked" in other.stdout, other.stdout + other.stderr  # still in use: refused
