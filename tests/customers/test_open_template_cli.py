@@ -26,7 +26,7 @@ def _open(cli, *flags: str):
     return cli(*base, *flags, stdin="PING 64.15.183.10: 100% packet loss\n")
 
 
-def test_a_repeat_ticket_from_flags(cli, known):
+def test_a_repeat_ticket_from_flags(cli, known, lenient_priority):
     opened = _open(cli, *CHECKED, "--unchecked", "reboot=not allowed by the customer")
     assert opened.code == 0, opened.stderr
     data = opened.json()["data"]

@@ -109,7 +109,7 @@ def with_template(typist: Typist) -> int:
     return _finish(typist, template=True)
 
 
-def test_a_repeat_ticket_takes_at_most_a_third_of_the_keys(terminal, cli, capsys):
+def test_a_repeat_ticket_takes_at_most_a_third_of_the_keys(terminal, cli, capsys, lenient_priority):
     first = terminal()
     first_id = blank_form(first)
     second = terminal()
