@@ -144,21 +144,11 @@ def queue_comment(
 
     route = Route(opening.route, opening.recipient)
     mail = {**_mail_meta(alias, route, []), "in_reply_to": opening.message_id}
-    subject = reply_subject(opening.subject)
-    payload = {
-        "subject": subject,
-        "body": body,
-        "ticket_id": ticket_id,
-        "follow_up": follow_up,
-        "meta": {"alias": alias, "mail": mail},
-    }
-    item = outbox.add(profile, "comment", payload, route="email", attachments=attachments,
-                      client_ref=reference)  # fmt: skip
-    log.record(
-        reference, mail["message_id"], profile=profile, kind="comment", route=route.name,
-        recipient=route.address, subject=subject, desk_id=None if follow_up else ticket_id,
+    return _queue_reply(
+        outbox, log, profile, alias=alias, ticket_id=ticket_id, route=route, mail=mail,
+        subject=reply_subject(opening.subject), body=body, reference=reference,
+        attachments=attachments, follow_up=follow_up,
     )  # fmt: skip
-    return item
 
 
 def queue_notice_reply(
@@ -184,11 +174,33 @@ def queue_notice_reply(
     route = Route("reply", notice.reply_to)
     mail = {**_mail_meta(alias, route, []), "in_reply_to": notice.message_id,
             "references": list(notice.references)}  # fmt: skip
-    subject = reply_subject(notice.subject)
     quoted = f"\n\n{notice.quote_intro}\n> {DELIMITER}\n>\n> [{notice.code}]\n"
+    return _queue_reply(
+        outbox, log, profile, alias=alias, ticket_id=ticket_id, route=route, mail=mail,
+        subject=reply_subject(notice.subject), body=body.rstrip("\n") + quoted,
+        reference=reference, attachments=attachments, follow_up=follow_up,
+    )  # fmt: skip
+
+
+def _queue_reply(
+    outbox: Outbox,
+    log: MailLog,
+    profile: str,
+    *,
+    alias: str,
+    ticket_id: int,
+    route: Route,
+    mail: dict,
+    subject: str,
+    body: str,
+    reference: str,
+    attachments: list[str],
+    follow_up: bool,
+) -> OutboxItem:
+    """A reply on ticket `ticket_id` into the outbox, and its Message-ID into the log."""
     payload = {
         "subject": subject,
-        "body": body.rstrip("\n") + quoted,
+        "body": body,
         "ticket_id": ticket_id,
         "follow_up": follow_up,
         "meta": {"alias": alias, "mail": mail},
