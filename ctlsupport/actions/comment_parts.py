@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ctlsupport.core import validate
 from ctlsupport.errors import InvalidInput, MissingFields
 
 if TYPE_CHECKING:
@@ -65,7 +66,9 @@ def _ask(state: Session, request, name: str, keep) -> tuple[str, str]:
     typed = ""
     try:
         if not name:
-            name = ask.text("Your full name (signs every update)", check=_required)
+            name = ask.text(
+                "Your full name (signs every update)", check=validate.required("your full name")
+            )
         ask.say(f"Comment on #{request.id}: {request.subject}")
         return ask.multiline("Your comment", check=comments.check_text, keep_typed=True), name
     except KeyboardInterrupt as exc:
@@ -78,14 +81,6 @@ def _ask(state: Session, request, name: str, keep) -> tuple[str, str]:
             f"interrupted; what you typed is saved as draft {number}",
             hint=f"Resume with `{prefix(state)} comment {request.id} --resume {number}`.",
         ) from None
-
-
-def _required(value: str) -> str:
-    from ctlsupport.core.validate import FieldInvalid
-
-    if not value.strip():
-        raise FieldInvalid("your full name must not be empty")
-    return value.strip()
 
 
 def load_draft(which: str, request_id: int):

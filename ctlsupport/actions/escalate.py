@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from ctlsupport.actions.results import Done
 from ctlsupport.actions.session import Session
+from ctlsupport.core import validate
 from ctlsupport.errors import MissingFields
 
 
@@ -57,9 +58,9 @@ def escalate(opts: EscalateOptions, state: Session) -> Done:
     asking = [n for n in notes if not n.startswith("escalation may be early")]
     if ask.interactive:
         if not name:
-            name = ask.text("Your full name", check=_required("your full name"))
+            name = ask.text("Your full name", check=validate.required("your full name"))
         if not reason:
-            reason = ask.text("Why does it need escalation?", check=_required("the reason"))
+            reason = ask.text("Why does it need escalation?", check=validate.required("the reason"))
         if (asking and not opts.yes) and not ask.confirm("Escalate anyway?", default=False):
             from ctlsupport.errors import Cancelled
 
@@ -173,17 +174,6 @@ def _done(sent: dict, state: Session) -> Done:
     else:
         where, last = f"by email to {sent['to']}", f"Message-ID {sent['message_id']}"
     return Done(sent, [f"Escalated #{ticket} {where}", f"  {sent['subject']}", f"  {last}"])
-
-
-def _required(what: str):
-    def check(value: str) -> str:
-        from ctlsupport.core.validate import FieldInvalid
-
-        if not value.strip():
-            raise FieldInvalid(f"{what} must not be empty")
-        return value.strip()
-
-    return check
 
 
 def _local(moment: datetime | None) -> str:

@@ -41,6 +41,17 @@ def subject(value: str) -> str:
     return clean_text(value, what="subject", multiline=False, max_len=150)
 
 
+def required(what: str):
+    """A check that refuses an empty answer, naming `what`; the answer, stripped."""
+
+    def check(value: str) -> str:
+        if not value.strip():
+            raise FieldInvalid(f"{what} must not be empty")
+        return value.strip()
+
+    return check
+
+
 def line(what: str, max_len: int = 120):
     """A validator for a required single line of text."""
 
