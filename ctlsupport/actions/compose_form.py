@@ -13,6 +13,7 @@ from ctlsupport.secret import MASK, SCRUBBER, Secret
 if TYPE_CHECKING:
     from ctlsupport.actions.asker import Asker
     from ctlsupport.actions.open_checks import ProcessQuestions
+    from ctlsupport.actions.open_send import Plan
     from ctlsupport.actions.session import Session
     from ctlsupport.core.redact import Redactor
     from ctlsupport.model import TicketDraft
@@ -171,12 +172,12 @@ def collect(
     *,
     yes: bool,
     redactor: Redactor | None = None,
-    mail_to: Callable[[TicketDraft], str] | None = None,
+    route_of: Callable[[TicketDraft], Plan] | None = None,
     check: ProcessQuestions | None = None,
 ) -> TicketDraft | None:
     """Ask for every missing or invalid field and the optional ones, then preview.
 
-    `mail_to`: the email route's address for a draft (the preview names it).
+    `route_of`: how a draft will go (the preview names the route, where to, and why).
     `check`: the provider's process, run on each draft before its preview (it may ask
     more, and change the priority); when it returns False, no ticket is wanted: None.
     """
@@ -204,7 +205,7 @@ def collect(
         if redactor is not None:
             redactor.found.clear()
             draft.error_text = redactor.text(draft.error_text)
-        _preview(ask, draft, state, redactor, mail_to)
+        _preview(ask, draft, state, redactor, route_of)
         if yes:
             return draft
         choice = ask.select(
@@ -260,7 +261,7 @@ def _preview(
     draft: TicketDraft,
     state: Session,
     redactor: Redactor | None,
-    mail_to: Callable[[TicketDraft], str] | None = None,
+    route_of: Callable[[TicketDraft], Plan] | None = None,
 ) -> None:
     from ctlsupport.actions.asker import PreviewRow
     from ctlsupport.core.tickets import cc_list
@@ -288,11 +289,14 @@ def _preview(
             (f"Why {draft.priority}", draft.priority_justification),
             ("Business impact", draft.business_impact),
         ]
-    if mail_to is not None:
-        title = f"New ticket by email from {profile.alias} to {mail_to(draft)}"
+    how = route_of(draft) if route_of is not None else None
+    if how is not None and how.route == "email":
+        title = f"New ticket by email from {profile.alias} to {how.to}"
     else:
         title = f"New ticket for {profile.desk_url}"
     notes = [("yellow", f"! {note}") for note in compose.warnings(draft)]
+    if how is not None and how.reason:
+        notes.insert(0, ("cyan", f"{how.reason}."))
     if redactor is None:
         notes.append(("yellow", "! Redaction is off (--no-redact): text is sent as it is."))
     else:

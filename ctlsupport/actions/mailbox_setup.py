@@ -18,12 +18,6 @@ KNOWN_HOSTS = {
 }
 
 
-def _port(value: str) -> str:
-    if not value.strip().isdigit() or not 0 < int(value) < 65536:
-        raise validate.FieldInvalid("must be a port number, 1-65535")
-    return str(int(value))
-
-
 def ask_mailbox(ask: Any, profile: Profile) -> Secret | None:
     """Ask where the alias's mailbox is and how to sign in (Enter skips); returns the
     password to keep in the keyring, if one was typed."""
@@ -44,7 +38,9 @@ def ask_mailbox(ask: Any, profile: Profile) -> Secret | None:
     profile.maildir = ""
     profile.imap_host = ask.text("IMAP host", default=profile.imap_host or "",
                                  check=validate.line("IMAP host", 255))  # fmt: skip
-    profile.imap_port = ask.text("IMAP port", default=profile.imap_port or "993", check=_port)
+    profile.imap_port = ask.text(
+        "IMAP port", default=profile.imap_port or "993", check=validate.port
+    )
     profile.imap_user = ask.text(
         "Mailbox user", default=profile.imap_user or profile.alias,
         check=validate.line("IMAP user", 255),

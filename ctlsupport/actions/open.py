@@ -54,12 +54,13 @@ def open_ticket(opts: OpenOptions, session: Session, ask: Asker) -> Done | None:
         from ctlsupport.actions.open_checks import before_submit
 
         before_submit(session, draft, opts.process)
+    how = open_send.plan(session, opts.route, draft, opts.process.kind)
     if opts.dry_run:
-        return open_send.dry_run(session, draft, opts.route)
+        return open_send.dry_run(session, draft, how)
     try:
-        done = open_send.submit(session, draft, redactor, opts.route)
+        done = open_send.submit(session, draft, redactor, how)
     except ConfigError as exc:  # the route has no address: keep what was typed
-        if not asking or opts.route != "email":
+        if not asking or how.route != "email":
             raise
         saved = open_input.save_draft(session, values, draft_id, exc.message, opts)
         exc.hint = f"{exc.hint or ''} Then `{_resume_command(session, saved)}`.".strip()
@@ -76,14 +77,14 @@ def _ask(opts: OpenOptions, session: Session, ask: Asker, values, draft_id, reda
     from ctlsupport.actions.compose_form import collect
     from ctlsupport.actions.open_checks import ProcessQuestions
 
-    mail_to = open_send.mail_to(session, opts.process.kind) if opts.route == "email" else None
+    route_of = open_send.planner(session, opts.route, opts.process.kind)
     given = open_input.draft_payload(values)  # before any answer
     try:
         if not opts.resume:
             flow.process_defaults(flow.before_form(ask, values, template), opts.process)
         return collect(
             ask, values, session, yes=opts.yes or opts.dry_run, redactor=redactor,
-            mail_to=mail_to, check=ProcessQuestions(session, opts.process),
+            route_of=route_of, check=ProcessQuestions(session, opts.process),
         )  # fmt: skip
     except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
         if (

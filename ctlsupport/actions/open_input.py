@@ -26,7 +26,7 @@ class OpenOptions:
     """What `open` (and `task`) was given: field values by field name, and how to send."""
 
     fields: dict[str, object] = field(default_factory=dict)
-    route: str = "api"
+    route: str = "auto"  # api | email | auto: by priority and the profile (open_send.choose)
     error_file: str | None = None
     error_lines: int = DEFAULT_ERROR_LINES
     stdin: IO[bytes] | None = None  # piped error output (None: stdin is a terminal)
@@ -70,10 +70,11 @@ def values_from(
             compose.require_complete(values)
     if not opts.dry_run:
         profile = session.profile()  # no profile: say so before waiting on stdin
-        if opts.route == "email":  # an incomplete email route: say so before anything is typed
-            from ctlsupport.actions.open_send import check_email_route
+        from ctlsupport.actions.open_send import check_email_route, choose
 
-            check_email_route(profile, values, opts.process.kind)
+        priority = str(values.get("priority") or "")
+        if choose(session, opts.route, priority, opts.process.kind) == "email":
+            check_email_route(profile, values, opts.process.kind)  # before anything is typed
     return values, draft_id
 
 

@@ -62,32 +62,34 @@ def submit(state: Session, draft: TicketDraft, redactor: Redactor | None) -> Don
         "priority": draft.priority,
         "route_name": mail_route.name,
         "status": request.status if request else None,
-        "attachments": [Path(p).name for p in draft.attachments],
+        "uploaded": [Path(p).name for p in draft.attachments],  # as the API route names them
     }
 
-    lines = [
-        f"Sent by email to {sent['to']}: {draft.subject}",
-        f"  Message-ID {sent['message_id']}",
-    ]
-    if request is not None:
-        lines.append(
-            f"  the desk opened request #{request.id} "
-            f"(priority {request.priority or '-'}, status {request.status})"
-        )
-        from ctlsupport.actions.show import look
-
-        lines.append(f"  {look(state, request.id, request.web_url)}")
-    else:
-        lines.append(
+    if request is None:  # a real desk numbers it later, and mails the alias
+        lines = [
+            f"Sent by email to {sent['to']}: {draft.subject}",
+            f"  Message-ID {sent['message_id']}",
             f"  The desk numbers the ticket when it processes the mail; its "
-            f"acknowledgement goes to {profile.alias}."
-        )
+            f"acknowledgement goes to {profile.alias}.",
+        ]
+        return Done(data, lines)
+    from ctlsupport.actions.show import look
+    from ctlsupport.core import kept
+
+    lines = [
+        f"Opened request #{request.id} by email to {sent['to']}: {draft.subject}",
+        f"  priority {request.priority or 'none'}, status {request.status}",
+        f"  Message-ID {sent['message_id']}",
+        f"  {look(state, request.id, request.web_url)}",
+    ]
+    lines += kept.noted(data, draft, request, profile.account_rep, by_mail=True)
     return Done(data, lines)
 
 
 def dry_run(draft: TicketDraft, profile: Profile) -> Done:
     """The message that would be sent, secrets masked; nothing is queued or sent."""
     from ctlsupport.actions.mail_delivery import smtp_settings
+    from ctlsupport.actions.results import Done
     from ctlsupport.core.tickets import cc_list, render_body
     from ctlsupport.errors import CtlError
     from ctlsupport.transport import mail

@@ -4,6 +4,7 @@ API (or handed to `open_mail` for the email route); or, with --dry-run, what wou
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,44 @@ if TYPE_CHECKING:
     from ctlsupport.model import TicketDraft
 
 
+@dataclass(frozen=True)
+class Plan:
+    """How one ticket goes: `api` or `email`, to where, and why when it was not asked."""
+
+    route: str
+    to: str
+    reason: str = ""
+
+
+def choose(session: Session, asked: str, priority: str, kind: str) -> str:
+    """The route of one ticket: `asked` (api or email), else ("auto") email for urgent
+    and high where the profile can send mail, else the profile's `via`."""
+    return _choice(session, asked, priority, kind).route
+
+
+def plan(session: Session, asked: str, draft: TicketDraft, kind: str) -> Plan:
+    """The route of a finished draft with its destination, for the preview and the send."""
+    from ctlsupport.actions.open_mail import address
+
+    choice = _choice(session, asked, draft.priority, kind)
+    profile = session.profile()
+    if choice.route == "email":
+        return Plan("email", address(profile, draft.priority, draft.type), choice.reason)
+    return Plan("api", profile.desk_url, choice.reason)
+
+
+def _choice(session: Session, asked: str, priority: str, kind: str):
+    from ctlsupport.core import routing
+
+    profile = session.profile()
+    return routing.ticket_route(
+        "" if kind == "task" else priority,  # a service task has one address
+        explicit=None if asked == "auto" else asked,
+        profile_via=profile.via,
+        can_mail=routing.can_send_mail(profile.smtp_host, profile.alias),
+    )
+
+
 def check_email_route(profile: Profile, values: compose.Values, kind: str) -> None:
     """An email route that cannot work says so before anything is typed."""
     from ctlsupport.actions.mail_delivery import smtp_settings
@@ -31,30 +70,29 @@ def check_email_route(profile: Profile, values: compose.Values, kind: str) -> No
         route(profile, str(priority), ticket_type(kind))
 
 
-def mail_to(session: Session, kind: str) -> Callable[[TicketDraft], str]:
-    """For the preview: the address a draft will be mailed to."""
-    from ctlsupport.actions.open_mail import address
-    from ctlsupport.core.triage import ticket_type
-
-    return lambda draft: address(session.profile(), draft.priority, ticket_type(kind))
+def planner(session: Session, asked: str, kind: str) -> Callable[[TicketDraft], Plan]:
+    """For the preview: how a draft will go (it changes with the priority)."""
+    return lambda draft: plan(session, asked, draft, kind)
 
 
-def submit(session: Session, draft: TicketDraft, redactor: Redactor | None, route: str) -> Done:
+def submit(session: Session, draft: TicketDraft, redactor: Redactor | None, how: Plan) -> Done:
     """Send the ticket by its route; what does not reach the desk stays in the outbox."""
-    if route == "email":
+    if how.route == "email":
         from ctlsupport.actions import open_mail
 
-        return open_mail.submit(session, draft, redactor)
-    return _submit_api(session, draft, redactor)
+        done = open_mail.submit(session, draft, redactor)
+    else:
+        done = _submit_api(session, draft, redactor)
+    return _with_route(done, how)
 
 
-def dry_run(session: Session, draft: TicketDraft, route: str) -> Done:
+def dry_run(session: Session, draft: TicketDraft, how: Plan) -> Done:
     """What would be sent, secrets masked; nothing is queued or sent."""
     profile = session.profile()
-    if route == "email":
+    if how.route == "email":
         from ctlsupport.actions import open_mail
 
-        return open_mail.dry_run(draft, profile)
+        return _with_route(open_mail.dry_run(draft, profile), how)
     from ctlsupport.core.tickets import build_payload, render_body
 
     body = render_body(draft, alias=profile.alias, mask=True)
@@ -67,7 +105,16 @@ def dry_run(session: Session, draft: TicketDraft, route: str) -> Done:
     lines.append(json.dumps(payload, indent=2, ensure_ascii=False))
     lines.append("")
     lines.append("Ticket body:\n" + body.removesuffix("\n"))
-    return Done({"dry_run": True, "uploads": uploads, "payload": payload}, lines)
+    return _with_route(Done({"dry_run": True, "uploads": uploads, "payload": payload}, lines), how)
+
+
+def _with_route(done: Done, how: Plan) -> Done:
+    """The route in the result (and, when it was chosen for the person, why)."""
+    data = {**done.data, "route": how.route, "route_reason": how.reason or None}
+    lines = list(done.lines)
+    if how.reason:
+        lines.insert(1, f"  {how.reason}")
+    return Done(data, lines)
 
 
 def _submit_api(session: Session, draft: TicketDraft, redactor: Redactor | None) -> Done:
@@ -117,23 +164,10 @@ def _submit_api(session: Session, draft: TicketDraft, redactor: Redactor | None)
         f"  priority {request.priority or 'none'}, status {request.status}",
         f"  {look(session, request.id, request.web_url)}",
     ]
-    kept = _kept(draft, request, profile.account_rep)
-    data["kept"] = kept.as_data()
-    lines += [f"  NOT KEPT: {line}" for line in kept.lines()]
-    return Done(data, lines)
-
-
-def _kept(draft: TicketDraft, request, account_rep: str):
-    """What the desk kept of the asked priority and CCs (it drops what an end user may not
-    set and still answers 201): said plainly, with the fix."""
     from ctlsupport.core import kept
-    from ctlsupport.core.tickets import cc_list
 
-    answer = {"priority": request.priority, "email_cc_ids": request.email_cc_ids,
-              "collaborator_ids": request.collaborator_ids}  # fmt: skip
-    return kept.compare(
-        asked_priority=draft.priority, asked_ccs=cc_list(draft, account_rep), answer=answer
-    )
+    lines += kept.noted(data, draft, request, profile.account_rep, by_mail=False)
+    return Done(data, lines)
 
 
 def queued_hint(item_id: int) -> str:

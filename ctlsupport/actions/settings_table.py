@@ -49,12 +49,6 @@ SECRET_WORDS = ("pin", "password", "token", "secret", "oauth-access", "oauth-ref
 ROUTE_NAME = re.compile(r"[a-z][a-z0-9_-]{0,30}")
 
 
-def _port(value: str) -> str:
-    if not value.strip().isdigit() or not 0 < int(value) < 65536:
-        raise validate.FieldInvalid("must be a port number, 1-65535")
-    return str(int(value))
-
-
 # What setup asks, then the settings only `config set` changes.
 VALIDATORS = {
     **{key: check for key, (_, _, check) in SETTINGS.items()},
@@ -62,17 +56,17 @@ VALIDATORS = {
     "oauth_client_id": validate.optional(validate.line("OAuth client id", 200)),
     "oauth_authorize_url": validate.optional(validate.url),
     "oauth_token_url": validate.optional(validate.url),
-    "oauth_redirect_port": validate.optional(_port),
+    "oauth_redirect_port": validate.optional(validate.port),
     "via": validate.one_of("api", "email", fold_case=True),
     "smtp_host": validate.optional(validate.line("SMTP host", 255)),
-    "smtp_port": validate.optional(_port),
+    "smtp_port": validate.optional(validate.port),
     "smtp_user": validate.optional(validate.line("SMTP user", 255)),
     "smtp_security": validate.optional(validate.one_of("starttls", "tls", "none", fold_case=True)),
     "status_url": validate.url,
     "deadline": validate.optional(validate.seconds),
     # The alias's mailbox, read by `sync` (docs/email.md).
     "imap_host": validate.optional(validate.line("IMAP host", 255)),
-    "imap_port": validate.optional(_port),
+    "imap_port": validate.optional(validate.port),
     "imap_user": validate.optional(validate.line("IMAP user", 255)),
     "imap_security": validate.optional(validate.one_of("tls", "starttls", "none", fold_case=True)),
     "imap_auth": validate.optional(validate.one_of("password", "xoauth2", fold_case=True)),

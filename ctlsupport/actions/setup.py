@@ -28,6 +28,15 @@ DEVELOPER_REFUSAL = (
 )
 
 
+VIAS = ("email", "api")
+VIA_CHOICES = [
+    ("email", "By email: works with nothing from the provider, who recommends it"),
+    ("api", "Through the desk's API: needs the OAuth client the provider registers for "
+            "this tool (docs/provider-setup.md)"),
+]  # fmt: skip
+SMTP_PORTS = {"starttls": "587", "tls": "465", "none": "25"}  # security -> usual port
+
+
 def _tier(value: str) -> str:
     tier = value.strip().lower()
     if tier == "developer":
@@ -58,9 +67,29 @@ SETTINGS = {
         validate.optional(validate.email),
     ),
     "datacenter": ("--datacenter", "Default data center", validate.optional(validate.datacenter)),
+    "via": ("--via", "How your team reaches the provider's desk", validate.one_of(*VIAS)),
     # The exact word here; `config set auth` also takes it in any case.
     "auth": ("--auth", "Desk sign-in method", validate.one_of(*settings.PROFILE_AUTH)),
+    # The email route's SMTP server (asked only on the email route; the password is
+    # asked at the first send and kept in the keyring).
+    "smtp_host": (
+        "--smtp-host",
+        "SMTP server (Enter: set it later)",
+        validate.optional(validate.line("SMTP host", 255)),
+    ),
+    "smtp_security": (
+        "--smtp-security",
+        "SMTP security",
+        validate.optional(validate.one_of(*SMTP_PORTS)),
+    ),
+    "smtp_port": ("--smtp-port", "SMTP port", validate.optional(validate.port)),
+    "smtp_user": (
+        "--smtp-user",
+        "SMTP user (Enter: none)",
+        validate.optional(validate.line("SMTP user", 255)),
+    ),
 }
+SMTP_KEYS = ("smtp_host", "smtp_security", "smtp_port", "smtp_user")
 
 
 @dataclass
@@ -128,7 +157,7 @@ def setup(opts: SetupOptions, state: Session) -> Done:
         or profile.auth == "none"  # nothing to sign in to
         or any(s in stored for s in ("oauth-access", "password", "token"))
     )
-    data = {"profile": name, "config": str(path), "stored": stored}
+    data = {"profile": name, "config": str(path), "stored": stored, "via": profile.via}
     data["storage"] = profile.storage or "keyring"
     data["signed_in"] = signed_in
     lines = [f"Saved profile {name!r} to {path}"]
@@ -140,6 +169,8 @@ def setup(opts: SetupOptions, state: Session) -> Done:
     if not signed_in:
         flag = "" if name == config.default_profile else f" --profile {name}"
         lines.append(f"Not signed in to the desk yet: run `ctlsupport{flag} auth login`")
+    if profile.via == "email" and not state.sandbox:
+        lines.append(_email_route_line(profile))
     if profile.auth == "none":
         lines.append(
             "No API access: tickets go by email, and `ctlsupport sync` reads the desk's "
@@ -148,6 +179,18 @@ def setup(opts: SetupOptions, state: Session) -> Done:
                else " (set it up first: docs/email.md).")
         )  # fmt: skip
     return Done(data, lines)
+
+
+def _email_route_line(profile: settings.Profile) -> str:
+    if not profile.smtp_host:
+        return (
+            "Tickets go by email once the SMTP server is set: "
+            "`ctlsupport config set smtp_host smtp.your-company.example` (docs/email.md)"
+        )
+    return (
+        f"Tickets go by email from {profile.alias} through {profile.smtp_host}:"
+        f"{profile.smtp_port} ({profile.smtp_security}); the address sets the priority"
+    )
 
 
 def _store_mailbox(
@@ -229,7 +272,12 @@ def _apply_given(
     if problems:
         raise InvalidInput("; ".join(f"{flag}: {text}" for flag, text in problems.items()))
     if given["auth"] is None and new_profile:
-        profile.auth = "oauth"  # a new profile signs in the way the desk is heading
+        # A new profile signs in the way its route needs: by email, no API sign-in at
+        # all; through the API, the desk's OAuth client.
+        profile.auth = "none" if profile.via == "email" else "oauth"
+    if profile.smtp_host:  # the usual port for the security, unless one was given
+        profile.smtp_security = profile.smtp_security or "starttls"
+        profile.smtp_port = profile.smtp_port or SMTP_PORTS[profile.smtp_security]
     if opts.secret_stdin and given["auth"] is None and profile.auth == "oauth":
         profile.auth = "password"  # a secret on stdin is a legacy sign-in
     if sandbox:
@@ -247,23 +295,57 @@ def _apply_given(
 
 
 def _ask_profile(ask: Asker, profile, given: dict, *, sandbox: bool, new_profile: bool) -> None:
-    """Ask for every setting not given as a flag (the embedded desk fixes its own)."""
+    """Ask for every setting not given as a flag (the embedded desk fixes its own); the
+    route chosen decides the sign-in and whether the SMTP server is asked."""
+    fixed = ("desk_url", "alias", "auth", "via", *SMTP_KEYS) if sandbox else ()
     for key, (_, label, check) in SETTINGS.items():
-        if given[key] is not None or (sandbox and key in ("desk_url", "alias", "auth")):
+        if given[key] is not None or key in fixed or not _asked(key, profile, given):
             continue
         if key == "tier":
             profile.tier = ask.select(label, list(settings.TIERS), profile.tier)
+        elif key == "via":
+            profile.via = ask.select(label, VIA_CHOICES, "email" if new_profile else profile.via)
         elif key == "auth":
-            choices = [
-                ("oauth", "oauth (sign in in the browser)"),
-                ("password", "password (legacy: the desk stopped accepting it in 2026)"),
-                ("token", "token (legacy: API tokens stop working on 2027-04-30)"),
-                ("none", "none (no API access: email, and the alias's mailbox to follow)"),
-            ]
-            profile.auth = ask.select(label, choices, "oauth" if new_profile else profile.auth)
+            _ask_auth(ask, profile, given, new_profile)
+        elif key == "smtp_security":
+            profile.smtp_security = ask.select(
+                label, list(SMTP_PORTS), profile.smtp_security or "starttls"
+            )
+        elif key in ("smtp_port", "smtp_user"):
+            usual = SMTP_PORTS[profile.smtp_security or "starttls"] if key == "smtp_port" else ""
+            setattr(
+                profile, key, ask.text(label, default=getattr(profile, key) or usual, check=check)
+            )
         else:
             current = getattr(profile, key)
             setattr(profile, key, ask.text(label, default=current, check=check))
+
+
+def _asked(key: str, profile, given: dict) -> bool:
+    """Whether a question applies: the route is not asked when the sign-in was given; the
+    SMTP server only by email, and its details only once there is one."""
+    if key == "via":
+        return given["auth"] is None
+    if key in SMTP_KEYS:
+        return profile.via == "email" and (key == "smtp_host" or bool(profile.smtp_host))
+    return True
+
+
+def _ask_auth(ask: Asker, profile, given: dict, new_profile: bool) -> None:
+    """The sign-in that goes with the route: none by email (the alias's mailbox follows the
+    tickets), else the desk's OAuth client, or a legacy secret."""
+    if profile.via == "email" and new_profile:
+        profile.auth = "none"  # the email route needs no API sign-in
+        return
+    choices = [
+        ("oauth", "oauth (sign in in the browser, with the provider's registered client)"),
+        ("password", "password (legacy: the desk stopped accepting it in 2026)"),
+        ("token", "token (legacy: API tokens stop working on 2027-04-30)"),
+        ("none", "none (no API access: email, and the alias's mailbox to follow)"),
+    ]
+    profile.auth = ask.select(
+        SETTINGS["auth"][1], choices, "oauth" if new_profile else profile.auth
+    )
 
 
 def _stdin_secrets(opts: SetupOptions) -> tuple[Secret | None, Secret | None]:

@@ -83,9 +83,8 @@ def root(
         debug=debug,
         accessible=accessible,
     )
-    _current = state
+    _current = state  # main() closes it, after the outbox is flushed on the same desk
     ctx.obj = state
-    ctx.call_on_close(state.close)
 
 
 def _register() -> None:

@@ -10,12 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ctlsupport.model import Request, TicketDraft
 
 PRIORITY_FIX = (
     "the desk does not let end users set the priority through the API: send urgent and "
     "high by email (the address sets the priority: `--via email`), or ask the provider's "
     "desk admin to let end users set it (docs/provider-setup.md)"
+)
+MAIL_PRIORITY_FIX = (
+    "the desk set the priority from the address the mail went to: check that route's "
+    "address with the provider (`ctlsupport config show`, docs/email.md)"
 )
 CC_FIX = (
     "add them by email (Cc on the mail the desk receives), or ask the provider's desk "
@@ -53,7 +60,7 @@ class Kept:
         return [f"{d.message}; {d.fix}" for d in self.dropped]
 
 
-def _priority(asked: str | None, answer: Mapping[str, Any]) -> Dropped | None:
+def _priority(asked: str | None, answer: Mapping[str, Any], by_mail: bool) -> Dropped | None:
     if not asked:
         return None
     kept = answer.get("priority")
@@ -62,7 +69,7 @@ def _priority(asked: str | None, answer: Mapping[str, Any]) -> Dropped | None:
     shown = kept or "no priority"
     return Dropped(
         "priority", asked, kept, f"priority {asked} was not kept: the desk has {shown}",
-        PRIORITY_FIX,
+        MAIL_PRIORITY_FIX if by_mail else PRIORITY_FIX,
     )  # fmt: skip
 
 
@@ -92,8 +99,32 @@ def compare(
     asked_ccs: Iterable[str] = (),
     answer: Mapping[str, Any],
     emails: Mapping[int, str] | None = None,
+    by_mail: bool = False,
 ) -> Kept:
     """Compare what was asked with the desk's request JSON; `emails` (user id -> address,
-    e.g. from `include=users`) lets CCs be named exactly."""
-    found = [_priority(asked_priority, answer), _ccs(asked_ccs, answer, emails)]
+    e.g. from `include=users`) lets CCs be named exactly; `by_mail`: the request came
+    from a mail (its priority was set by the address)."""
+    found = [_priority(asked_priority, answer, by_mail), _ccs(asked_ccs, answer, emails)]
     return Kept([d for d in found if d is not None])
+
+
+def of_request(draft: TicketDraft, request: Request, account_rep: str, *, by_mail: bool) -> Kept:
+    """What the desk kept of a draft, from the request it made of it."""
+    from ctlsupport.core.tickets import cc_list
+
+    answer = {"priority": request.priority, "email_cc_ids": request.email_cc_ids,
+              "collaborator_ids": request.collaborator_ids}  # fmt: skip
+    return compare(
+        asked_priority=draft.priority, asked_ccs=cc_list(draft, account_rep), answer=answer,
+        by_mail=by_mail,
+    )  # fmt: skip
+
+
+def noted(
+    data: dict[str, Any], draft: TicketDraft, request: Request, account_rep: str, *, by_mail: bool
+) -> list[str]:
+    """Compare, put the result in `data["kept"]` (for --json), and return the lines that
+    say what was not kept."""
+    found = of_request(draft, request, account_rep, by_mail=by_mail)
+    data["kept"] = found.as_data()
+    return [f"  NOT KEPT: {line}" for line in found.lines()]

@@ -27,11 +27,40 @@ class Route:
     address: str
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a packaged address comes from: the provider page, its year, and whether a
+    provider page names it at all (False: a guess, to confirm with the provider)."""
+
+    address: str
+    source: str
+    year: int
+    sourced: bool
+
+
 @cache
+def origins() -> dict[str, Origin]:
+    """Route name -> its packaged address with the source and year (data/mailroutes.toml)."""
+    table = load(FILE_NAME)[0].get("routes", {})
+    return {
+        str(name): Origin(
+            str(entry.get("address", "")).strip(),
+            str(entry.get("source", "")),
+            int(entry.get("year", 0)),
+            bool(entry.get("sourced", False)),
+        )
+        for name, entry in table.items()
+    }
+
+
 def defaults() -> dict[str, str]:
     """Route name -> address, as packaged (an empty address means: must be configured)."""
-    table = load(FILE_NAME)[0].get("routes", {})
-    return {str(name): str(address).strip() for name, address in table.items()}
+    return {name: origin.address for name, origin in origins().items()}
+
+
+def history() -> list[dict]:
+    """What each provider page said, oldest first: `{year, source, routes}`."""
+    return list(load(FILE_NAME)[0].get("history", []))
 
 
 def table(overrides: dict[str, str] | None = None) -> dict[str, tuple[str, str]]:
@@ -85,11 +114,12 @@ def resolve(
 def priority_by_address(overrides: dict[str, str] | None = None) -> dict[str, str]:
     """Receiving address -> priority, as the desk's triggers set it (for the sandbox).
 
-    normal and low share one address by default: the shared queue takes it as normal.
+    Routes may share an address: low with normal (the shared queue takes it as normal),
+    urgent with high (the high address makes it high; urgent is the provider's call).
     """
     found: dict[str, str] = {}
     routes = table(overrides)
-    for name in ("low", "normal", "high", "urgent"):  # the later (higher) name wins
+    for name in ("urgent", "low", "high", "normal"):  # on a shared address, the later wins
         address = routes[name][0]
         if address:
             found[address.lower()] = name

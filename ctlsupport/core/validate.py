@@ -95,6 +95,13 @@ def seconds(value: str) -> str:
     return f"{number:g}"
 
 
+def port(value: str) -> str:
+    """A TCP port number, 1-65535."""
+    if not value.strip().isdigit() or not 0 < int(value) < 65536:
+        raise FieldInvalid("must be a port number, 1-65535")
+    return str(int(value))
+
+
 def optional(check):
     """The validator `check`, but an empty value is allowed (and cleared)."""
 

@@ -18,13 +18,13 @@ def _requests(cli) -> list[dict]:
     return listed.json()["data"]["requests"]
 
 
-def test_scripted_open_sends_every_field_once(cli, monkeypatch, tmp_path):
+def test_scripted_open_sends_every_field_once(cli, monkeypatch, tmp_path, lenient_priority):
     shot = tmp_path / "screenshot.png"
     shot.write_bytes(b"\x89PNG fake image bytes")
     monkeypatch.setenv("CTLSUPPORT_PIN", PIN)
     result = cli(
-        "--sandbox", "--json", "--no-input", "open", *FULL_FLAGS, "--attach", str(shot),
-        stdin=ERROR,
+        "--sandbox", "--json", "--no-input", "open", "--via", "api", *FULL_FLAGS,
+        "--attach", str(shot), stdin=ERROR,
     )  # fmt: skip
     assert result.code == 0, result.stderr
     data = result.json()["data"]
@@ -77,7 +77,7 @@ def test_root_password_from_stdin_is_sent_but_never_printed(cli, monkeypatch):
     )
     assert result.code == 0, result.stderr
     assert "s3cr3t-Root!" not in result.stdout + result.stderr
-    request_id = result.stdout.split("#")[1].split(":")[0]
+    request_id = result.stdout.split("#")[1].split(" ")[0]
     shown = cli("--sandbox", "--json", "show", request_id).json()["data"]
     assert "s3cr3t-Root!" not in str(shown)
     body = desk_body(request_id)
@@ -87,7 +87,8 @@ def test_root_password_from_stdin_is_sent_but_never_printed(cli, monkeypatch):
 
 def test_dry_run_masks_secrets_and_sends_nothing(cli, monkeypatch):
     monkeypatch.setenv("CTLSUPPORT_PIN", PIN)
-    result = cli("--sandbox", "--no-input", "open", *FULL_FLAGS, "--dry-run", stdin=ERROR)
+    result = cli("--sandbox", "--no-input", "open", "--via", "api", *FULL_FLAGS, "--dry-run",
+                 stdin=ERROR)  # fmt: skip
     assert result.code == 0, result.stderr
     assert '"subject": "ACME: VA1ACMEWEB01 unreachable"' in result.stdout
     assert "User PIN: ********" in result.stdout

@@ -361,7 +361,7 @@ def test_failed_comment_is_kept_as_a_draft_and_resumed_once(cli, sandbox, monkey
 
 
 def test_solve_refused_then_allowed(cli):
-    request_id = _open(cli)
+    request_id = _open(cli, "--via", "api")  # a mailed request has no type to solve with
     refused = cli("--sandbox", "--json", "solve", str(request_id))
     assert refused.code == ExitCode.INVALID_INPUT
     error = refused.json()["error"]

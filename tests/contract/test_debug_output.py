@@ -10,7 +10,7 @@ ROOT = "Tr0ub4dor&3"
 
 def test_debug_shows_traffic_but_masks_secrets(run_process):
     result = run_process(
-        "--sandbox", "--debug", "open", *FULL_FLAGS, "--root-password-stdin",
+        "--sandbox", "--debug", "open", "--via", "api", *FULL_FLAGS, "--root-password-stdin",
         stdin=f"{ROOT}\nsegfault at 0x0\n".encode(), env={"CTLSUPPORT_PIN": PIN},
     )  # fmt: skip
     assert result.code == 0, result.stderr

@@ -109,7 +109,7 @@ def test_config_show_lists_every_route_with_its_source(cli):
     assert cli("config", "set", "routes.enterprise", "acme@provider.example").code == 0
     shown = cli("--json", "config", "show").json()["data"]["values"]
     rows = {r["key"]: (r["value"], r["source"]) for r in shown}
-    assert rows["routes.urgent"] == ("urgent@ctl.io", "default")
+    assert rows["routes.urgent"] == ("high@ctl.io", "default")  # urgent mail takes high@
     assert rows["routes.escalation"] == ("escalation@ctl.io", "default")
     assert rows["routes.enterprise"] == ("acme@provider.example", "file")
     assert rows["smtp_port"] == ("2525", "file")

@@ -33,16 +33,16 @@ def _message(sender=ALIAS, to="high@ctl.io", subject="VA1ACMEWEB01 down", body="
 
 
 def test_mail_from_the_alias_becomes_a_request(mail_desk):
-    message = _message(to="urgent@ctl.io")
+    message = _message(to="high@ctl.io")
     message["Cc"] = "rep@provider.example, Ops <ops@partner.example>"
     message.add_attachment(b"\x89PNG\r\n\x1a\n" + b"0" * 64, maintype="image",
                            subtype="png", filename="screen.png")  # fmt: skip
     _mail(mail_desk, message)
     [request] = _api(mail_desk, "/api/v2/requests.json")["requests"]
     assert request["subject"] == "VA1ACMEWEB01 down"
-    assert request["priority"] == "urgent"
+    assert request["priority"] == "high"
     assert request["via"]["channel"] == "email"
-    assert request["recipient"] == "urgent@ctl.io"
+    assert request["recipient"] == "high@ctl.io"
     me = _api(mail_desk, "/api/v2/users/me.json")["user"]
     assert request["requester_id"] == me["id"]
     assert len(request["email_cc_ids"]) == 2
@@ -52,12 +52,12 @@ def test_mail_from_the_alias_becomes_a_request(mail_desk):
 
 
 def test_the_receiving_address_sets_the_priority(mail_desk):
-    for to in ("high@ctl.io", "help@ctl.io", "servicetasks@ctl.io"):
+    for to in ("high@ctl.io", "help@ctl.io", "servicetasks@t3n.zendesk.com"):
         _mail(mail_desk, _message(to=to, subject=f"to {to}"))
     found = {r["recipient"]: r for r in mail_desk.state.list_requests()}
     assert found["high@ctl.io"]["priority"] == "high"
     assert found["help@ctl.io"]["priority"] == "normal"
-    assert found["servicetasks@ctl.io"]["type"] == "task"
+    assert found["servicetasks@t3n.zendesk.com"]["type"] == "task"
 
 
 def test_mail_from_another_address_is_suspended(mail_desk, cli):
@@ -118,11 +118,11 @@ def test_replies_thread_by_in_reply_to_and_strangers_are_suspended(mail_desk):
 
 
 def test_a_reply_to_a_closed_request_opens_a_follow_up(mail_desk):
-    first = _message(to="urgent@ctl.io")
+    first = _message(to="high@ctl.io")
     _mail(mail_desk, first)
     [request] = mail_desk.state.list_requests()
     mail_desk.state.set_status(request["id"], "closed")
-    reply = _message(subject="Re: again", body="Down again.\n", to="urgent@ctl.io")
+    reply = _message(subject="Re: again", body="Down again.\n", to="high@ctl.io")
     reply["In-Reply-To"] = first["Message-ID"]
     _mail(mail_desk, reply)
     follow = mail_desk.state.list_requests()[-1]
@@ -173,5 +173,16 @@ def test_an_escalation_naming_someone_elses_ticket_is_not_linked(mail_desk):
 def test_mail_priority_ignores_the_end_user_priority_setting(mail_desk):
     """Priority by address is the admin's trigger, not the end user's field."""
     assert mail_desk.state.settings()["end_user_priority"] == "off"
-    _mail(mail_desk, _message(to="urgent@ctl.io", subject="urgent one"))
-    assert mail_desk.state.list_requests()[0]["priority"] == "urgent"
+    _mail(mail_desk, _message(to="high@ctl.io", subject="high one"))
+    assert mail_desk.state.list_requests()[0]["priority"] == "high"
+
+
+def test_urgent_mail_takes_the_high_address_and_becomes_high(mail_desk):
+    """The provider's pages send urgent to the high address; urgent is the provider's
+    call, so the desk files it as high (unless the admin has an urgent trigger)."""
+    from ctlsupport.core import mailroutes
+
+    to = mailroutes.resolve(None, priority="urgent").address
+    assert to == mailroutes.resolve(None, priority="high").address
+    _mail(mail_desk, _message(to=to, subject="urgent one"))
+    assert mail_desk.state.list_requests()[0]["priority"] == "high"

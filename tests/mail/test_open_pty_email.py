@@ -29,8 +29,7 @@ def test_the_preview_names_the_address_and_submit_mails_it(tmp_path, cli):
         child.expect("New ticket by email from support@partner.example to help@ctl.io")
         child.expect("Submit this ticket")
         child.send(ENTER)
-        child.expect(r"Sent by email to help@ctl.io")
-        child.expect(r"the desk opened request #(\d+)")
+        child.expect(r"Opened request #(\d+) by email to help@ctl.io")
         request_id = int(child.match.group(1))
         child.expect(pexpect.EOF)
     finally:

@@ -66,8 +66,8 @@ def test_no_secret_leaves_by_any_path_or_stays_in_any_file(
         return result
 
     def ticket_and_follow_ups(via: str) -> None:
-        opened = run("--json", "open", *FULL_FLAGS, "--no-duplicate-check", "--attach",
-                     str(plant), "--description", "Down since 09:12. " + PLANTED,
+        opened = run("--json", "open", "--via", via, *FULL_FLAGS, "--no-duplicate-check",
+                     "--attach", str(plant), "--description", "Down since 09:12. " + PLANTED,
                      stdin=PLANTED)  # fmt: skip
         ticket = str(opened.json()["data"]["id"])
         run("comment", ticket, "--via", via, "--body-file", "-", "--attach", str(plant),
@@ -81,7 +81,7 @@ def test_no_secret_leaves_by_any_path_or_stays_in_any_file(
 
     # The desk down: the ticket waits in the outbox, the comment as a draft.
     write_profile("http://127.0.0.1:9", mail_desk.smtp_port, via="api")
-    run("open", *FULL_FLAGS, "--attach", str(plant), "--description", PLANTED,
+    run("open", "--via", "api", *FULL_FLAGS, "--attach", str(plant), "--description", PLANTED,
         stdin=PLANTED, code=ExitCode.QUEUED)  # fmt: skip
     run("comment", "1001", "--body-file", "-", stdin=PLANTED, code=ExitCode.QUEUED)
     drafts = cli("--json", "drafts", "list").json()["data"]["drafts"]

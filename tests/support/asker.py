@@ -17,6 +17,7 @@ class ScriptedAsker:
         self.asked: list[str] = []
         self.said: list[str] = []
         self.previews: list[tuple[str, dict[str, str]]] = []
+        self.notes: list[list[tuple[str, str]]] = []  # each preview's notes (style, text)
         self.matrices: list[str] = []
 
     def _answer(self, label: str, check=None, default: object = None):
@@ -68,3 +69,4 @@ class ScriptedAsker:
 
     def preview(self, title: str, rows, notes) -> None:
         self.previews.append((title, {row.label: row.value for row in rows}))
+        self.notes.append(list(notes))

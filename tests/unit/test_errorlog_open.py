@@ -34,8 +34,8 @@ def test_long_output_is_tailed_and_attached_whole(cli, monkeypatch, tmp_path):
 
 def test_short_output_attaches_nothing(cli, monkeypatch):
     monkeypatch.setenv("CTLSUPPORT_PIN", PIN)
-    result = cli("--sandbox", "--no-input", "--json", "open", *FULL_FLAGS, "--dry-run",
-                 stdin="kernel: I/O error\n")  # fmt: skip
+    result = cli("--sandbox", "--no-input", "--json", "open", "--via", "api", *FULL_FLAGS,
+                 "--dry-run", stdin="kernel: I/O error\n")  # fmt: skip
     assert result.code == 0, result.stderr
     assert json.loads(result.stdout)["data"]["uploads"] == []
 

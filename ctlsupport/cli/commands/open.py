@@ -12,7 +12,6 @@ from ctlsupport.cli.context import AppState
 from ctlsupport.cli.options import Yes
 from ctlsupport.core import fields
 from ctlsupport.core.errorlog import DEFAULT_LINES as DEFAULT_ERROR_LINES
-from ctlsupport.errors import CtlError
 
 HELP = "Open a new ticket with every field the provider requires."
 EPILOG = (
@@ -87,7 +86,8 @@ def open_ticket(
         str | None,
         options.via_option(
             "api (the desk's API) or email (a message from the support alias to the "
-            "address for the priority); default: the profile's `via`, else api."
+            "address for the priority). Default: urgent and high by email where the "
+            "profile can send mail (the address sets the priority), else the profile's `via`."
         ),
     ] = None,
     yes: Yes = False,
@@ -126,11 +126,6 @@ def open_ticket(
     from ctlsupport.actions import open as action
     from ctlsupport.actions.open_checks import Options as ProcessOptions
 
-    state: AppState = ctx.obj
-    try:
-        default_via = state.profile().via
-    except CtlError:
-        default_via = ""
     opts = action.OpenOptions(
         fields={
             "subject": subject, "priority": priority, "partner_ticket": partner_ticket,
@@ -139,7 +134,7 @@ def open_ticket(
             "portal_username": portal_username, "full_name": full_name,
             "description": description, "steps": steps, "attachments": attach, "cc": cc,
         },
-        route=options.route(via, default_via),
+        route=options.route(via, "api") if via else "auto",
         error_file=error_file,
         error_lines=error_lines,
         stdin=piped_stdin(error_file),
@@ -158,6 +153,7 @@ def open_ticket(
             suggest, dry_run,
         ),
     )  # fmt: skip
+    state: AppState = ctx.obj
     done = action.open_ticket(opts, state, state.asker())
     if done is not None:
         state.out.done(done)

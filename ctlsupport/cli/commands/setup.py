@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ctlsupport.cli import options
 from ctlsupport.cli.context import AppState
 
 HELP = "Create or edit a profile: desk, support alias, your details, PIN and desk secret."
@@ -32,8 +33,28 @@ def setup(
     tier: Annotated[str | None, typer.Option(help="professional or enterprise.")] = None,
     account_rep: Annotated[str | None, typer.Option(help="Account rep email, CC'd.")] = None,
     datacenter: Annotated[str | None, typer.Option(help="Default data center, e.g. VA1.")] = None,
+    via: Annotated[
+        str | None,
+        options.via_option(
+            "How the team reaches the desk: email (works with nothing from the provider; "
+            "no API sign-in) or api (needs the OAuth client the provider registers)."
+        ),
+    ] = None,
     auth: Annotated[
-        str | None, typer.Option(help="Desk sign-in: oauth, or legacy password or token.")
+        str | None,
+        typer.Option(help="Desk sign-in: oauth, none (email only), or legacy password or token."),
+    ] = None,
+    smtp_host: Annotated[
+        str | None, typer.Option(help="By email: the SMTP server that sends as the alias.")
+    ] = None,
+    smtp_security: Annotated[
+        str | None, typer.Option(help="By email: starttls (default), tls or none.")
+    ] = None,
+    smtp_port: Annotated[
+        str | None, typer.Option(help="By email: default 587 (starttls), 465 (tls), 25 (none).")
+    ] = None,
+    smtp_user: Annotated[
+        str | None, typer.Option(help="By email: the SMTP user (none: no sign-in).")
     ] = None,
     pin_stdin: Annotated[
         bool, typer.Option("--pin-stdin", help="Read the PIN from the first line of stdin.")
@@ -65,7 +86,8 @@ def setup(
     given = {
         "desk_url": desk_url, "alias": alias, "portal_username": portal_username,
         "full_name": full_name, "tier": tier, "account_rep": account_rep,
-        "datacenter": datacenter, "auth": auth,
+        "datacenter": datacenter, "via": via, "auth": auth, "smtp_host": smtp_host,
+        "smtp_security": smtp_security, "smtp_port": smtp_port, "smtp_user": smtp_user,
     }  # fmt: skip
     opts = action.SetupOptions(
         given=given,
