@@ -30,6 +30,9 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     )
     monkeypatch.setenv("CTLSUPPORT_NO_INPUT", "1")
     monkeypatch.setenv("NO_COLOR", "1")
+    # Urgent and high go by email: no gap between two mails of a test (pacing has its
+    # own test in tests/mail/test_open_by_email.py).
+    monkeypatch.setenv("CTLSUPPORT_MAIL_GAP", "0")
     for var in ("CTLSUPPORT_PIN", "CTLSUPPORT_PASSWORD", "CTLSUPPORT_TOKEN", "CTLSUPPORT_PROFILE"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.delenv("EDITOR", raising=False)

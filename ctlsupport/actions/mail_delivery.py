@@ -127,9 +127,16 @@ def send_mail_one(
     find = _finder(state, profile, item)
     log = MailLog(outbox.conn)
     debug = state.debug_sink
+
+    def waiting(seconds: float) -> None:
+        state.notes.note(
+            f"waiting {seconds:.0f} s before this mail: the desk takes a burst of mail from "
+            "one sender for a mail loop"
+        )
+
     sent = mailout.send(
         outbox, log, item, settings=settings, alias=profile.alias, password=password, pin=pin,
-        root_password=root, find=find, explicit=explicit, debug=debug,
+        root_password=root, find=find, explicit=explicit, debug=debug, waiting=waiting,
     )  # fmt: skip
     if typed and password is not None:
         _keep_password(state, profile, password)

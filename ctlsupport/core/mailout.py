@@ -295,12 +295,14 @@ def send(
     explicit: bool = False,
     sleep: Callable[[float], None] = time.sleep,
     debug: Callable[[str], None] | None = None,
+    waiting: Callable[[float], None] | None = None,
 ) -> MailSent:
     """Send one leased mail item; any failure puts it back in the queue with the reason.
 
     `alias` is the profile's alias NOW: a message queued from another alias is refused.
     `find` looks for the message at the desk by its client reference (API route).
     `explicit`: a person named this item, so a doubtful message may go again.
+    `waiting`: told how long the send waits for the gap between two mails (no bursts).
     """
     from ctlsupport.core.submission import releasing
     from ctlsupport.transport import mail
@@ -325,6 +327,8 @@ def send(
         mail.check_sender(message, alias)  # before any connection
         wait = log.reserve_slot(alias, gap_seconds())
         if wait > 0:
+            if waiting:
+                waiting(wait)
             if debug:
                 debug(f"mail: waiting {wait:.1f} s (no bursts: CTLSUPPORT_MAIL_GAP)")
             sleep(wait)

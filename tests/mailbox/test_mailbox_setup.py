@@ -71,7 +71,7 @@ def test_setup_without_api_access_asks_for_the_mailbox_and_keeps_its_password():
         ("Desk URL", "https://support.example.com"), ("Support alias", ALIAS),
         ("Your Control Portal username", "jdoe"), ("Your full name", "Jo Doe"),
         ("Support tier", "professional"), ("Account representative", ""),
-        ("Default data center", ""), ("Desk sign-in method", "none"),
+        ("Default data center", ""), ("How your team reaches", "email"), ("SMTP server", ""),
         ("The alias's mailbox", "imap"), ("IMAP host", "imap.partner.example"),
         ("Mailbox sign-in", "password"), ("Mailbox password", "mailbox-pw"),
         ("Control Portal PIN", ""),
@@ -80,6 +80,7 @@ def test_setup_without_api_access_asks_for_the_mailbox_and_keeps_its_password():
     assert "imap-password" in done.data["stored"]
     assert not any(q.startswith("Sign in to the desk") for q in session.ask.asked)
     assert any("No API access" in line for line in done.lines)
+    assert "Desk sign-in method" not in session.ask.asked  # the email route needs none
     saved = paths.config_file().read_text()
     assert 'imap_host = "imap.partner.example"' in saved and "mailbox-pw" not in saved
     assert secrets.get("default", "imap-password").reveal() == "mailbox-pw"
