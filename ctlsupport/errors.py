@@ -116,5 +116,5 @@ class UnknownOAuthClient(AuthError):
     code = "oauth_client_unknown"
     hint = (
         "Ask the provider's desk admin to register it (docs/provider-setup.md says exactly "
-        "what); meanwhile use the email route: `ctlsupport config set via email`."
+        "what); meanwhile use the email route: `ctlsupport setup --via email` (docs/email.md)."
     )

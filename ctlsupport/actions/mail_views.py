@@ -51,6 +51,17 @@ class MailShown:
     extra: dict  # the encoded id, where the facts come from and how fresh
 
 
+def known_requests(state: Session, profile: Profile) -> list[Request]:
+    """Every request the alias's mailbox told of, as last read."""
+    import json
+
+    from ctlsupport.model import Request
+    from ctlsupport.store import db
+
+    rows = db.connect().execute("SELECT data FROM requests WHERE profile = ?", (profile.name,))
+    return [Request(**json.loads(row["data"])) for row in rows]
+
+
 def read_ticket(request_id: int, state: Session, profile: Profile) -> MailShown:
     """The ticket from the history and its notifications, after reading the mailbox."""
     import json

@@ -25,6 +25,15 @@ class Shown:
     escalated: list[Any]
     data: dict
 
+    def links(self) -> list[str]:
+        """The escalation links the desk shows: what this request escalates, or the
+        escalation requests made of it."""
+        of, made = self.data.get("escalation_of"), self.data.get("escalated_in") or []
+        lines = [f"escalation of #{of}"] if of else []
+        if made:
+            lines.append("escalated in " + ", ".join(f"#{number}" for number in made))
+        return lines
+
 
 def show(request_id: int, state: Session) -> Shown:
     """Read the request and its thread from the desk, note them in local history."""
@@ -35,7 +44,8 @@ def show(request_id: int, state: Session) -> Shown:
 
     profile = state.profile()
     if mail_views.mailbox_profile(state) is not None:  # no API sign-in: the mailbox
-        return _from_mailbox(mail_views.read_ticket(request_id, state, profile), profile.tier)
+        found = mail_views.read_ticket(request_id, state, profile)
+        return _from_mailbox(found, profile.tier, mail_views.known_requests(state, profile))
     client = state.client(profile)
     request = client.get_request(request_id)
     comments = list(client.iter_comments(request_id))
@@ -60,13 +70,33 @@ def show(request_id: int, state: Session) -> Shown:
         "sla": panel,
         "comments": [asdict(c) for c in comments],
         "escalations": [asdict(e) for e in escalated],
+        **_desk_links(request, lambda query: client.search_requests(query)),
     }
 
     return Shown(request, row, panel, comments, escalated, data)
 
 
-def _from_mailbox(found, tier: str) -> Shown:
-    """The same view from the alias's mailbox, with where its facts come from."""
+def _desk_links(request: Request, search) -> dict[str, Any]:
+    """The escalation link, read from the desk: an escalation names its ticket in its
+    subject; a ticket's escalations are the requests whose subject names it (one search;
+    a desk that cannot search leaves the list empty, never an error)."""
+    from ctlsupport.core.escalation import subject, ticket_of
+    from ctlsupport.errors import CtlError
+
+    of = ticket_of(request.subject)
+    if of is not None:
+        return {"escalation_of": of, "escalated_in": []}
+    try:
+        found = search(f'"{subject(request.id)}"')
+    except CtlError:
+        found = []
+    made = sorted(r.id for r in found if ticket_of(r.subject) == request.id)
+    return {"escalation_of": None, "escalated_in": made}
+
+
+def _from_mailbox(found, tier: str, known: list[Request]) -> Shown:
+    """The same view from the alias's mailbox, with where its facts come from (`known`:
+    the requests its notifications told of, for the escalation links)."""
     from ctlsupport.core import tracking
 
     request, comments = found.request, found.comments
@@ -80,6 +110,7 @@ def _from_mailbox(found, tier: str) -> Shown:
         "sla": panel,
         "comments": [asdict(c) for c in comments],
         "escalations": [],
+        **_desk_links(request, lambda query: known),
         **found.extra,
     }
     return Shown(request, row, panel, comments, [], data)

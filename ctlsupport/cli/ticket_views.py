@@ -191,6 +191,8 @@ def show_plain(shown: Shown, sandbox: bool = False) -> None:
     out.write(f"created {request.created_at}  updated {request.updated_at}\n")
     if request.followup_source_id:
         out.write(f"follow-up of #{request.followup_source_id}\n")
+    for line in shown.links():
+        out.write(line + "\n")
     if not sandbox:  # the embedded desk's pages end with the command
         out.write(f"{request.web_url}\n")
     out.write(
@@ -249,6 +251,8 @@ def show_rich(state: AppState, shown: Shown) -> None:
     )
     if request.followup_source_id:
         console.print(f"follow-up of #{request.followup_source_id}", markup=False)
+    for line in shown.links():
+        console.print(line, markup=False)
     if not state.sandbox:  # the embedded desk's pages end with the command
         console.print(request.web_url, markup=False)
     state_text = Text(panel["state"], style=STATE_STYLES.get(panel["state"], "dim"))

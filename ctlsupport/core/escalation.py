@@ -35,6 +35,14 @@ def subject(ticket_id: int) -> str:
     return f"{SUBJECT_PREFIX}{ticket_id}"
 
 
+def ticket_of(text: str) -> int | None:
+    """The ticket an escalation's subject names (`ESCALATION: Ticket - N`), else None."""
+    if not text.startswith(SUBJECT_PREFIX):
+        return None
+    number = text[len(SUBJECT_PREFIX) :].strip()
+    return int(number) if number.isdigit() else None
+
+
 def check_allowed(tier: str, status: str, ticket_id: int) -> None:
     """Refuse the Developer tier (no paid support) and closed tickets."""
     if tier.strip().lower() not in PAID_TIERS:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from ctlsupport.core import priority as matrix
-from ctlsupport.core.escalation import SUBJECT_PREFIX, next_task_ack
+from ctlsupport.core.escalation import next_task_ack, ticket_of
 from ctlsupport.core.report_time import BUSINESS_DAY_SECONDS, Period, business_seconds
 
 MET, MISSED, WAITING, NO_TARGET, UNKNOWN = "met", "missed", "waiting", "no target", "unknown"
@@ -68,10 +68,7 @@ class TicketFacts:
     @property
     def escalation_of(self) -> int | None:
         """The ticket this request escalates, when it is an escalation request."""
-        if not self.subject.startswith(SUBJECT_PREFIX):
-            return None
-        number = self.subject[len(SUBJECT_PREFIX) :].strip()
-        return int(number) if number.isdigit() else None
+        return ticket_of(self.subject)
 
 
 @dataclass

@@ -357,7 +357,7 @@ class DeskSession:
                     "desk's API is gone at Zendesk",
                     hint="Sign in with OAuth (`ctlsupport auth login --method oauth`; needs a "
                     "client the provider registered) or use the email route "
-                    "(`ctlsupport config set via email`).",
+                    "(`ctlsupport setup --via email`).",
                 )
             return AuthError(
                 f"the desk refused the credentials of {who} ({text})",

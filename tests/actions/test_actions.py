@@ -4,40 +4,9 @@ takes the tickets, and the results are read as data."""
 from __future__ import annotations
 
 import pytest
-from asker import ScriptedAsker
 
-from ctlsupport.actions.asker import NoAsker
-from ctlsupport.actions.session import QuietNotes, Session
 from ctlsupport.errors import Cancelled, MissingFields
 from ctlsupport.secret import MASK
-
-
-class AskingSession(Session):
-    """A session on the embedded desk whose questions go to a scripted asker."""
-
-    def __init__(self, ask, **kwargs) -> None:
-        super().__init__(sandbox=True, **kwargs)
-        self.ask = ask
-
-    def asker(self):
-        return self.ask
-
-
-@pytest.fixture
-def session_with(monkeypatch):
-    monkeypatch.setenv("CTLSUPPORT_PIN", "4711")
-    made: list[Session] = []
-
-    def make(answers=()):
-        ask = ScriptedAsker(answers) if answers is not None else NoAsker()
-        session = AskingSession(ask, notes=QuietNotes())
-        made.append(session)
-        return session, ask
-
-    yield make
-    for session in made:
-        session.close()
-
 
 FORM = [
     ("Subject", "ACME: VA1ACMEWEB01 unreachable"),

@@ -4,8 +4,8 @@ business impact too); a doubtful IP is corrected on the spot."""
 from __future__ import annotations
 
 import pytest
-from asker import ScriptedAsker
-from test_actions import FORM, AskingSession
+from asker import AskingSession, ScriptedAsker
+from test_actions import FORM
 
 from ctlsupport.actions.open import OpenOptions, open_ticket
 from ctlsupport.actions.open_checks import Options

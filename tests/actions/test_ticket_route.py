@@ -3,32 +3,12 @@
 
 from __future__ import annotations
 
-import pytest
-from asker import ScriptedAsker
-from test_actions import FORM, AskingSession
-
-from ctlsupport.actions.session import QuietNotes
+from test_actions import FORM
 
 HIGH_FORM = [
     ("Priority", "high"),
     *[answer for answer in FORM if answer[0] != "Priority"],
 ]
-
-
-@pytest.fixture
-def session_with(monkeypatch):
-    monkeypatch.setenv("CTLSUPPORT_PIN", "4711")
-    made = []
-
-    def make(answers):
-        ask = ScriptedAsker(answers)
-        session = AskingSession(ask, notes=QuietNotes())
-        made.append(session)
-        return session, ask
-
-    yield make
-    for session in made:
-        session.close()
 
 
 def _open(session, ask, route="auto", impact="The web shop is offline"):

@@ -60,7 +60,7 @@ def test_password_sign_in_is_refused_clearly_by_the_desk(cli, sandbox):
     result = cli("auth", "login", "--method", "password", stdin="sandbox\n")
     assert result.code == ExitCode.AUTH
     assert "password access to the desk's API is gone at Zendesk" in result.stderr
-    assert "config set via email" in result.stderr and "Traceback" not in result.stderr
+    assert "setup --via email" in result.stderr and "Traceback" not in result.stderr
     assert keyring_entries() == {}
 
 

@@ -71,6 +71,16 @@ def test_the_whole_round_without_api_access_on_the_embedded_desk(cli):
                             (request["id"],)).fetchone()[0]  # fmt: skip
     assert last.startswith("Back up, thanks.") and "##-" not in last
 
+    # An escalation by email: `show` of either names the other, from the mailbox.
+    escalated = cli("--sandbox", "--no-input", "escalate", str(request["id"]), "--yes",
+                    "--reason", "Down again for hours", "--full-name", "Jo Doe")  # fmt: skip
+    assert escalated.code == 0, escalated.stderr
+    made = _desk().list_requests()[-1]["id"]
+    assert cli("--sandbox", "--json", "sync").code == 0
+    ticket = cli("--sandbox", "--json", "show", str(request["id"])).json()["data"]
+    assert ticket["escalated_in"] == [made]
+    assert f"escalation of #{request['id']}" in cli("--sandbox", "show", str(made)).stdout
+
 
 def _latest_notification_id(ticket: int) -> str:
     with _desk().reading() as conn:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ctlsupport.actions.session import Session
+
 
 class ScriptedAsker:
     """Answers each question with the next answer whose key starts the question's label;
@@ -70,3 +72,14 @@ class ScriptedAsker:
     def preview(self, title: str, rows, notes) -> None:
         self.previews.append((title, {row.label: row.value for row in rows}))
         self.notes.append(list(notes))
+
+
+class AskingSession(Session):
+    """A session on the embedded desk whose questions go to a scripted asker."""
+
+    def __init__(self, ask, **kwargs) -> None:
+        super().__init__(sandbox=True, **kwargs)
+        self.ask = ask
+
+    def asker(self):
+        return self.ask

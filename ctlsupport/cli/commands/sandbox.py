@@ -115,8 +115,9 @@ def serve(
     if server.smtp_port is not None:
         out.write(f"  mail:     smtp://127.0.0.1:{server.smtp_port} (no TLS, no sign-in)\n")
         out.write(
-            "  by email: ctlsupport --profile sandbox-serve config set smtp_host 127.0.0.1; "
-            f"... smtp_port {server.smtp_port}; ... smtp_security none\n"
+            f"  by email: ctlsupport --profile sandbox-serve setup --desk-url {server.url} "
+            f"--alias {email} --via email --smtp-host 127.0.0.1 "
+            f"--smtp-port {server.smtp_port} --smtp-security none\n"
         )
     out.write("Press Ctrl-C to stop.\n")
     out.flush()
