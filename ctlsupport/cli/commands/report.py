@@ -79,9 +79,13 @@ def report(
             "No API access: the report reads the local history that `ctlsupport sync` "
             "fills from the alias's mailbox (run it first for fresh figures)."
         )
+    from ctlsupport.actions.tracking import profile_name, tier_of
+
+    if not state.sandbox:
+        state.profile()  # no profile: say so, with `setup`, rather than an empty report
     with _history(state) as conn:
         result = run_report(
-            options, conn=conn, profile=_profile_name(state), tier=_tier(state),
+            options, conn=conn, profile=profile_name(state), tier=tier_of(state),
             now=now, connect=connect, progress=_progress(state),
         )  # fmt: skip
     _render(state, result, html, as_csv)
@@ -151,23 +155,6 @@ def _history(state: AppState):
             conn.close()
 
     return opened()
-
-
-def _profile_name(state: AppState) -> str:
-    from ctlsupport.config import settings
-
-    if state.sandbox:
-        return settings.SANDBOX_PROFILE
-    return state.profile().name
-
-
-def _tier(state: AppState) -> str:
-    from ctlsupport.config import settings
-
-    if state.sandbox:
-        saved = state.settings().profiles.get(settings.SANDBOX_PROFILE)
-        return saved.tier if saved else "professional"
-    return state.profile().tier
 
 
 def _progress(state: AppState):
