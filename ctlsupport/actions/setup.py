@@ -17,6 +17,7 @@ from ctlsupport.errors import (
     UsageError,
 )
 from ctlsupport.secret import SCRUBBER, Secret
+from ctlsupport.transport.mail import DEFAULT_PORTS
 
 if TYPE_CHECKING:
     from ctlsupport.actions.asker import Asker
@@ -34,7 +35,7 @@ VIA_CHOICES = [
     ("api", "Through the desk's API: needs the OAuth client the provider registers for "
             "this tool (docs/provider-setup.md)"),
 ]  # fmt: skip
-SMTP_PORTS = {"starttls": "587", "tls": "465", "none": "25"}  # security -> usual port
+SMTP_PORTS = {security: str(port) for security, port in DEFAULT_PORTS.items()}
 
 
 def _tier(value: str) -> str:

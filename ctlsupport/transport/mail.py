@@ -284,6 +284,33 @@ def send(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def probe(settings: SmtpSettings) -> str:
+    """Open a session with the SMTP server as a send would (TLS as set), and close it
+    without sending: the server's greeting, or DeskUnreachable saying what failed."""
+    import smtplib
+    import ssl
+
+    try:
+        if settings.security == "tls":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                settings.host, settings.port, timeout=settings.timeout,
+                context=ssl.create_default_context(),
+            )  # fmt: skip
+        else:
+            smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+        with smtp:
+            code, greeting = smtp.ehlo()
+            if settings.security == "starttls":
+                if not smtp.has_extn("starttls"):
+                    raise ssl.SSLError("the server does not offer STARTTLS")
+                smtp.starttls(context=ssl.create_default_context())
+            return _reply(code, greeting.splitlines()[0] if greeting else b"")
+    except (OSError, smtplib.SMTPException) as exc:
+        raise DeskUnreachable(
+            f"the mail server {settings.where} cannot be used: {exc}", hint=SMTP_HINT
+        ) from None
+
+
 def _unreachable(text: str, progress: _Progress) -> None:
     error = DeskUnreachable(text, hint=SMTP_HINT)
     error.maybe_sent = progress.handed_over

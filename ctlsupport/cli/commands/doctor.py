@@ -1,4 +1,5 @@
-"""`ctlsupport doctor`: check config, keyring, desk, sign-in, identity, clock and outbox."""
+"""`ctlsupport doctor`: check config, keyring, desk, sign-in, identity, clock, the route
+(the SMTP server) and the outbox."""
 
 from __future__ import annotations
 
@@ -105,7 +106,7 @@ def _keyring(run: _Run) -> None:
     except KeyringUnavailable as exc:
         # Not fatal where nothing needs it: the embedded desk, or secrets given in the env.
         method = run.profile.auth if run.profile else ""
-        kind = "oauth-access" if method == "oauth" else method
+        kind = {"oauth": "oauth-access", "none": "pin"}.get(method, method)
         if run.state.sandbox or (kind in secrets.ENV_VARS and secrets.from_env(kind)):
             run.add("keyring", "warn", f"{exc.message} (not needed here)")
             return
@@ -138,6 +139,9 @@ def _desk(run: _Run) -> None:
 
 def _credentials(run: _Run) -> None:
     assert run.profile is not None
+    if run.profile.auth == "none" and not run.state.sandbox:
+        run.add("sign-in", "skip", "no API sign-in: this profile works by email")
+        return
     run.me = run.state.client(run.profile).me()
     run.add("sign-in", "ok", f"the desk accepts the {run.profile.auth} sign-in")
 
@@ -184,6 +188,9 @@ def _method(run: _Run) -> None:
     if run.state.sandbox:
         run.add("sign-in method", "ok", "the embedded sandbox desk's token")
         return
+    if profile.auth == "none":
+        run.add("sign-in method", "ok", "none: tickets by email, followed in the alias's mailbox")
+        return
     legacy = signin.legacy_warning(profile.auth)
     if legacy:
         run.add("sign-in method", "warn", f"{profile.auth}: {legacy}")
@@ -203,6 +210,38 @@ def _method(run: _Run) -> None:
         run.add(
             "sign-in method", "ok", f"oauth, expires {stored.iso_time(tokens.expires_at)}{renew}"
         )
+
+
+NO_SMTP = (
+    "the email route has no SMTP server: `ctlsupport setup --via email --smtp-host HOST` "
+    "(docs/email.md)"
+)
+API_ONLY = (
+    "API only: urgent and high go through the API, where the desk drops an end user's "
+    "priority; set an SMTP server (docs/email.md)"
+)
+
+
+def _route(run: _Run) -> None:
+    """How tickets go: by email (the SMTP server must take a session), or the API with
+    urgent and high by email where a mail server is set."""
+    from ctlsupport.actions.mail_delivery import smtp_settings
+    from ctlsupport.core import routing
+    from ctlsupport.transport import mail
+
+    assert run.profile is not None
+    profile = run.profile
+    by_mail = profile.via == "email" or profile.auth == "none"
+    if not routing.can_send_mail(profile.smtp_host, profile.alias):
+        if by_mail:
+            run.add("route", "fail", NO_SMTP, ExitCode.CONFIG)
+        else:
+            run.add("route", "warn", API_ONLY)
+        return
+    server = smtp_settings(profile)
+    greeting = mail.probe(server)
+    how = "email" if by_mail else "the API; urgent and high by email"
+    run.add("route", "ok", f"{how}, through {server.where} ({server.security}): {greeting}")
 
 
 def _outbox(run: _Run) -> None:
@@ -234,6 +273,7 @@ def doctor(ctx: typer.Context) -> None:
         run.guarded("clock", lambda: _clock(run))
     if run.profile is not None:
         run.guarded("sign-in method", lambda: _method(run))
+        run.guarded("route", lambda: _route(run))
     run.guarded("outbox", lambda: _outbox(run))
 
     checks = [asdict(c) for c in run.checks]
