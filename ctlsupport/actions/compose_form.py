@@ -171,8 +171,8 @@ def collect(
     state: Session,
     *,
     yes: bool,
+    route_of: Callable[[TicketDraft], Plan],
     redactor: Redactor | None = None,
-    route_of: Callable[[TicketDraft], Plan] | None = None,
     check: ProcessQuestions | None = None,
 ) -> TicketDraft | None:
     """Ask for every missing or invalid field and the optional ones, then preview.
@@ -261,7 +261,7 @@ def _preview(
     draft: TicketDraft,
     state: Session,
     redactor: Redactor | None,
-    route_of: Callable[[TicketDraft], Plan] | None = None,
+    route_of: Callable[[TicketDraft], Plan],
 ) -> None:
     from ctlsupport.actions.asker import PreviewRow
     from ctlsupport.core.tickets import cc_list
@@ -289,13 +289,13 @@ def _preview(
             (f"Why {draft.priority}", draft.priority_justification),
             ("Business impact", draft.business_impact),
         ]
-    how = route_of(draft) if route_of is not None else None
-    if how is not None and how.route == "email":
+    how = route_of(draft)  # it follows the priority, which the form may have changed
+    if how.route == "email":
         title = f"New ticket by email from {profile.alias} to {how.to}"
     else:
         title = f"New ticket for {profile.desk_url}"
     notes = [("yellow", f"! {note}") for note in compose.warnings(draft)]
-    if how is not None and how.reason:
+    if how.reason:
         notes.insert(0, ("cyan", f"{how.reason}."))
     if redactor is None:
         notes.append(("yellow", "! Redaction is off (--no-redact): text is sent as it is."))

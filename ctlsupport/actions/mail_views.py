@@ -51,14 +51,18 @@ class MailShown:
     extra: dict  # the encoded id, where the facts come from and how fresh
 
 
-def known_requests(state: Session, profile: Profile) -> list[Request]:
-    """Every request the alias's mailbox told of, as last read."""
+def known_escalations(profile: Profile) -> list[Request]:
+    """The escalation requests the alias's mailbox told of, as last read."""
     import json
 
+    from ctlsupport.core.escalation import SUBJECT_PREFIX
     from ctlsupport.model import Request
     from ctlsupport.store import db
 
-    rows = db.connect().execute("SELECT data FROM requests WHERE profile = ?", (profile.name,))
+    rows = db.connect().execute(
+        "SELECT data FROM requests WHERE profile = ? AND json_extract(data, '$.subject') LIKE ?",
+        (profile.name, SUBJECT_PREFIX + "%"),
+    )
     return [Request(**json.loads(row["data"])) for row in rows]
 
 

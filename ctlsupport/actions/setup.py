@@ -17,7 +17,6 @@ from ctlsupport.errors import (
     UsageError,
 )
 from ctlsupport.secret import SCRUBBER, Secret
-from ctlsupport.transport.mail import DEFAULT_PORTS
 
 if TYPE_CHECKING:
     from ctlsupport.actions.asker import Asker
@@ -35,7 +34,6 @@ VIA_CHOICES = [
     ("api", "Through the desk's API: needs the OAuth client the provider registers for "
             "this tool (docs/provider-setup.md)"),
 ]  # fmt: skip
-SMTP_PORTS = {security: str(port) for security, port in DEFAULT_PORTS.items()}
 
 
 def _tier(value: str) -> str:
@@ -81,7 +79,7 @@ SETTINGS = {
     "smtp_security": (
         "--smtp-security",
         "SMTP security",
-        validate.optional(validate.one_of(*SMTP_PORTS)),
+        validate.optional(validate.one_of(*settings.SMTP_PORTS)),
     ),
     "smtp_port": ("--smtp-port", "SMTP port", validate.optional(validate.port)),
     "smtp_user": (
@@ -278,7 +276,7 @@ def _apply_given(
         profile.auth = "none" if profile.via == "email" else "oauth"
     if profile.smtp_host:  # the usual port for the security, unless one was given
         profile.smtp_security = profile.smtp_security or "starttls"
-        profile.smtp_port = profile.smtp_port or SMTP_PORTS[profile.smtp_security]
+        profile.smtp_port = profile.smtp_port or str(settings.SMTP_PORTS[profile.smtp_security])
     if opts.secret_stdin and given["auth"] is None and profile.auth == "oauth":
         profile.auth = "password"  # a secret on stdin is a legacy sign-in
     if sandbox:
@@ -310,13 +308,11 @@ def _ask_profile(ask: Asker, profile, given: dict, *, sandbox: bool, new_profile
             _ask_auth(ask, profile, given, new_profile)
         elif key == "smtp_security":
             profile.smtp_security = ask.select(
-                label, list(SMTP_PORTS), profile.smtp_security or "starttls"
+                label, list(settings.SMTP_PORTS), profile.smtp_security or "starttls"
             )
-        elif key in ("smtp_port", "smtp_user"):
-            usual = SMTP_PORTS[profile.smtp_security or "starttls"] if key == "smtp_port" else ""
-            setattr(
-                profile, key, ask.text(label, default=getattr(profile, key) or usual, check=check)
-            )
+        elif key == "smtp_port":
+            usual = str(settings.SMTP_PORTS[profile.smtp_security or "starttls"])
+            profile.smtp_port = ask.text(label, default=profile.smtp_port or usual, check=check)
         else:
             current = getattr(profile, key)
             setattr(profile, key, ask.text(label, default=current, check=check))

@@ -45,7 +45,7 @@ def show(request_id: int, state: Session) -> Shown:
     profile = state.profile()
     if mail_views.mailbox_profile(state) is not None:  # no API sign-in: the mailbox
         found = mail_views.read_ticket(request_id, state, profile)
-        return _from_mailbox(found, profile.tier, mail_views.known_requests(state, profile))
+        return _from_mailbox(found, profile.tier, mail_views.known_escalations(profile))
     client = state.client(profile)
     request = client.get_request(request_id)
     comments = list(client.iter_comments(request_id))
@@ -96,7 +96,7 @@ def _desk_links(request: Request, search) -> dict[str, Any]:
 
 def _from_mailbox(found, tier: str, known: list[Request]) -> Shown:
     """The same view from the alias's mailbox, with where its facts come from (`known`:
-    the requests its notifications told of, for the escalation links)."""
+    the escalations its notifications told of, for the links)."""
     from ctlsupport.core import tracking
 
     request, comments = found.request, found.comments

@@ -94,13 +94,15 @@ class Profile:
         return cls(name=name, **values)  # type: ignore[arg-type]
 
 
+# The email route's SMTP security, each with its usual port.
+SMTP_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 # The settings that take one of a few words, and those that hold an address.
 CHOICES = {
     "via": ("api", "email"),
     # "developer" is known (so escalate can say why it is refused), never set by setup.
     "tier": (*TIERS, "developer"),
     "auth": PROFILE_AUTH,
-    "smtp_security": ("starttls", "tls", "none"),
+    "smtp_security": tuple(SMTP_PORTS),
     "imap_security": ("tls", "starttls", "none"),
     "imap_auth": ("password", "xoauth2"),
     "storage": ("keyring", "file", "env"),

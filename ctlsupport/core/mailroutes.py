@@ -53,14 +53,10 @@ def origins() -> dict[str, Origin]:
     }
 
 
+@cache
 def defaults() -> dict[str, str]:
     """Route name -> address, as packaged (an empty address means: must be configured)."""
     return {name: origin.address for name, origin in origins().items()}
-
-
-def history() -> list[dict]:
-    """What each provider page said, oldest first: `{year, source, routes}`."""
-    return list(load(FILE_NAME)[0].get("history", []))
 
 
 def table(overrides: dict[str, str] | None = None) -> dict[str, tuple[str, str]]:

@@ -24,13 +24,14 @@ from email.utils import formatdate, getaddresses, make_msgid, parseaddr
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ctlsupport.config.settings import SMTP_PORTS
 from ctlsupport.errors import AuthError, ConfigError, DeskError, DeskUnreachable
 
 if TYPE_CHECKING:
     from ctlsupport.secret import Secret
 
-SECURITY = ("starttls", "tls", "none")
-DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
+SECURITY = tuple(SMTP_PORTS)
+DEFAULT_PORTS = SMTP_PORTS
 DEFAULT_TIMEOUT = 30.0
 SMTP_HINT = (
     "Check smtp_host, smtp_port and smtp_security (`ctlsupport config show`) and the "

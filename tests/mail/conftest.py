@@ -12,7 +12,6 @@ from mailhelp import PIN
 @pytest.fixture(autouse=True)
 def _mail_env(monkeypatch):
     monkeypatch.setenv("CTLSUPPORT_PIN", PIN)
-    monkeypatch.setenv("CTLSUPPORT_MAIL_GAP", "0")  # pacing has its own test
     monkeypatch.setenv("CTLSUPPORT_SMTP_TIMEOUT", "5")
     monkeypatch.delenv("CTLSUPPORT_SMTP_PASSWORD", raising=False)
 

@@ -15,7 +15,6 @@ from ctlsupport.exitcodes import ExitCode
 @pytest.fixture(autouse=True)
 def _env(monkeypatch):
     monkeypatch.setenv("CTLSUPPORT_PIN", "97531")
-    monkeypatch.setenv("CTLSUPPORT_MAIL_GAP", "0")
     monkeypatch.delenv("CTLSUPPORT_TOKEN", raising=False)
 
 

@@ -12,7 +12,6 @@ from ctlsupport.exitcodes import ExitCode
 @pytest.fixture(autouse=True)
 def _mail_env(monkeypatch):
     monkeypatch.setenv("CTLSUPPORT_PIN", "97531")
-    monkeypatch.setenv("CTLSUPPORT_MAIL_GAP", "0")
     monkeypatch.setenv("CTLSUPPORT_SMTP_TIMEOUT", "5")
     for var in ("CTLSUPPORT_TOKEN", "CTLSUPPORT_IMAP_PASSWORD", "SSL_CERT_FILE"):
         monkeypatch.delenv(var, raising=False)

@@ -7,41 +7,17 @@ and the settings that change what an end user's call does (docs/sandbox.md).
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ctlsupport.cli.commands.sandbox_common import DataDir, _guard, _state
 from ctlsupport.cli.context import AppState
 
 oauth_app = typer.Typer(
     help="The desk's registered OAuth clients, as its admin keeps them.",
     no_args_is_help=True,
 )
-
-DataDir = Annotated[
-    Path | None,
-    typer.Option("--data", help="State directory (default: the embedded desk's, as --sandbox)."),
-]
-
-
-def _state(data: Path | None):
-    from ctlsupport.config import paths
-    from ctlsupport.sandbox import SandboxState
-
-    folder = paths.ensure_private_dir(data or paths.sandbox_dir())
-    return SandboxState(folder / "sandbox.sqlite3")
-
-
-def _guard(fn):
-    """The sandbox's refusals as the CLI's one-line errors."""
-    from ctlsupport.errors import InvalidInput
-    from ctlsupport.sandbox import SandboxError
-
-    try:
-        return fn()
-    except SandboxError as exc:
-        raise InvalidInput(str(exc)) from None
 
 
 def settings(
